@@ -1,0 +1,6 @@
+"""``python -m kg``: same as the ``kg`` console script."""
+import sys
+
+from .cli import main
+
+sys.exit(main())

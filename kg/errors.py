@@ -1,0 +1,53 @@
+"""Coded, actionable errors. The CLI turns a ``KGError`` into one line and exit code 2.
+
+Each code names a kind of user mistake; the message names the input (file:line, paper id,
+term) and the fix.
+"""
+from __future__ import annotations
+
+
+class KGError(Exception):
+    """A user-facing error: ``E### message (fix)``."""
+
+    code = "E000"
+
+    def __init__(self, message: str, fix: str | None = None) -> None:
+        self.message = message
+        self.fix = fix
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        text = f"{self.code} {self.message}"
+        return f"{text} -- {self.fix}" if self.fix else text
+
+
+class InputError(KGError):
+    code = "E001"
+
+
+class NoUsableInput(KGError):
+    code = "E002"
+
+
+class ConfigError(KGError):
+    code = "E003"
+
+
+class QueryError(KGError):
+    code = "E010"
+
+
+class IRIError(KGError):
+    code = "E020"
+
+
+class ValidationFailed(KGError):
+    code = "E030"
+
+
+class StoreError(KGError):
+    code = "E040"
+
+
+class RuleDataError(KGError):
+    code = "E050"
