@@ -1,0 +1,810 @@
+"""Analytics stage of the flow: store -> NetworkX projection -> metric functions -> scores back in the store.
+
+Three separate layers, so each can be used and tested on its own:
+
+* :func:`project` reads the RDF graph (every named graph of a pyoxigraph ``Store``) with a handful of
+  SPARQL queries and returns a ``networkx.MultiDiGraph``. Nodes are entities (``type`` = ``model``,
+  ``benchmark``, ...) and, by default, papers (``type`` = ``"paper"``); each carries ``label``,
+  ``aliases`` and ``papers`` (the IRIs of the papers it occurs in). Edges are keyed by relation
+  (``introduces``, ``evaluated_on``, ``outperforms``, ``based_on``, ``has_repository``, ``mentions``,
+  ...), with ``weight`` = number of distinct supporting papers and ``evidence`` = the sentences they
+  were read from. ``G.graph["papers"]`` describes every paper (title, url, date).
+* Metric functions in the networkx style, ``f(G, *, ...) -> dict``: centrality by type, betweenness,
+  communities, components, lineage, co-use, comparisons, introductions, rising entities. They only
+  read the projection and never render anything; the report and the viewer consume their output.
+* :func:`write_scores` stores PageRank, degree centrality, community and paper counts as ``kgo:``
+  annotations in the named graph ``<base>graph/analytics`` so SPARQL users can sort by them.
+
+Metric functions are registered by name in :data:`METRICS` (an extension point: add a name, not an
+``elif``); :func:`compute_all` runs every one of them.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from datetime import date, datetime
+from typing import Any, Callable, Iterable
+
+import networkx as nx
+
+from ontology.namespaces import DEFAULT_BASE, PREDICATE_PROPERTY, PREFIXES, TYPE_CLASS, kgo
+
+PAPER = "paper"
+#: RDF property IRI -> relation name used on projected edges.
+PROPERTY_RELATION = {kgo(prop): rel for rel, prop in PREDICATE_PROPERTY.items()}
+PROPERTY_RELATION[kgo("family")] = "family"
+#: ontology class IRI -> entity type.
+CLASS_TYPE = {kgo(cls): typ for typ, cls in TYPE_CLASS.items()}
+LINEAGE_RELATIONS = ("based_on", "fine_tuned_from")
+# when an entity carries several classes (e.g. Benchmark and its superclass Dataset), keep the narrowest
+_TYPE_PRIORITY = {"benchmark": 0, "repo": 1, "model": 2, "method": 3, "task": 4, "metric": 5,
+                  "organization": 6, "dataset": 7}
+
+_PREFIX_DECL = "\n".join(f"PREFIX {k}: <{v}>" for k, v in PREFIXES.items())
+
+
+# --------------------------------------------------------------------------------------------- projection
+def _rows(store: Any, query: str, *, union: bool = True) -> Iterable[Any]:
+    return store.query(_PREFIX_DECL + "\n" + query, use_default_graph_as_union=union)
+
+
+def _val(term: Any) -> str | None:
+    return None if term is None else term.value
+
+
+def _date(text: str | None) -> date | None:
+    """Parse the dates papers carry (ISO first, then a few listing styles); ``None`` if unknown."""
+    if not text:
+        return None
+    text = text.strip()
+    m = re.match(r"^(\d{4})-(\d{2})-(\d{2})", text)
+    if m:
+        try:
+            return date(int(m[1]), int(m[2]), int(m[3]))
+        except ValueError:
+            return None
+    for fmt in ("%Y-%m", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%Y/%m/%d"):
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    return None
+
+
+def project(store: Any, *, include_papers: bool = True) -> nx.MultiDiGraph:
+    """Project the RDF graph held in ``store`` onto a typed, weighted ``networkx.MultiDiGraph``.
+
+    Parameters
+    ----------
+    store : pyoxigraph.Store
+        The knowledge-graph store; every named graph (one per paper) is read.
+    include_papers : bool, default True
+        Keep papers as nodes of type ``"paper"`` with their paper -> entity edges (``mentions``,
+        ``introduces``, ``evaluated_on``, ``has_repository``). With ``False`` only entities and the
+        entity -> entity relations remain; papers are still described in ``G.graph["papers"]`` and
+        listed on every node's ``papers`` attribute.
+
+    Returns
+    -------
+    networkx.MultiDiGraph
+        Node ids are IRIs. Node attributes: ``type``, ``label``, ``aliases`` (sorted list), ``papers``
+        (sorted paper IRIs), ``introduced_in`` (papers that introduce it) and, when known,
+        ``params``, ``url``, ``family``; paper nodes also carry ``title``, ``identifier``, ``date``.
+        Edges are keyed by relation name and carry ``relation``, ``weight`` (number of distinct
+        supporting papers), ``papers`` and ``evidence`` (dicts with ``paper``, ``sentence``,
+        ``field``, ``start``, ``end``, ``rule``, ``confidence``).
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> store.load(path="tests/fixtures/analytics_seed.trig")
+    >>> G = project(store)
+    >>> G.nodes["https://w3id.org/llmkg/resource/model/GLM-4"]["label"]
+    'GLM-4'
+    >>> G.edges["https://w3id.org/llmkg/resource/model/GLM-4",
+    ...         "https://w3id.org/llmkg/resource/model/GPT-4", "outperforms"]["weight"]
+    2
+    """
+    G = nx.MultiDiGraph()
+    papers: dict[str, dict[str, Any]] = {}
+    for row in _rows(store, """
+        SELECT ?p ?id ?title ?url ?date WHERE {
+          ?p a kgo:Paper .
+          OPTIONAL { ?p dcterms:identifier ?id } OPTIONAL { ?p dcterms:title ?title }
+          OPTIONAL { ?p schema:url ?url } OPTIONAL { ?p schema:datePublished ?date }
+        }"""):
+        iri = row["p"].value
+        info = papers.setdefault(iri, {"identifier": None, "title": None, "url": None, "date": None})
+        for key, var in (("identifier", "id"), ("title", "title"), ("url", "url"), ("date", "date")):
+            value = _val(row[var])
+            if value is not None and (info[key] is None or value < info[key]):
+                info[key] = value  # deterministic pick if a value is (wrongly) repeated
+    for iri, info in papers.items():
+        info["identifier"] = info["identifier"] or iri.rsplit("/", 1)[-1]
+        info["title"] = info["title"] or info["identifier"]
+        parsed = _date(info["date"])
+        info["date"] = parsed.isoformat() if parsed else None
+
+    ent: dict[str, dict[str, Any]] = {}
+    types: dict[str, set[str]] = defaultdict(set)
+    values = " ".join(f"<{c}>" for c in CLASS_TYPE)
+    for row in _rows(store, f"""
+        SELECT ?e ?cls ?label ?etype ?params ?url ?family WHERE {{
+          VALUES ?cls {{ {values} }}
+          ?e a ?cls .
+          OPTIONAL {{ ?e skos:prefLabel ?label }} OPTIONAL {{ ?e kgo:entityType ?etype }}
+          OPTIONAL {{ ?e kgo:parameterCount ?params }} OPTIONAL {{ ?e schema:url ?url }}
+          OPTIONAL {{ ?e kgo:family ?family }}
+        }}"""):
+        iri = row["e"].value
+        info = ent.setdefault(iri, {"label": None, "aliases": set(), "params": None, "url": None, "family": None})
+        types[iri].add(CLASS_TYPE[row["cls"].value])
+        if row["etype"] is not None and row["etype"].value in TYPE_CLASS:
+            types[iri].add("!" + row["etype"].value)  # the declared type wins over inferred classes
+        for key, var in (("label", "label"), ("url", "url"), ("family", "family")):
+            value = _val(row[var])
+            if value is not None and (info[key] is None or value < info[key]):
+                info[key] = value
+        if row["params"] is not None:
+            try:
+                info["params"] = float(row["params"].value)
+            except ValueError:
+                pass
+    for row in _rows(store, "SELECT DISTINCT ?e ?alt WHERE { ?e skos:altLabel ?alt }"):
+        if row["e"].value in ent:
+            ent[row["e"].value]["aliases"].add(row["alt"].value)
+
+    graph_paper: dict[str, str] = {}
+    for row in _rows(store, "SELECT ?g ?p WHERE { GRAPH ?g { ?p a kgo:Paper } }", union=False):
+        graph_paper.setdefault(row["g"].value, row["p"].value)
+    ent_papers: dict[str, set[str]] = defaultdict(set)
+    for row in _rows(store, f"SELECT DISTINCT ?g ?e WHERE {{ VALUES ?cls {{ {values} }} GRAPH ?g {{ ?e a ?cls }} }}",
+                     union=False):
+        paper = graph_paper.get(row["g"].value)
+        if paper:
+            ent_papers[row["e"].value].add(paper)
+
+    # edges: which papers support each (s, relation, o)
+    support: dict[tuple[str, str, str], set[str]] = defaultdict(set)
+    props = " ".join(f"<{p}>" for p in PROPERTY_RELATION)
+    for row in _rows(store, f"""
+        SELECT DISTINCT ?g ?s ?p ?o WHERE {{
+          VALUES ?p {{ {props} }}
+          {{ GRAPH ?g {{ ?s ?p ?o }} }} UNION {{ ?s ?p ?o }}
+        }}""", union=False):
+        s, o = row["s"].value, row["o"].value
+        rel = PROPERTY_RELATION[row["p"].value]
+        key = (s, rel, o)
+        found = support[key]
+        if s in papers:
+            found.add(s)
+        elif row["g"] is not None and row["g"].value in graph_paper:
+            found.add(graph_paper[row["g"].value])
+    evidence: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
+    for row in _rows(store, """
+        SELECT DISTINCT ?s ?pred ?o ?paper ?sentence ?field ?start ?end ?rule ?conf WHERE {
+          ?a a kgo:Assertion ; rdf:subject ?s ; rdf:predicate ?pred ; rdf:object ?o .
+          OPTIONAL { ?a prov:wasDerivedFrom ?paper } OPTIONAL { ?a kgo:sentence ?sentence }
+          OPTIONAL { ?a kgo:field ?field } OPTIONAL { ?a kgo:startOffset ?start }
+          OPTIONAL { ?a kgo:endOffset ?end } OPTIONAL { ?a kgo:rule ?rule }
+          OPTIONAL { ?a kgo:confidence ?conf }
+        }"""):
+        rel = PROPERTY_RELATION.get(row["pred"].value)
+        if rel is None:
+            continue
+        key = (row["s"].value, rel, row["o"].value)
+        paper = _val(row["paper"])
+        if paper:
+            support[key].add(paper)
+        evidence[key].append({
+            "paper": paper, "sentence": _val(row["sentence"]) or "", "field": _val(row["field"]),
+            "start": int(row["start"].value) if row["start"] is not None else None,
+            "end": int(row["end"].value) if row["end"] is not None else None,
+            "rule": _val(row["rule"]),
+            "confidence": float(row["conf"].value) if row["conf"] is not None else None})
+
+    introduced: dict[str, set[str]] = defaultdict(set)
+    for (s, rel, o), sup in support.items():
+        if s in papers:
+            ent_papers[o].add(s)
+            if rel == "introduces":
+                introduced[o].add(s)
+        elif s in ent and o in ent:
+            ent_papers[s] |= sup
+            ent_papers[o] |= sup
+
+    for iri in sorted(ent):
+        info = ent[iri]
+        declared = sorted(t[1:] for t in types[iri] if t.startswith("!"))
+        inferred = sorted((t for t in types[iri] if not t.startswith("!")), key=lambda t: _TYPE_PRIORITY[t])
+        typ = declared[0] if declared else inferred[0]
+        label = info["label"] or iri.rstrip("/").rsplit("/", 1)[-1]
+        attrs: dict[str, Any] = {"type": typ, "label": label,
+                                 "aliases": sorted(a for a in info["aliases"] if a != label),
+                                 "papers": sorted(ent_papers.get(iri, ())),
+                                 "introduced_in": sorted(introduced.get(iri, ()))}
+        for key in ("params", "url", "family"):
+            if info[key] is not None:
+                attrs[key] = info[key]
+        G.add_node(iri, **attrs)
+    if include_papers:
+        for iri in sorted(papers):
+            info = papers[iri]
+            G.add_node(iri, type=PAPER, label=info["title"], aliases=[], papers=[iri], introduced_in=[],
+                       title=info["title"], identifier=info["identifier"], url=info["url"], date=info["date"])
+
+    for key in sorted(support):
+        s, rel, o = key
+        if s not in G or o not in G:
+            continue
+        sup = sorted(support[key])
+        ev = sorted(evidence.get(key, []),
+                    key=lambda e: (e["paper"] or "", e["field"] or "", e["start"] or 0, e["sentence"]))
+        G.add_edge(s, o, key=rel, relation=rel, weight=max(1, len(sup)), papers=sup, evidence=ev)
+    G.graph["papers"] = {iri: papers[iri] for iri in sorted(papers)}
+    return G
+
+
+# ------------------------------------------------------------------------------------------ helpers
+def _simple(G: nx.Graph, *, weight: str = "weight") -> nx.Graph:
+    """Undirected simple graph with summed weights (what community and path metrics need)."""
+    H = nx.Graph()
+    H.add_nodes_from(G.nodes)
+    for u, v, d in G.edges(data=True):
+        if u == v:
+            continue
+        w = d.get(weight, 1)
+        if H.has_edge(u, v):
+            H[u][v]["weight"] += w
+        else:
+            H.add_edge(u, v, weight=w)
+    return H
+
+
+def _by_type(G: nx.Graph, scores: dict[Any, float], top: int | None) -> dict[str, dict[Any, float]]:
+    out: dict[str, list[tuple[Any, float]]] = defaultdict(list)
+    for node, score in scores.items():
+        out[G.nodes[node].get("type", "unknown")].append((node, score))
+    result = {}
+    for typ in sorted(out):
+        ranked = sorted(out[typ], key=lambda item: (-item[1], str(item[0])))
+        result[typ] = dict(ranked[:top] if top else ranked)
+    return result
+
+
+def _label(G: nx.Graph, node: Any) -> str:
+    return G.nodes[node].get("label", str(node))
+
+
+def _entities(G: nx.Graph, typ: str | None = None) -> list[Any]:
+    return [n for n, d in G.nodes(data=True)
+            if d.get("type") != PAPER and (typ is None or d.get("type") == typ)]
+
+
+# ------------------------------------------------------------------------------------------ metrics
+def degree_centrality(G: nx.Graph) -> dict[Any, float]:
+    """Degree centrality of every node: distinct neighbours (either direction) / (n - 1).
+
+    Parameters
+    ----------
+    G : networkx graph
+        Typically the output of :func:`project`; parallel edges and direction are ignored.
+
+    Returns
+    -------
+    dict
+        node -> centrality in [0, 1].
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b", "x"), ("a", "b", "y"), ("c", "a", "x")])
+    >>> degree_centrality(G)["a"]
+    1.0
+    """
+    return nx.degree_centrality(_simple(G))
+
+
+def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str = "weight") -> dict[Any, float]:
+    """Weighted PageRank over the directed projection (parallel edges add up).
+
+    Edges point from papers to what they use and from a model to what it beats or builds on, so
+    rank flows to what the literature keeps coming back to.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("p1", "m", "mentions"), ("p2", "m", "mentions")])
+    >>> max(pagerank(G).items(), key=lambda kv: kv[1])[0]
+    'm'
+    """
+    if G.number_of_nodes() == 0:
+        return {}
+    D = nx.DiGraph()
+    D.add_nodes_from(G.nodes)
+    for u, v, d in G.edges(data=True):
+        w = d.get(weight, 1)
+        if D.has_edge(u, v):
+            D[u][v]["weight"] += w
+        else:
+            D.add_edge(u, v, weight=w)
+    return nx.pagerank(D, alpha=alpha, weight="weight")
+
+
+def degree_centrality_by_type(G: nx.Graph, *, top: int | None = None) -> dict[str, dict[Any, float]]:
+    """Degree centrality grouped by node ``type``, each group sorted from most to least central.
+
+    Parameters
+    ----------
+    G : networkx graph with a ``type`` attribute on nodes
+    top : int, optional
+        Keep only the ``top`` nodes of each type.
+
+    Returns
+    -------
+    dict
+        type -> {node: centrality}, ordered by decreasing centrality (ties by node id).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from([("m", {"type": "model"}), ("b", {"type": "benchmark"}),
+    ...                   ("c", {"type": "benchmark"})])
+    >>> G.add_edge("m", "b", key="x"); G.add_edge("m", "c", key="x")
+    'x'
+    'x'
+    >>> list(degree_centrality_by_type(G))
+    ['benchmark', 'model']
+    >>> degree_centrality_by_type(G)["model"]["m"]
+    1.0
+    """
+    return _by_type(G, degree_centrality(G), top)
+
+
+def pagerank_by_type(G: nx.Graph, *, top: int | None = None, alpha: float = 0.85,
+                     weight: str = "weight") -> dict[str, dict[Any, float]]:
+    """PageRank (see :func:`pagerank`) grouped by node ``type``, most central first.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from([("p", {"type": "paper"}), ("m", {"type": "model"})])
+    >>> _ = G.add_edge("p", "m", key="introduces", weight=1)
+    >>> sorted(pagerank_by_type(G))
+    ['model', 'paper']
+    """
+    return _by_type(G, pagerank(G, alpha=alpha, weight=weight), top)
+
+
+def betweenness(G: nx.Graph, *, sample_above: int = 1000, k: int = 256, seed: int = 0,
+                normalized: bool = True) -> dict[Any, float]:
+    """Betweenness centrality on the undirected projection, sampled on big graphs.
+
+    Parameters
+    ----------
+    G : networkx graph
+    sample_above : int, default 1000
+        Exact computation up to this many nodes; above it, ``k`` pivot nodes are sampled.
+    k : int, default 256
+        Number of pivots when sampling.
+    seed : int, default 0
+        Seed of the pivot sample, so a sampled result is reproducible.
+    normalized : bool, default True
+
+    Returns
+    -------
+    dict
+        node -> betweenness.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("b", "c", "r")])
+    >>> betweenness(G)["b"]
+    1.0
+    """
+    H = _simple(G)
+    n = H.number_of_nodes()
+    if n == 0:
+        return {}
+    sample = min(k, n) if n > sample_above else None
+    return nx.betweenness_centrality(H, k=sample, normalized=normalized, weight=None, seed=seed)
+
+
+def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0,
+                weight: str = "weight") -> dict[Any, int]:
+    """Louvain communities of the undirected weighted projection, numbered deterministically.
+
+    The seed fixes Louvain's random node order, and the input order is fixed by sorting, so the
+    same graph always gives the same partition. Communities are numbered 0, 1, ... by decreasing
+    size (ties broken by their smallest node id).
+
+    Parameters
+    ----------
+    G : networkx graph
+    seed : int, default 0
+    resolution : float, default 1.0
+        Above 1 favours smaller communities, below 1 larger ones.
+    weight : str, default "weight"
+
+    Returns
+    -------
+    dict
+        node -> community number.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("b", "c", "r"), ("c", "a", "r"),
+    ...                      ("x", "y", "r"), ("y", "z", "r"), ("z", "x", "r"), ("c", "x", "r")])
+    >>> parts = communities(G)
+    >>> parts["a"] == parts["b"] == parts["c"] != parts["x"]
+    True
+    """
+    H0 = _simple(G, weight=weight)
+    H = nx.Graph()
+    H.add_nodes_from(sorted(H0.nodes, key=str))
+    H.add_weighted_edges_from(sorted(((u, v, d["weight"]) if str(u) <= str(v) else (v, u, d["weight"])
+                                      for u, v, d in H0.edges(data=True)), key=lambda e: (str(e[0]), str(e[1]))))
+    if H.number_of_nodes() == 0:
+        return {}
+    parts = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
+    parts = sorted((sorted(p, key=str) for p in parts), key=lambda p: (-len(p), str(p[0])))
+    return {node: i for i, part in enumerate(parts) for node in part}
+
+
+def components(G: nx.Graph) -> dict[str, Any]:
+    """Weakly connected components: how fragmented the graph is.
+
+    Returns
+    -------
+    dict
+        ``count``, ``sizes`` (largest first), ``largest_fraction`` (share of nodes in the largest)
+        and ``membership`` (node -> component number, 0 = largest).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("c", "d", "r"), ("d", "e", "r")])
+    >>> components(G)["sizes"]
+    [3, 2]
+    """
+    parts = sorted((sorted(c, key=str) for c in nx.connected_components(_simple(G))),
+                   key=lambda c: (-len(c), str(c[0])))
+    n = G.number_of_nodes()
+    return {"count": len(parts), "sizes": [len(c) for c in parts],
+            "largest_fraction": (len(parts[0]) / n) if parts else 0.0,
+            "membership": {node: i for i, c in enumerate(parts) for node in c}}
+
+
+def lineage(G: nx.Graph, *, relations: tuple[str, ...] = LINEAGE_RELATIONS) -> dict[str, Any]:
+    """The model lineage: which models were built on (fine-tuned from) which.
+
+    ``X based_on Y`` makes ``Y`` a parent of ``X``. Roots are parents that build on nothing;
+    depth is the longest chain from a root; cycles (extraction errors) are reported and each is
+    treated as a single step.
+
+    Returns
+    -------
+    dict
+        ``roots`` (largest family first), ``depth`` (node -> generations below its deepest root),
+        ``descendants`` (node -> sorted descendants, only nodes that have some), ``children``
+        (node -> direct children), ``max_depth`` and ``cycles`` (lists of nodes).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("vicuna", "llama2", "based_on"), ("llama2", "llama", "based_on"),
+    ...                      ("alpaca", "llama", "based_on")])
+    >>> out = lineage(G)
+    >>> out["roots"], out["depth"]["vicuna"], out["descendants"]["llama"]
+    (['llama'], 2, ['alpaca', 'llama2', 'vicuna'])
+    """
+    D = nx.DiGraph()
+    for u, v, key, d in G.edges(keys=True, data=True):
+        rel = d.get("relation", key)
+        if rel in relations and u != v:
+            D.add_edge(v, u)  # parent -> child
+    if D.number_of_nodes() == 0:
+        return {"roots": [], "depth": {}, "descendants": {}, "children": {}, "max_depth": 0, "cycles": []}
+    C = nx.condensation(D)
+    members = C.graph["mapping"]  # node -> scc id
+    scc_nodes: dict[int, list[Any]] = defaultdict(list)
+    for node, cid in members.items():
+        scc_nodes[cid].append(node)
+    cycles = sorted((sorted(ns, key=str) for ns in scc_nodes.values() if len(ns) > 1), key=lambda c: str(c[0]))
+    cdepth: dict[int, int] = {}
+    for cid in nx.topological_sort(C):
+        preds = list(C.predecessors(cid))
+        cdepth[cid] = 1 + max(cdepth[p] for p in preds) if preds else 0
+    depth = {node: cdepth[members[node]] for node in D}
+    descendants = {node: sorted(nx.descendants(D, node), key=str) for node in D}
+    descendants = {k: v for k, v in descendants.items() if v}
+    roots = [node for node in D if cdepth[members[node]] == 0 and D.out_degree(node) > 0]
+    roots.sort(key=lambda r: (-len(descendants.get(r, ())), str(r)))
+    children = {node: sorted(D.successors(node), key=str) for node in D if D.out_degree(node)}
+    return {"roots": roots, "depth": dict(sorted(depth.items(), key=lambda kv: str(kv[0]))),
+            "descendants": descendants, "children": children,
+            "max_depth": max(depth.values()), "cycles": cycles}
+
+
+def model_benchmark_co_use(G: nx.Graph, *, min_papers: int = 1) -> dict[Any, dict[Any, int]]:
+    """How many papers use each model together with each benchmark.
+
+    A model and a benchmark are used together by a paper when both occur in it (the ``papers``
+    node attribute written by :func:`project`).
+
+    Returns
+    -------
+    dict
+        model -> {benchmark: number of shared papers}, models and benchmarks ordered by count.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("m", type="model", papers=["p1", "p2"])
+    >>> G.add_node("b", type="benchmark", papers=["p2", "p3"])
+    >>> model_benchmark_co_use(G)
+    {'m': {'b': 1}}
+    """
+    by_paper: dict[str, list[Any]] = defaultdict(list)
+    for b in _entities(G, "benchmark"):
+        for p in G.nodes[b].get("papers", ()):
+            by_paper[p].append(b)
+    out: dict[Any, dict[Any, int]] = {}
+    for m in _entities(G, "model"):
+        counts = Counter(b for p in G.nodes[m].get("papers", ()) for b in by_paper.get(p, ()))
+        kept = {b: c for b, c in sorted(counts.items(), key=lambda kv: (-kv[1], str(kv[0]))) if c >= min_papers}
+        if kept:
+            out[m] = kept
+    return dict(sorted(out.items(), key=lambda kv: (-sum(kv[1].values()), str(kv[0]))))
+
+
+def most_compared_models(G: nx.Graph, *, top: int | None = None) -> dict[Any, dict[str, Any]]:
+    """Models ranked by how often papers compare them (``outperforms`` edges, either side).
+
+    Returns
+    -------
+    dict
+        model -> ``{"wins", "losses", "comparisons", "opponents", "beats", "beaten_by"}`` where wins
+        and losses count supporting papers, ordered by comparisons.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_edge("glm4", "gpt4", key="outperforms", relation="outperforms", weight=2)
+    'outperforms'
+    >>> most_compared_models(G)["gpt4"]["losses"]
+    2
+    """
+    stats: dict[Any, dict[str, Any]] = defaultdict(lambda: {"wins": 0, "losses": 0, "beats": set(), "beaten_by": set()})
+    for u, v, key, d in G.edges(keys=True, data=True):
+        if d.get("relation", key) != "outperforms" or u == v:
+            continue
+        w = d.get("weight", 1)
+        stats[u]["wins"] += w
+        stats[u]["beats"].add(v)
+        stats[v]["losses"] += w
+        stats[v]["beaten_by"].add(u)
+    out = {}
+    for node, s in stats.items():
+        out[node] = {"wins": s["wins"], "losses": s["losses"], "comparisons": s["wins"] + s["losses"],
+                     "opponents": len(s["beats"] | s["beaten_by"]),
+                     "beats": sorted(s["beats"], key=str), "beaten_by": sorted(s["beaten_by"], key=str)}
+    ranked = sorted(out.items(), key=lambda kv: (-kv[1]["comparisons"], -kv[1]["opponents"], str(kv[0])))
+    return dict(ranked[:top] if top else ranked)
+
+
+def introduced_per_paper(G: nx.Graph) -> dict[Any, list[Any]]:
+    """Entities each paper introduces (from ``introduced_in`` on nodes), papers with most first.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("m", type="model", introduced_in=["p1"])
+    >>> G.add_node("d", type="dataset", introduced_in=["p1"])
+    >>> introduced_per_paper(G)
+    {'p1': ['d', 'm']}
+    """
+    out: dict[Any, list[Any]] = defaultdict(list)
+    for node, d in G.nodes(data=True):
+        for p in d.get("introduced_in", ()):
+            out[p].append(node)
+    return {p: sorted(v, key=str) for p, v in sorted(out.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))}
+
+
+def rising_entities(G: nx.Graph, *, window_days: int | None = None, min_recent: int = 2,
+                    top: int | None = None) -> dict[Any, dict[str, Any]]:
+    """Entities that appear in a larger share of recent papers than of earlier ones.
+
+    Papers with a date are split into *recent* (the later half by date, or the last ``window_days``
+    days) and *earlier*. The score of an entity is (share of recent papers it occurs in) minus
+    (share of earlier papers it occurs in); only positive scores with at least ``min_recent``
+    recent papers are kept. Needs papers with at least two distinct dates, else returns ``{}``.
+
+    Returns
+    -------
+    dict
+        entity -> ``{"recent", "earlier", "score", "cutoff"}``, highest score first.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.graph["papers"] = {"p1": {"date": "2024-01-01"}, "p2": {"date": "2024-03-01"},
+    ...                      "p3": {"date": "2024-03-02"}}
+    >>> G.add_node("new", type="model", papers=["p2", "p3"])
+    >>> G.add_node("old", type="model", papers=["p1"])
+    >>> list(rising_entities(G))
+    ['new']
+    """
+    dated = {p: _date(info.get("date")) for p, info in G.graph.get("papers", {}).items()}
+    dated = {p: d for p, d in dated.items() if d}
+    days = sorted(set(dated.values()))
+    if len(days) < 2:
+        return {}
+    if window_days is not None:
+        cutoff = date.fromordinal(days[-1].toordinal() - window_days)
+        recent = {p for p, d in dated.items() if d > cutoff}
+    else:
+        ordered = sorted(dated.items(), key=lambda kv: (kv[1], str(kv[0])))
+        median = ordered[len(ordered) // 2][1]
+        cutoff = median
+        recent = {p for p, d in dated.items() if d >= median}
+    earlier = set(dated) - recent
+    if not recent or not earlier:
+        return {}
+    out = {}
+    for node in _entities(G):
+        ps = set(G.nodes[node].get("papers", ()))
+        r, e = len(ps & recent), len(ps & earlier)
+        score = r / len(recent) - e / len(earlier)
+        if r >= min_recent and score > 0:
+            out[node] = {"recent": r, "earlier": e, "score": round(score, 4), "cutoff": cutoff.isoformat()}
+    ranked = sorted(out.items(), key=lambda kv: (-kv[1]["score"], -kv[1]["recent"], str(kv[0])))
+    return dict(ranked[:top] if top else ranked)
+
+
+def type_counts(G: nx.Graph) -> dict[str, dict[str, int]]:
+    """Node counts by type and edge counts by relation.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("m", type="model")
+    >>> type_counts(G)
+    {'nodes': {'model': 1}, 'edges': {}}
+    """
+    nodes = Counter(d.get("type", "unknown") for _, d in G.nodes(data=True))
+    edges = Counter(d.get("relation", k) for _, _, k, d in G.edges(keys=True, data=True))
+    return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
+
+
+#: The metric registry: name -> function(G) -> dict. ``compute_all`` runs them in this order.
+METRICS: dict[str, Callable[[nx.Graph], dict]] = {
+    "counts": type_counts,
+    "degree": degree_centrality,
+    "pagerank": pagerank,
+    "degree_by_type": degree_centrality_by_type,
+    "pagerank_by_type": pagerank_by_type,
+    "betweenness": betweenness,
+    "communities": communities,
+    "components": components,
+    "lineage": lineage,
+    "co_use": model_benchmark_co_use,
+    "most_compared": most_compared_models,
+    "introduced": introduced_per_paper,
+    "rising": rising_entities,
+}
+
+
+def compute_all(G: nx.Graph, metrics: Iterable[str] | None = None) -> dict[str, dict]:
+    """Run every registered metric (or the named ones) on ``G``.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b", "based_on")])
+    >>> sorted(compute_all(G, ["lineage", "components"]))
+    ['components', 'lineage']
+    """
+    names = list(METRICS) if metrics is None else list(metrics)
+    unknown = [n for n in names if n not in METRICS]
+    if unknown:
+        raise KeyError(f"unknown metric(s) {', '.join(unknown)}; known: {', '.join(METRICS)}")
+    return {name: METRICS[name](G) for name in names}
+
+
+# ------------------------------------------------------------------------------------- back to RDF
+def analytics_graph_iri(base_iri: str = DEFAULT_BASE) -> str:
+    """The named graph that holds the analytics annotations."""
+    return base_iri + "graph/analytics"
+
+
+def _decimal(value: float) -> str:
+    text = format(round(float(value), 8), ".8f").rstrip("0")
+    return text + "0" if text.endswith(".") else text
+
+
+def write_scores(store: Any, G: nx.Graph, *, pagerank: dict[Any, float], degree: dict[Any, float],
+                 community: dict[Any, int], base_iri: str = DEFAULT_BASE) -> int:
+    """Store entity scores as RDF annotations in ``<base>graph/analytics`` (replacing earlier ones).
+
+    Each entity node gets ``kgo:pagerank`` and ``kgo:degreeCentrality`` (``xsd:decimal``),
+    ``kgo:community`` and ``kgo:papersCount`` (``xsd:integer``). Papers are not annotated.
+
+    Returns
+    -------
+    int
+        Number of quads written.
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("https://example.org/model/m", type="model", papers=["p1"])
+    >>> write_scores(store, G, pagerank={"https://example.org/model/m": 0.5},
+    ...              degree={"https://example.org/model/m": 0.0}, community={"https://example.org/model/m": 0})
+    4
+    """
+    from pyoxigraph import Literal, NamedNode, Quad
+
+    xsd = PREFIXES["xsd"]
+    dec, integer = NamedNode(xsd + "decimal"), NamedNode(xsd + "integer")
+    graph = NamedNode(analytics_graph_iri(base_iri))
+    p_pr, p_deg, p_com, p_cnt = (NamedNode(kgo(t)) for t in ("pagerank", "degreeCentrality", "community",
+                                                             "papersCount"))
+    quads = []
+    for node, d in G.nodes(data=True):
+        if d.get("type") == PAPER:
+            continue
+        s = NamedNode(str(node))
+        if node in pagerank:
+            quads.append(Quad(s, p_pr, Literal(_decimal(pagerank[node]), datatype=dec), graph))
+        if node in degree:
+            quads.append(Quad(s, p_deg, Literal(_decimal(degree[node]), datatype=dec), graph))
+        if node in community:
+            quads.append(Quad(s, p_com, Literal(str(int(community[node])), datatype=integer), graph))
+        quads.append(Quad(s, p_cnt, Literal(str(len(d.get("papers", ()))), datatype=integer), graph))
+    if store.contains_named_graph(graph):
+        store.remove_graph(graph)
+    store.extend(quads)
+    return len(quads)
+
+
+def ego_graph(G: nx.Graph, center: Any, *, radius: int = 1) -> nx.MultiDiGraph:
+    """The neighbourhood of ``center`` within ``radius`` hops (either direction), as a subgraph copy.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("b", "c", "r"), ("c", "d", "r")])
+    >>> sorted(ego_graph(G, "b", radius=1))
+    ['a', 'b', 'c']
+    """
+    keep = nx.single_source_shortest_path_length(_simple(G), center, cutoff=radius)
+    H = G.subgraph(keep).copy()
+    H.graph["center"] = center
+    return H
+
+
+def find_entity(G: nx.Graph, query: str) -> list[Any]:
+    """Nodes matching ``query``: its IRI, or its label or an alias (case-insensitive), best first.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("x/llama2", label="Llama 2", aliases=["Llama-2"], type="model")
+    >>> find_entity(G, "llama-2")
+    ['x/llama2']
+    """
+    if query in G:
+        return [query]
+    q = query.casefold().strip()
+    exact, alias = [], []
+    for node, d in G.nodes(data=True):
+        if str(d.get("label", "")).casefold() == q or str(node).rsplit("/", 1)[-1].casefold() == q:
+            exact.append(node)
+        elif any(a.casefold() == q for a in d.get("aliases", ())):
+            alias.append(node)
+    key = lambda n: (G.nodes[n].get("type") == PAPER, str(n))  # noqa: E731 - entities before papers
+    return sorted(exact, key=key) + sorted(alias, key=key)
+
+
+__all__ = ["project", "degree_centrality", "pagerank", "degree_centrality_by_type", "pagerank_by_type",
+           "betweenness", "communities", "components", "lineage", "model_benchmark_co_use",
+           "most_compared_models", "introduced_per_paper", "rising_entities", "type_counts", "METRICS",
+           "compute_all", "write_scores", "analytics_graph_iri", "ego_graph", "find_entity"]
