@@ -31,7 +31,8 @@ KGO_CLASSES = ("Entity", "Paper", "Model", "Dataset", "Benchmark", "Method", "Re
 KGO_PROPERTIES = ("mentions", "introduces", "evaluatedOn", "outperforms", "basedOn", "fineTunedFrom",
                   "hasRepository", "parameterCount", "family", "canonicalName", "abstract", "source",
                   "rule", "confidence", "field", "sentence", "startOffset", "endOffset", "entityType",
-                  "gazetteerId", "papersCount", "pagerank", "degreeCentrality", "community", "toolVersion")
+                  "gazetteerId", "papersCount", "pagerank", "degreeCentrality", "community", "toolVersion",
+                  "arxivId")
 KGO_TERMS = frozenset(KGO_CLASSES + KGO_PROPERTIES)
 
 # extraction entity type -> ontology class

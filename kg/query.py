@@ -1,0 +1,235 @@
+"""SPARQL over the store (the query stage of the flow): the catalogue, running a query, printing results.
+
+The catalogue is a registry of ``kg/queries/*.rq`` files. Each file opens with a comment header::
+
+    # name: model-lineage
+    # description: Lineage of models ...
+    #   (continued description lines are indented)
+    # bind: name - canonical name of the model
+
+``bind`` lines name the projected variables a user may fix with ``--bind VAR=VALUE`` (SEP-0007
+substitution). Adding a query is adding a file. Results print as an aligned table, or as the standard
+SPARQL JSON / XML / CSV / TSV results; CONSTRUCT and DESCRIBE print Turtle.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+from urllib.parse import unquote
+
+from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions,
+                        QueryTriples, RdfFormat, Triple, Variable, serialize)
+
+from .errors import QueryError
+from .store import GraphStore
+from ontology.iri import IRIMinter
+from ontology.namespaces import PREFIXES
+
+RESULT_FORMATS = {"json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML,
+                  "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
+OUTPUT_FORMATS = ("table",) + tuple(RESULT_FORMATS)
+_NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+@dataclass(frozen=True)
+class CatalogueQuery:
+    name: str
+    description: str
+    text: str
+    path: Path
+    binds: tuple[tuple[str, str], ...] = ()  # (variable, what to give)
+
+
+def parse_header(text: str, path: Path) -> CatalogueQuery:
+    meta: dict[str, str] = {}
+    binds: list[tuple[str, str]] = []
+    last = None
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            if line.strip():
+                break
+            continue
+        body = line[1:]
+        m = re.match(r"\s*(name|description|bind):\s*(.*)$", body)
+        if m:
+            key, value = m.group(1), m.group(2).strip()
+            if key == "bind":
+                var, _, what = value.partition(" - ")
+                binds.append((var.strip().lstrip("?$"), what.strip()))
+                last = None
+            else:
+                meta[key] = value
+                last = key
+        elif last and body.startswith("  "):
+            meta[last] += " " + body.strip()
+    if "name" not in meta or "description" not in meta:
+        raise QueryError(f"{path}: catalogue query has no '# name:' and '# description:' header",
+                         "start the .rq file with both comment lines")
+    return CatalogueQuery(meta["name"], meta["description"], text, path, tuple(binds))
+
+
+def catalogue_dir() -> Path:
+    return Path(str(resources.files("kg") / "queries"))
+
+
+def load_catalogue(directory: str | Path | None = None) -> dict[str, CatalogueQuery]:
+    """Every shipped query, by name, in name order."""
+    folder = Path(directory) if directory else catalogue_dir()
+    out: dict[str, CatalogueQuery] = {}
+    for path in sorted(folder.glob("*.rq")):
+        q = parse_header(path.read_text(encoding="utf-8"), path)
+        if q.name in out:
+            raise QueryError(f"two catalogue queries are named {q.name!r} ({out[q.name].path.name}, {path.name})",
+                             "rename one of them")
+        out[q.name] = q
+    return out
+
+
+def resolve(arg: str, catalogue: dict[str, CatalogueQuery] | None = None) -> tuple[str, str | None]:
+    """A catalogue name, a ``.rq`` file or a SPARQL string -> (query text, catalogue name or None)."""
+    catalogue = catalogue if catalogue is not None else load_catalogue()
+    if arg in catalogue:
+        return catalogue[arg].text, arg
+    path = Path(arg)
+    if arg.endswith((".rq", ".sparql")) or (len(arg) < 4096 and "\n" not in arg and path.is_file()):
+        if not path.is_file():
+            raise QueryError(f"query file {arg} not found", "give an existing .rq file, a catalogue name or a query")
+        return path.read_text(encoding="utf-8"), None
+    if _NAME_RE.match(arg):
+        close = [n for n in catalogue if arg in n or n in arg]
+        hint = f" (did you mean {', '.join(close)}?)" if close else ""
+        raise QueryError(f"{arg!r} is not a catalogue query{hint}",
+                         "see 'kg query --list', or give a SPARQL string or a .rq file")
+    return arg, None
+
+
+def default_prefixes(base: str | None = None) -> dict[str, str]:
+    """Prefixes available in queries without declaring them (kgo:, skos:, model:, paper: ...)."""
+    out = dict(PREFIXES)
+    out.update(IRIMinter(base).prefixes() if base else IRIMinter().prefixes())
+    return out
+
+
+def parse_term(value: str, prefixes: dict[str, str]) -> NamedNode | Literal:
+    """``<iri>`` or ``prefix:local`` -> IRI; anything else -> a plain string literal."""
+    v = value.strip()
+    if v.startswith("<") and v.endswith(">"):
+        try:
+            return NamedNode(v[1:-1])
+        except ValueError as exc:
+            raise QueryError(f"--bind value {value!r} is not a valid IRI", "write it as <https://...>") from exc
+    m = re.match(r"^([A-Za-z][\w-]*):(\S*)$", v)
+    if m and m.group(1) in prefixes and not v.startswith(("http:", "https:")):
+        return NamedNode(prefixes[m.group(1)] + m.group(2))
+    if v.startswith(("http://", "https://")):
+        return NamedNode(v)
+    if len(v) >= 2 and v[0] == v[-1] == '"':
+        v = v[1:-1]
+    return Literal(v)
+
+
+def parse_bindings(pairs: Iterable[str], prefixes: dict[str, str]) -> dict[Variable, object]:
+    out: dict[Variable, object] = {}
+    for pair in pairs:
+        var, sep, value = pair.partition("=")
+        var = var.strip().lstrip("?$")
+        if not sep or not var:
+            raise QueryError(f"--bind {pair!r} is not VAR=VALUE", "write e.g. --bind name=Vicuna-7B")
+        out[Variable(var)] = parse_term(value, prefixes)
+    return out
+
+
+@dataclass
+class Result:
+    """A finished query: ``kind`` is select | ask | graph."""
+
+    kind: str
+    variables: list[str]
+    rows: list[list[object]]
+    triples: list[Triple]
+    boolean: bool | None = None
+
+
+def execute(store: GraphStore, text: str, *, bindings: dict | None = None, base: str | None = None) -> Result:
+    """Run a query and materialise its answer (errors become one ``QueryError`` line)."""
+    res = store.query(text, substitutions=bindings or None, prefixes=default_prefixes(base))
+    try:
+        if isinstance(res, QueryBoolean) or isinstance(res, bool):
+            return Result("ask", [], [], [], bool(res))
+        if isinstance(res, QueryTriples):
+            return Result("graph", [], [], list(res))
+        variables = [v.value for v in res.variables]
+        rows = [[sol[v] for v in variables] for sol in res]
+        return Result("select", variables, rows, [])
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        raise QueryError(f"the query failed while running: {' '.join(str(exc).split())}", "check the query") from exc
+
+
+def serialize_results(store: GraphStore, text: str, fmt: str, *, bindings: dict | None = None,
+                      base: str | None = None) -> bytes:
+    """Standard SPARQL results (json, xml, csv, tsv) straight from the engine; Turtle for graphs."""
+    res = store.query(text, substitutions=bindings or None, prefixes=default_prefixes(base))
+    try:
+        if isinstance(res, QueryTriples):
+            return serialize(sorted(res, key=str), format=RdfFormat.TURTLE, prefixes=turtle_prefixes(base))
+        return res.serialize(format=RESULT_FORMATS[fmt])
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        raise QueryError(f"the query failed while running: {' '.join(str(exc).split())}", "check the query") from exc
+
+
+def turtle_prefixes(base: str | None = None) -> dict[str, str]:
+    keep = ("kgo", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "schema", "owl")
+    out = {k: PREFIXES[k] for k in keep}
+    out.update(IRIMinter(base).prefixes() if base else IRIMinter().prefixes())
+    return out
+
+
+def short(term: object, prefixes: dict[str, str], width: int | None = 70) -> str:
+    """A term as a person reads it in a table: prefixed IRIs, bare literal text."""
+    if term is None:
+        return ""
+    if isinstance(term, NamedNode):
+        iri = term.value
+        best = None
+        for p, ns in prefixes.items():
+            if iri.startswith(ns) and (best is None or len(ns) > len(prefixes[best])):
+                best = p
+        text = f"{best}:{unquote(iri[len(prefixes[best]):])}" if best else f"<{iri}>"
+    elif isinstance(term, BlankNode):
+        text = f"_:{term.value}"
+    elif isinstance(term, Literal):
+        text = term.value
+    else:
+        text = str(term)
+    text = " ".join(text.split())
+    if width and len(text) > width:
+        text = text[: width - 1] + "\u2026"
+    return text
+
+
+def format_table(result: Result, prefixes: dict[str, str], width: int | None = 70) -> str:
+    if result.kind == "ask":
+        return "true" if result.boolean else "false"
+    cells = [[short(t, prefixes, width) for t in row] for row in result.rows]
+    header = result.variables
+    widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(header)]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths)).rstrip(),
+             "  ".join("-" * w for w in widths)]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    n = len(cells)
+    lines.append(f"({n} row{'s' if n != 1 else ''})")
+    return "\n".join(lines)
+
+
+def rows_as_csv(result: Result, delimiter: str = ",") -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
+    w.writerow(result.variables)
+    for row in result.rows:
+        w.writerow(["" if t is None else t.value if hasattr(t, "value") else str(t) for t in row])
+    return buf.getvalue()

@@ -1,0 +1,151 @@
+"""The store stage of the flow: a pyoxigraph ``Store`` on disk with one named graph per paper.
+
+``GraphStore.replace_paper`` swaps a paper's graph for new quads in one step, so building the same
+paper twice (or appending it from another listing) never duplicates statements. Build provenance
+lives in its own graph (``<base>graph/build``). Queries see the union of all graphs as the default
+graph (``GRAPH ?g { ... }`` still reaches single graphs); because the same entity label sits in every
+paper graph that mentions it, queries over the union should use ``DISTINCT`` or ``COUNT(DISTINCT ...)``.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store
+
+from .errors import QueryError, StoreError
+
+
+def _store_error(path: Path, exc: OSError) -> StoreError:
+    text = str(exc)
+    if "lock" in text.lower() or "busy" in text.lower() or "resource temporarily unavailable" in text.lower():
+        return StoreError(f"the store at {path} is in use by another process ({text.splitlines()[0]})",
+                          "stop the other kg process (e.g. kg serve) or use another --out directory")
+    return StoreError(f"cannot open the store at {path} ({text.splitlines()[0] if text else exc!r})",
+                      "check the path, or delete the directory to rebuild it with kg build")
+
+
+class GraphStore:
+    """A thin, typed wrapper over ``pyoxigraph.Store``.
+
+    ``path=None`` gives an in-memory store (tests, benchmarks). Use as a context manager, or call
+    :meth:`close`, so the on-disk store is flushed and unlocked.
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, create: bool = True) -> None:
+        self.path = Path(path) if path is not None else None
+        try:
+            if self.path is None:
+                self._store = Store()
+            elif read_only:
+                if not self.path.exists():
+                    raise StoreError(f"no store at {self.path}", "run kg build first, or pass --out DIR of a build")
+                self._store = Store.read_only(str(self.path))
+            else:
+                if not create and not self.path.exists():
+                    raise StoreError(f"no store at {self.path}", "run kg build first, or pass --out DIR of a build")
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = Store(str(self.path))
+        except OSError as exc:
+            raise _store_error(self.path, exc) from exc
+        self.read_only = read_only
+
+    # ------------------------------------------------------------------ lifecycle
+    def __enter__(self) -> "GraphStore":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        store = getattr(self, "_store", None)
+        if store is not None and self.path is not None and not self.read_only:
+            try:
+                store.flush()
+            except OSError:
+                pass
+        self._store = None  # releases the on-disk lock once garbage-collected
+
+    @property
+    def raw(self) -> Store:
+        """The underlying ``pyoxigraph.Store``."""
+        return self._store
+
+    # ------------------------------------------------------------------ writing
+    def replace_graph(self, graph: NamedNode, quads: Iterable[Quad]) -> int:
+        """Replace everything in ``graph`` with ``quads`` (which must all be in that graph)."""
+        quads = list(quads)
+        for q in quads:
+            if q.graph_name != graph:
+                raise StoreError(f"quad {q} is not in graph {graph.value}", "map each paper into its own graph")
+        try:
+            if self._store.contains_named_graph(graph):
+                self._store.remove_graph(graph)
+            self._store.extend(quads)
+        except OSError as exc:
+            raise _store_error(self.path or Path("<memory>"), exc) from exc
+        return len(quads)
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        self._store.extend(list(quads))
+
+    def bulk_add(self, quads: Iterable[Quad]) -> None:
+        """Fast, non-transactional load for large synthetic graphs."""
+        self._store.bulk_extend(quads)
+
+    def clear(self) -> None:
+        self._store.clear()
+
+    def flush(self) -> None:
+        if self.path is not None:
+            self._store.flush()
+
+    # ------------------------------------------------------------------ reading
+    def graphs(self) -> list[str]:
+        return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
+
+    def paper_graphs(self, base: str) -> list[NamedNode]:
+        prefix = base + "graph/paper/"
+        return [NamedNode(g) for g in self.graphs() if g.startswith(prefix)]
+
+    def quads(self, graphs: Iterable[NamedNode] | None = None) -> Iterator[Quad]:
+        if graphs is None:
+            yield from self._store.quads_for_pattern(None, None, None, None)
+            return
+        for g in graphs:
+            yield from self._store.quads_for_pattern(None, None, None, g)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def count_triples(self) -> int:
+        """Distinct triples over all graphs (what the union default graph holds)."""
+        res = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
+        return int(next(iter(res))["n"].value)
+
+    def query(self, sparql: str, *, substitutions: dict | None = None, default_graph=None, named_graphs=None,
+              union: bool = True, prefixes: dict[str, str] | None = None) -> QuerySolutions | QueryTriples | QueryBoolean:
+        """Run a SPARQL query; the default graph is the union of all graphs unless given."""
+        kw: dict = {}
+        if default_graph is not None:
+            kw["default_graph"] = default_graph
+        else:
+            kw["use_default_graph_as_union"] = union
+        if named_graphs is not None:
+            kw["named_graphs"] = named_graphs
+        if substitutions:
+            kw["substitutions"] = substitutions
+        if prefixes:
+            kw["prefixes"] = prefixes
+        try:
+            return self._store.query(sparql, **kw)
+        except SyntaxError as exc:
+            msg = " ".join(str(exc).split())
+            raise QueryError(f"SPARQL syntax error: {msg}", "check the query near that line and column") from exc
+        except OSError as exc:
+            raise StoreError(f"the store could not run the query ({exc})", "rebuild the store with kg build") from exc
+        except (ValueError, TypeError, RuntimeError) as exc:
+            raise QueryError(f"the query failed: {' '.join(str(exc).split())}", "check the query") from exc
+
+
+__all__ = ["GraphStore", "DefaultGraph"]

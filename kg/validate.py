@@ -1,0 +1,155 @@
+"""SHACL validation of the graph (between the store and the exports in the flow).
+
+The data graph is the union of the paper graphs, handed to pySHACL together with ``ontology/shapes.ttl``
+and the class hierarchy of ``ontology/kg.ttl`` (so ``sh:class kgo:Dataset`` accepts a ``kgo:Benchmark``).
+Results come back as :class:`Issue` records that read as plain sentences: which node, which property,
+what is wrong. ``kg build`` refuses to publish exports when any issue has severity ``Violation``;
+``Warning`` issues are printed but do not block.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Iterable
+
+import rdflib
+from rdflib.namespace import RDF, SH
+
+from kg.errors import ValidationFailed
+from ontology.namespaces import PREFIXES
+
+ONTOLOGY_FILE = "kg.ttl"
+SHAPES_FILE = "shapes.ttl"
+
+
+def ontology_path(name: str = ONTOLOGY_FILE) -> Path:
+    return Path(str(resources.files("ontology") / name))
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One SHACL result in plain words."""
+
+    severity: str  # "Violation" | "Warning" | "Info"
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = self.focus + (f" {self.path}" if self.path else "")
+        value = f" (value: {self.value})" if self.value and self.value not in self.message else ""
+        return f"{self.severity.lower()}: {where}: {self.message}{value}"
+
+
+@dataclass
+class Report:
+    issues: list[Issue]
+    triples: int
+
+    @property
+    def violations(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity == "Violation"]
+
+    @property
+    def warnings(self) -> list[Issue]:
+        return [i for i in self.issues if i.severity != "Violation"]
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+
+def _short(graph: rdflib.Graph, term: rdflib.term.Node | None, base: str | None) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, rdflib.URIRef):
+        text = str(term)
+        if base and text.startswith(base):
+            return text[len(base):]
+        for prefix, ns in PREFIXES.items():
+            if text.startswith(ns) and len(text) > len(ns):
+                return f"{prefix}:{text[len(ns):]}"
+        return f"<{text}>"
+    if isinstance(term, rdflib.Literal):
+        s = str(term)
+        return repr(s if len(s) <= 60 else s[:57] + "...")
+    return "[blank node]"
+
+
+def shorten_iris(text: str, base: str | None) -> str:
+    """Write the IRIs inside a message the way a person reads them (``model/GPT-4``, ``kgo:outperforms``)."""
+    def repl(m: re.Match) -> str:
+        iri = m.group(0)
+        if base and iri.startswith(base):
+            return iri[len(base):]
+        for prefix, ns in PREFIXES.items():
+            if iri.startswith(ns) and len(iri) > len(ns):
+                return f"{prefix}:{iri[len(ns):]}"
+        return iri
+    return re.sub(r"https?://[^\s<>\"{}|^`]+", repl, text)
+
+
+def load_shapes() -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(ontology_path(SHAPES_FILE), format="turtle")
+    return g
+
+
+def load_ontology() -> rdflib.Graph:
+    g = rdflib.Graph()
+    g.parse(ontology_path(ONTOLOGY_FILE), format="turtle")
+    return g
+
+
+def validate_graph(data: rdflib.Graph, *, base: str | None = None) -> Report:
+    """Run pySHACL over ``data`` and translate the results."""
+    from pyshacl import validate
+
+    _conforms, results, text = validate(data, shacl_graph=load_shapes(), ont_graph=load_ontology(),
+                                        inference="none", advanced=True, allow_warnings=True)
+    if not isinstance(results, rdflib.Graph):  # pySHACL could not run the shapes at all
+        raise ValidationFailed(f"the SHACL shapes could not be applied: {text.strip()}",
+                               "fix ontology/shapes.ttl")
+    issues = []
+    for r in results.subjects(RDF.type, SH.ValidationResult):
+        sev = results.value(r, SH.resultSeverity)
+        severity = str(sev).rsplit("#", 1)[-1] if sev is not None else "Violation"
+        msg = results.value(r, SH.resultMessage)
+        path = results.value(r, SH.resultPath)
+        issues.append(Issue(severity=severity, focus=_short(data, results.value(r, SH.focusNode), base) or "?",
+                            path=_short(data, path, base) if isinstance(path, rdflib.URIRef) else None,
+                            value=_short(data, results.value(r, SH.value), base),
+                            message=shorten_iris(str(msg), base) if msg is not None else "does not satisfy its shape"))
+    order = {"Violation": 0, "Warning": 1, "Info": 2}
+    issues.sort(key=lambda i: (order.get(i.severity, 3), i.focus, i.path or "", i.message))
+    return Report(issues=issues, triples=len(data))
+
+
+def validate_ntriples(data: bytes | str, *, base: str | None = None) -> Report:
+    g = rdflib.Graph()
+    g.parse(data=data, format="nt")
+    return validate_graph(g, base=base)
+
+
+def validate_file(path: str | Path, *, base: str | None = None) -> Report:
+    g = rdflib.Graph()
+    fmt = rdflib.util.guess_format(str(path)) or "turtle"
+    ds = rdflib.Dataset()
+    if fmt in ("trig", "nquads"):
+        ds.parse(str(path), format=fmt)
+        for s, p, o, _g in ds.quads((None, None, None, None)):
+            g.add((s, p, o))
+    else:
+        g.parse(str(path), format=fmt)
+    return validate_graph(g, base=base)
+
+
+def format_issues(issues: Iterable[Issue], limit: int | None = 50) -> list[str]:
+    issues = list(issues)
+    lines = [str(i) for i in (issues if limit is None else issues[:limit])]
+    if limit is not None and len(issues) > limit:
+        lines.append(f"... and {len(issues) - limit} more")
+    return lines
