@@ -1,0 +1,312 @@
+"""Viewer stage of the flow: NetworkX projection -> one self-contained, offline ``graph.html`` (PyVis).
+
+PyVis builds the vis-network data (nodes, edges, options); this module then renders it with its own
+template (``kg/templates/viewer.html``) because PyVis 0.3.2's templates always link Bootstrap from a CDN
+and its ``local`` mode writes a ``lib/`` folder into the working directory. Here every script and
+stylesheet -- vis-network itself, read from the PyVis package -- is inlined, so the file works from
+``file://`` with no network, and nothing is written except the output file.
+
+What the page shows: nodes coloured and shaped by type (legend doubles as a type filter), sized by
+PageRank, at positions computed here (community by community, physics off); edges labelled by
+relation (filterable); a search box; a details panel for a clicked node or edge with canonical name,
+aliases, papers and evidence sentences (links only for http(s) URLs). Every string from papers goes
+into the page as JSON inside a non-executable ``<script type="application/json">`` block with ``<``,
+``>`` and ``&`` escaped, and the page script writes text with ``textContent`` only, so a title like
+``<script>...`` is shown, never run. Beyond ``top_n`` nodes the first view holds the ``top_n`` most
+central nodes, with buttons to show all or to expand a node's neighbours.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from . import analytics
+
+#: type -> (colour, vis-network shape). Shapes with the label outside keep node sizes comparable.
+TYPE_STYLE: dict[str, tuple[str, str]] = {
+    "model": ("#4e79a7", "dot"),
+    "benchmark": ("#e15759", "diamond"),
+    "dataset": ("#f28e2b", "square"),
+    "method": ("#59a14f", "triangle"),
+    "repo": ("#8c6d31", "hexagon"),
+    "task": ("#b07aa1", "star"),
+    "metric": ("#76b7b2", "triangleDown"),
+    "organization": ("#9c755f", "square"),
+    "paper": ("#bab0ac", "dot"),
+}
+DEFAULT_STYLE = ("#7f7f7f", "dot")
+RELATION_COLOR: dict[str, str] = {
+    "introduces": "#59a14f", "evaluated_on": "#e15759", "outperforms": "#f28e2b", "based_on": "#4e79a7",
+    "fine_tuned_from": "#4e79a7", "has_repository": "#8c6d31", "mentions": "#c8c8c8", "family": "#b07aa1",
+}
+TEMPLATE_DIR = Path(__file__).parent / "templates"
+VIS_VERSION = "9.1.2"
+MAX_EVIDENCE = 20  # evidence sentences kept per edge in the page (the store keeps them all)
+
+
+@dataclass(frozen=True)
+class ViewerResult:
+    """What was written: the file, how many nodes/edges it holds and how many the first view shows."""
+
+    path: Path
+    nodes: int
+    edges: int
+    initial_nodes: int
+    bytes: int
+
+
+def _pyvis_lib() -> Path:
+    import pyvis
+
+    return Path(pyvis.__file__).parent / "templates" / "lib" / f"vis-{VIS_VERSION}"
+
+
+# ------------------------------------------------------------------------------------------ layout
+def _place_circles(radii: list[float], gap: float) -> list[tuple[float, float]]:
+    """Greedy non-overlapping placement of circles along a golden-angle spiral (largest first)."""
+    placed: list[tuple[float, float, float]] = []
+    golden = math.pi * (3 - math.sqrt(5))
+    out = []
+    for r in radii:
+        step = 0
+        while True:
+            if not placed:
+                x = y = 0.0
+            else:
+                dist = math.sqrt(step) * gap * 0.8
+                x, y = dist * math.cos(step * golden), dist * math.sin(step * golden)
+            if all(math.hypot(x - px, y - py) >= r + pr + gap for px, py, pr in placed):
+                break
+            step += 1
+        placed.append((x, y, r))
+        out.append((x, y))
+    return out
+
+
+def _spread(H: nx.Graph, nodes: list[Any], seed: int) -> dict[Any, tuple[float, float]]:
+    """Positions in the unit disc for one group of nodes."""
+    n = len(nodes)
+    if n == 1:
+        return {nodes[0]: (0.0, 0.0)}
+    if n == 2:
+        return {nodes[0]: (-0.5, 0.0), nodes[1]: (0.5, 0.0)}
+    sub = H.subgraph(nodes)
+    if n <= 1200:
+        pos = nx.spring_layout(sub, seed=seed, iterations=60 if n < 400 else 35, method="force",
+                              k=1.6 / math.sqrt(n))
+    else:  # too big for a dense force layout: a sunflower spiral, most connected nodes in the middle
+        order = sorted(nodes, key=lambda v: (-sub.degree(v), str(v)))
+        golden = math.pi * (3 - math.sqrt(5))
+        pos = {v: (math.sqrt((i + 0.5) / n) * math.cos(i * golden), math.sqrt((i + 0.5) / n) * math.sin(i * golden))
+               for i, v in enumerate(order)}
+    xs = [p[0] for p in pos.values()]
+    ys = [p[1] for p in pos.values()]
+    cx, cy = (max(xs) + min(xs)) / 2, (max(ys) + min(ys)) / 2
+    rad = max(math.hypot(x - cx, y - cy) for x, y in pos.values()) or 1.0
+    return {v: ((x - cx) / rad, (y - cy) / rad) for v, (x, y) in pos.items()}
+
+
+def layout(G: nx.Graph, *, community: dict[Any, int] | None = None, seed: int = 0,
+           spacing: float = 75.0) -> dict[Any, tuple[float, float]]:
+    """Node positions in pixels, computed community by community (no browser physics needed).
+
+    Each community (from :func:`kg.analytics.communities` unless given) gets a force layout of its
+    own inside a disc whose area grows with its size; the discs are then packed without overlap,
+    largest in the middle. The cost stays near-linear in the number of communities, so 5,000 nodes
+    take seconds rather than the minutes a global force layout (or browser physics) would.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("c", "d", "r")])
+    >>> pos = layout(G)
+    >>> sorted(pos) == ["a", "b", "c", "d"] and pos["a"] != pos["c"]
+    True
+    """
+    H = analytics._simple(G)
+    if H.number_of_nodes() == 0:
+        return {}
+    if community is None:
+        community = analytics.communities(G, seed=seed)
+    groups: dict[int, list[Any]] = {}
+    for v in sorted(H.nodes, key=str):
+        groups.setdefault(community.get(v, -1), []).append(v)
+    order = sorted(groups.values(), key=lambda g: (-len(g), str(g[0])))
+    radii = [spacing * math.sqrt(len(g)) * 0.9 + spacing * 0.5 for g in order]
+    centers = _place_circles(radii, gap=spacing * 1.2)
+    pos: dict[Any, tuple[float, float]] = {}
+    for grp, r, (cx, cy) in zip(order, radii, centers):
+        for v, (x, y) in _spread(H, grp, seed).items():
+            pos[v] = (cx + x * r, cy + y * r)
+    return pos
+
+
+# ------------------------------------------------------------------------------------------ data
+def _safe_json(obj: Any) -> str:
+    """JSON that cannot end the ``<script>`` element it sits in nor open a comment or entity."""
+    text = json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def _short(text: str, limit: int = 48) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1] + "\u2026"
+
+
+def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n: int = 400,
+                  seed: int = 0, focus: Any = None):
+    """Build the PyVis ``Network`` and the details payload for ``G``.
+
+    Returns ``(net, payload)``: ``net`` is a ``pyvis.network.Network`` whose nodes carry positions
+    (physics off), colour, shape and size; ``payload`` holds the rest of what the page needs
+    (details of nodes and edges, papers, legend, thresholds).
+    """
+    from pyvis.edge import Edge
+    from pyvis.network import Network
+
+    metrics = dict(metrics or {})
+    pr = metrics.get("pagerank") or analytics.pagerank(G)
+    deg = metrics.get("degree") or analytics.degree_centrality(G)
+    com = metrics.get("communities") or analytics.communities(G, seed=seed)
+    pos = layout(G, community=com, seed=seed)
+    order = sorted(G.nodes, key=lambda v: (-pr.get(v, 0.0), str(v)))
+    index = {v: i for i, v in enumerate(order)}
+    top_pr = max(pr.values()) if pr else 1.0
+    top_pr = top_pr or 1.0
+    papers_meta = G.graph.get("papers", {})
+    paper_index = {p: i for i, p in enumerate(papers_meta)}
+
+    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line")
+    node_details = []
+    for v in order:
+        d = G.nodes[v]
+        typ = d.get("type", "unknown")
+        color, shape = TYPE_STYLE.get(typ, DEFAULT_STYLE)
+        size = 8 + 26 * math.sqrt(pr.get(v, 0.0) / top_pr)
+        x, y = pos.get(v, (0.0, 0.0))
+        label = _short(d.get("label", v), 36 if typ == "paper" else 48)
+        extra = {"font": {"size": 11, "color": "#666666"}} if typ == "paper" else {}
+        net.add_node(index[v], label=label, shape=shape, color=color, size=round(size, 1), **extra,
+                     x=round(x, 1), y=round(y, 1), physics=False, title=f"{d.get('label', v)} ({typ})")
+        node_details.append({
+            "iri": str(v), "label": str(d.get("label", v)), "type": typ, "aliases": list(d.get("aliases", ())),
+            "papers": [paper_index[p] for p in d.get("papers", ()) if p in paper_index],
+            "introduced_in": [paper_index[p] for p in d.get("introduced_in", ()) if p in paper_index],
+            "url": d.get("url"), "params": d.get("params"), "family": d.get("family"),
+            "pagerank": round(pr.get(v, 0.0), 6), "degree": round(deg.get(v, 0.0), 6),
+            "community": com.get(v)})
+    # one vis edge per (source, target, relation); pyvis's add_edge re-checks node membership in a
+    # list for every edge (quadratic), so edges are created with its Edge class directly
+    # a paper that introduces or evaluates on an entity also mentions it: drawing both would stack two
+    # edges on one line, so such implied ``mentions`` edges are left out of the page
+    edge_details = []
+    drawn = [(u, v, key, d) for u, v, key, d in G.edges(keys=True, data=True)
+             if not (d.get("relation", key) == "mentions" and len(G[u][v]) > 1)]
+    for i, (u, v, key, d) in enumerate(sorted(drawn, key=lambda e: (index[e[0]], index[e[1]], str(e[2])))):
+        rel = d.get("relation", key)
+        w = d.get("weight", 1)
+        style = {"dashes": True, "font": {"size": 8}} if rel == "mentions" else {}
+        e = Edge(index[u], index[v], True, id=i, label=rel.replace("_", " "), relation=rel,
+                 color=RELATION_COLOR.get(rel, "#999999"), width=round(1 + math.log2(w), 2),
+                 title=f"{rel} ({w} paper{'s' if w != 1 else ''})", **style)
+        net.edges.append(e.options)
+        edge_details.append({
+            "relation": rel, "weight": w,
+            "papers": [paper_index[p] for p in d.get("papers", ()) if p in paper_index],
+            "evidence": [{"paper": paper_index.get(ev.get("paper")), "sentence": ev.get("sentence", ""),
+                          "field": ev.get("field"), "rule": ev.get("rule"), "confidence": ev.get("confidence")}
+                         for ev in d.get("evidence", ())[:MAX_EVIDENCE]],
+            "evidence_total": len(d.get("evidence", ()))})
+    big = G.number_of_edges() > 3000
+    net.set_options(json.dumps({
+        "physics": {"enabled": False},
+        "layout": {"improvedLayout": False},
+        "nodes": {"font": {"size": 14, "face": "system-ui, sans-serif"}, "borderWidth": 1},
+        "edges": {"arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+                  "smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
+                  "font": {"size": 10, "align": "middle", "color": "#555555", "strokeWidth": 2},
+                  "selectionWidth": 2},
+        "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+                        "navigationButtons": False, "keyboard": False},
+    }))
+    types = sorted({n["type"] for n in node_details}, key=lambda t: (t == "paper", t))
+    relations = sorted({e["relation"] for e in edge_details})
+    payload = {
+        "details": node_details, "edge_details": edge_details,
+        "papers": [{"iri": p, "id": m.get("identifier"), "title": m.get("title"), "url": m.get("url"),
+                    "date": m.get("date")} for p, m in papers_meta.items()],
+        "types": [{"name": t, "color": TYPE_STYLE.get(t, DEFAULT_STYLE)[0], "shape": TYPE_STYLE.get(t, DEFAULT_STYLE)[1],
+                   "count": sum(1 for n in node_details if n["type"] == t)} for t in types],
+        "relations": [{"name": r, "color": RELATION_COLOR.get(r, "#999999"),
+                       "count": sum(1 for e in edge_details if e["relation"] == r)} for r in relations],
+        "top_n": int(top_n), "focus": index.get(focus) if focus is not None else None,
+    }
+    return net, payload
+
+
+def render_html(net, payload: dict[str, Any], *, title: str = "Knowledge graph") -> str:
+    """Render the page: vis-network data from PyVis, our template, every asset inlined."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    nodes, edges, _heading, _h, _w, options = net.get_network_data()
+    lib = _pyvis_lib()
+    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html"]))
+    data = {"nodes": nodes, "edges": edges, **payload}
+    html = env.get_template("viewer.html").render(
+        title=title,
+        vis_js=Markup((lib / "vis-network.min.js").read_text(encoding="utf-8")),
+        vis_css=Markup((lib / "vis-network.css").read_text(encoding="utf-8")),
+        options=Markup(_safe_json(json.loads(options))),
+        data=Markup(_safe_json(data)),
+    )
+    return html
+
+
+def write_viewer(G: nx.Graph, path: str | os.PathLike, *, metrics: dict[str, dict] | None = None,
+                 top_n: int = 400, title: str = "Knowledge graph", focus: Any = None,
+                 seed: int = 0) -> ViewerResult:
+    """Write the offline viewer for ``G`` to ``path`` (and nothing else).
+
+    Parameters
+    ----------
+    G : networkx.MultiDiGraph
+        A projection from :func:`kg.analytics.project` (or a subgraph of one).
+    path : path-like
+        The HTML file to write; its folder is created if needed.
+    metrics : dict, optional
+        Already computed ``pagerank``, ``degree`` and ``communities`` (as from
+        :func:`kg.analytics.compute_all`); whatever is missing is computed here.
+    top_n : int, default 400
+        Above this many nodes the first view shows only the ``top_n`` highest-PageRank nodes.
+    focus : node, optional
+        A node to select and centre on when the page opens (used for ego networks).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("m", type="model", label="GPT-4")
+    >>> G.add_node("b", type="benchmark", label="MMLU")
+    >>> _ = G.add_edge("m", "b", key="evaluated_on", relation="evaluated_on", weight=1)
+    >>> out = write_viewer(G, Path(tempfile.mkdtemp()) / "g.html")
+    >>> out.nodes, out.edges, "cdn" in out.path.read_text()
+    (2, 1, False)
+    """
+    net, payload = build_network(G, metrics=metrics, top_n=top_n, seed=seed, focus=focus)
+    html = render_html(net, payload, title=title)
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(html, encoding="utf-8")
+    n = G.number_of_nodes()
+    return ViewerResult(path=out, nodes=n, edges=len(payload["edge_details"]), initial_nodes=min(n, top_n) if n > top_n else n,
+                        bytes=len(html.encode("utf-8")))
+
+
+__all__ = ["layout", "build_network", "render_html", "write_viewer", "ViewerResult", "TYPE_STYLE"]
