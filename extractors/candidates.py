@@ -1,0 +1,270 @@
+"""Candidate finders: plain functions from text (+ rule data) to ``Candidate`` spans.
+
+The spaCy components in ``components.py`` call these on ``doc.text``; keeping the logic in
+functions over strings makes each rule testable alone and keeps the hot path in compiled regexes.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from .normalize import fold, name_key
+from .rules import GazEntry, RuleData
+
+# ------------------------------------------------------------------ records
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A possible entity mention in ``doc.text``: char offsets, end exclusive."""
+
+    start: int
+    end: int
+    text: str
+    type: str | None
+    rule: str
+    confidence: float
+    gaz_id: str | None = None
+    family_id: str | None = None
+    url: str | None = None
+
+
+# ------------------------------------------------------------------ URLs
+URL_RE = re.compile(
+    r"(?:https?://|www\.|(?<![\w.@/])(?:github\.com|gitlab\.com|huggingface\.co|huggingface\.host|hf\.co|"
+    r"modelscope\.cn|bitbucket\.org)/)[^\s<>\"'\[\]{}|\\^`]+", re.IGNORECASE)
+_TRAIL = ".,;:!?)]}>'\"*"
+HOST_ALIASES = {"huggingface.host": "huggingface.co", "hf.co": "huggingface.co", "www.github.com": "github.com",
+                "www.huggingface.co": "huggingface.co", "www.modelscope.cn": "modelscope.cn"}
+
+
+def trim_url(url: str) -> str:
+    while url and url[-1] in _TRAIL:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break
+        url = url[:-1]
+    return url
+
+
+def normalize_url(url: str) -> str:
+    """Canonical URL: https scheme, known mirror hosts mapped to their origin, no trailing slash."""
+    u = url if re.match(r"https?://", url, re.I) else "https://" + url
+    m = re.match(r"(https?)://([^/]+)(.*)$", u, re.I)
+    if not m:
+        return u
+    host = m.group(2).lower()
+    host = HOST_ALIASES.get(host, host)
+    if host.startswith("www.") and host not in ("www.",):
+        host = host[4:]
+    path = m.group(3).rstrip("/")
+    if host in ("github.com", "gitlab.com") and path.endswith(".git"):
+        path = path[:-4]
+    return f"https://{host}{path}"
+
+
+def find_urls(text: str) -> list[Candidate]:
+    out = []
+    for m in URL_RE.finditer(text):
+        raw = trim_url(m.group())
+        if len(raw) < 8 or "." not in raw:
+            continue
+        out.append(Candidate(m.start(), m.start() + len(raw), raw, "repo", "url", 0.99, url=normalize_url(raw)))
+    return out
+
+
+# ------------------------------------------------------------------ gazetteer
+VARIANT_RE = re.compile(
+    r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM])(?![A-Za-z0-9]))?"
+    r"(?:[\-_](?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
+    r"Preview|Large|large|Small|small|Medium|XL|XXL|xl|xxl|SFT|DPO|RLHF|v\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK])(?![\w]))*")
+
+
+def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
+    out = []
+    for m in rd.gazetteer_re.finditer(text):
+        surface = m.group()
+        entry = rd.lookup(surface)
+        if entry is None or rd.is_stop(surface):
+            continue
+        ok, exactly = rd.accepts(entry.id, surface)
+        if not ok:
+            continue
+        conf = 0.95 if exactly or not surface.islower() else 0.88
+        start, end = m.start(), m.end()
+        family = None
+        if entry.type == "model":
+            v = VARIANT_RE.match(text, end)
+            if v and v.end() > end:
+                longer = text[start:v.end()]
+                other = rd.lookup(longer)
+                if other is not None:
+                    entry = other
+                else:
+                    family = entry.id
+                end = v.end()
+                surface = longer
+        if family:
+            out.append(Candidate(start, end, surface, "model", "gazetteer-variant", conf - 0.05, family_id=family))
+        else:
+            out.append(Candidate(start, end, surface, entry.type, "gazetteer", conf, gaz_id=entry.id,
+                                 family_id=_family_id(entry, rd)))
+    return out
+
+
+def _family_id(entry: GazEntry, rd: RuleData) -> str | None:
+    if entry.family and entry.family in rd.by_name:
+        return rd.by_name[entry.family]
+    return None
+
+
+# ------------------------------------------------------------------ name shapes (names nobody listed)
+WORD_RE = re.compile(r"(?<![\w\-+.^/@])[A-Za-z0-9][A-Za-z0-9+^]*(?:\.\d+)*(?:[\-/][A-Za-z0-9][A-Za-z0-9+^]*(?:\.\d+)*)*"
+                     r"(?:\+\+|\+)?(?![\w@/])")
+GENERIC_SUFFIX = re.compile(r"(?:-(?:based|style|like|powered|generated|specific|aware|driven|guided|centric|only|level|"
+                            r"scale|sized|augmented|enhanced|tuned|finetuned|aligned|free|agnostic|related|oriented|"
+                            r"compatible|friendly|native|class|grade|equivalent|inspired|derived|assisted|as|and|or|to))+$",
+                            re.IGNORECASE)
+
+
+def is_name_shaped(w: str) -> bool:
+    if len(w) < 2 or w.isdigit() or re.fullmatch(r"[\d.,]+[%xX]?", w):
+        return False
+    if re.fullmatch(r"\d+(?:\.\d+)?[BMKTbmkt]", w) or re.fullmatch(r"(?:19|20)\d\d[a-z]?", w):
+        return False
+    letters = re.sub(r"[^A-Za-z]", "", w)
+    if not letters:
+        return False
+    caps = sum(c.isupper() for c in w)
+    if re.search(r"[a-z][A-Z]", w):  # inner capital: GreaseLM, mGPT, ClimateBert
+        return True
+    if caps >= 2 and len(letters) >= 2:  # acronym-like: HELM, LM-Critic, GLM-130B
+        return True
+    if caps >= 1 and re.search(r"\d", w):  # T5, Phi-3, Falcon-40B
+        return True
+    if w.endswith("+") and caps:
+        return True
+    if "-" in w and caps >= 1 and not w.split("-")[0].istitle():
+        return True
+    return False
+
+
+def _words(text: str):
+    """Name-like words; ``A+B`` (two names joined by a plus) is split, a trailing ``++`` is kept."""
+    for m in WORD_RE.finditer(text):
+        w, start = m.group(), m.start()
+        for part in re.finditer(r"[^+]+(?:\+\+$|\+$)?", w) if re.search(r"\+[A-Z]", w) else [None]:
+            if part is None:
+                yield start, w
+            else:
+                yield start + part.start(), part.group()
+
+
+def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
+    out = []
+    seen = {w for _, w in _words(text)}
+    for start, w in _words(text):
+        gm = GENERIC_SUFFIX.search(w)
+        if gm:
+            w = w[: gm.start()]
+        w = w.rstrip("-/")
+        if w.endswith("'s"):
+            w = w[:-2]
+        if not is_name_shaped(w) or rd.is_stop(w):
+            continue
+        # a plural acronym of a stopword ("LLMs", "GNNs") or of a bare size is not a name
+        if re.fullmatch(r"[A-Z]{2,}s", w) and rd.is_stop(w[:-1]):
+            continue
+        # a plural acronym names a class of things (GLMs, PLMs), unless its singular is used as a name too
+        if re.fullmatch(r"\w*[A-Z]s", w):
+            if w[:-1] not in seen:
+                continue
+            w = w[:-1]
+        if "/" in w and not re.search(r"[A-Z].*/.*[A-Z]", w):
+            continue
+        out.append(Candidate(start, start + len(w), w, None, "name-shape", 0.6))
+    return out
+
+
+# ------------------------------------------------------------------ abbreviations "Long Form (LF)"
+PAREN_RE = re.compile(r"\(\s*([A-Za-z][\w\-+.]{0,20}[\w+])\s*(?:[;,][^)]*)?\)")
+
+
+def _long_form(before: str, short: str) -> str | None:
+    """Shortest run of words ending ``before`` whose initials (in order) spell ``short`` (Schwartz-Hearst)."""
+    letters = [c.lower() for c in short if c.isalnum()]
+    if len(letters) < 2 or not short[0].isalpha():
+        return None
+    words = re.findall(r"[\w'][\w'\-]*", before)
+    if not words:
+        return None
+    max_words = min(len(words), len(letters) + 5, 12)
+    for n in range(1, max_words + 1):
+        cand_words = words[-n:]
+        cand = " ".join(cand_words)
+        if cand_words[0][0].lower() != letters[0]:
+            continue
+        # every letter of the short form appears in order, the first at a word start
+        i = len(cand) - 1
+        ok = True
+        for ch in reversed(letters):
+            while i >= 0 and cand[i].lower() != ch:
+                i -= 1
+            if i < 0:
+                ok = False
+                break
+            i -= 1
+        if ok and n >= max(1, len(letters) // 3):
+            # take the exact original text slice so offsets stay true
+            idx = before.rfind(cand_words[0], 0, len(before) - len(" ".join(cand_words[1:])) if n > 1 else len(before))
+            return before[idx:].strip() if idx >= 0 else cand
+    return None
+
+
+def find_abbreviations(text: str) -> list[tuple[int, int, str, int, int, str]]:
+    """``(long_start, long_end, long, short_start, short_end, short)`` for every "Long Form (LF)" pair."""
+    pairs = []
+    for m in PAREN_RE.finditer(text):
+        short = m.group(1)
+        if not any(c.isupper() for c in short) or len(short) > 20:
+            continue
+        window_start = max(0, m.start() - 120)
+        before = text[window_start:m.start()].rstrip()
+        # do not cross a sentence or clause boundary
+        cut = max(before.rfind(". "), before.rfind("; "), before.rfind(": "))
+        if cut >= 0:
+            before = before[cut + 2:]
+        lf = _long_form(before, short)
+        if not lf or lf.lower() == short.lower():
+            continue
+        ls = text.rfind(lf, window_start, m.start())
+        if ls < 0:
+            continue
+        pairs.append((ls, ls + len(lf), lf, m.start(1), m.start(1) + len(short), short))
+    return pairs
+
+
+def type_from_words(words: str, rd: RuleData) -> str | None:
+    """The entity type a head noun phrase names ("benchmark", "language model", "framework")."""
+    w = fold(words).strip()
+    best = None
+    for typ, heads in rd.cues["type_heads"].items():
+        for h in heads:
+            if w == h or w.endswith(" " + h) or w.startswith(h + " ") or w.startswith(h + ",") or w == h + "s":
+                if best is None or len(h) > best[1]:
+                    best = (typ, len(h))
+    return best[0] if best else None
+
+
+def type_from_suffix(name: str, rd: RuleData) -> str | None:
+    for pattern, typ in rd._compiled.setdefault("suffix_types", [(re.compile(p), t) for p, t in rd.cues["suffix_types"]]):
+        if pattern.search(name):
+            return typ
+    return None
+
+
+def with_type(c: Candidate, typ: str, rule: str, conf: float) -> Candidate:
+    return replace(c, type=typ, rule=f"{c.rule}+{rule}", confidence=conf)
+
+
+def key_of(c: Candidate) -> str:
+    return name_key(c.text)

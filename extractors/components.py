@@ -1,0 +1,298 @@
+"""spaCy components of the extraction pipeline, each a factory added by name.
+
+A paper is one ``Doc`` of ``title + "\\n\\n" + abstract``. The components run in this order and
+write only what they declare:
+
+- ``kg_fields``: marks where the abstract starts (a forced sentence start) -> ``doc._.kg_abstract_start``
+- ``kg_urls``: repository / project URLs -> ``doc._.kg_candidates``
+- ``kg_gazetteer``: curated names with aliases and canonical ids -> ``doc._.kg_candidates``
+- ``kg_name_shapes``: names nobody listed (shapes, type cues, "Long Form (LF)" pairs) -> ``doc._.kg_candidates``,
+  ``doc._.kg_abbreviations``
+- ``kg_resolver``: one mention per span, typed and keyed -> ``doc._.kg_mentions``, ``doc.spans["kg"]``
+- ``kg_relations``: introduces / evaluated_on / outperforms / based_on with evidence -> ``doc._.kg_relations``
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from spacy.language import Language
+from spacy.tokens import Doc
+
+from .candidates import (Candidate, find_abbreviations, find_gazetteer, find_name_shapes, find_urls,
+                         type_from_suffix, type_from_words, with_type)
+from .normalize import name_key
+from .rules import RuleData, load_rule_data
+
+for _name, _default in (("kg_candidates", None), ("kg_abbreviations", None), ("kg_mentions", None),
+                        ("kg_relations", None), ("kg_abstract_start", 0)):
+    if not Doc.has_extension(_name):
+        Doc.set_extension(_name, default=_default)
+
+FIELD_SEP = "\n\n"
+
+
+@dataclass(frozen=True)
+class MentionSpan:
+    """A resolved mention: offsets into ``doc.text``, type, identity key and how it was found."""
+
+    start: int
+    end: int
+    text: str
+    type: str
+    key: str
+    rule: str
+    confidence: float
+    gaz_id: str | None = None
+    family_id: str | None = None
+    url: str | None = None
+    long_form: str | None = None
+
+
+@dataclass(frozen=True)
+class RelationSpan:
+    """``subject predicate object`` over mention keys (``"#paper"`` is the paper), with the sentence span."""
+
+    subject: str
+    predicate: str
+    object: str
+    sent_start: int
+    sent_end: int
+    rule: str
+    confidence: float
+
+
+class _RuleComponent:
+    """Base for components that need the rule data; loaded once at construction (or ``initialize``)."""
+
+    def __init__(self, nlp: Language, name: str, data_dir: str | None = None) -> None:
+        self.name = name
+        self.data_dir = data_dir
+        self.rd: RuleData = load_rule_data(data_dir)
+
+    def initialize(self, get_examples=None, nlp=None, data_dir: str | None = None) -> None:
+        if data_dir:
+            self.data_dir = data_dir
+        self.rd = load_rule_data(self.data_dir)
+
+    @staticmethod
+    def _add(doc: Doc, cands: list[Candidate]) -> None:
+        if doc._.kg_candidates is None:
+            doc._.kg_candidates = []
+        doc._.kg_candidates.extend(cands)
+
+
+# ------------------------------------------------------------------ kg_fields
+@Language.factory("kg_fields", assigns=["doc._.kg_abstract_start", "token.is_sent_start"])
+def make_fields(nlp: Language, name: str):
+    def kg_fields(doc: Doc) -> Doc:
+        cut = doc.text.find(FIELD_SEP)
+        start = cut + len(FIELD_SEP) if cut >= 0 else 0
+        doc._.kg_abstract_start = start
+        if start:
+            for tok in doc:
+                if tok.idx >= start and not tok.is_space:
+                    if tok.i > 0:
+                        tok.is_sent_start = True
+                    break
+        return doc
+    return kg_fields
+
+
+# ------------------------------------------------------------------ kg_urls
+@Language.factory("kg_urls", assigns=["doc._.kg_candidates"])
+def make_urls(nlp: Language, name: str):
+    def kg_urls(doc: Doc) -> Doc:
+        _RuleComponent._add(doc, find_urls(doc.text))
+        return doc
+    return kg_urls
+
+
+# ------------------------------------------------------------------ kg_gazetteer
+@Language.factory("kg_gazetteer", assigns=["doc._.kg_candidates"], default_config={"data_dir": None})
+def make_gazetteer(nlp: Language, name: str, data_dir: str | None):
+    return GazetteerComponent(nlp, name, data_dir)
+
+
+class GazetteerComponent(_RuleComponent):
+    def __call__(self, doc: Doc) -> Doc:
+        self._add(doc, find_gazetteer(doc.text, self.rd))
+        return doc
+
+
+# ------------------------------------------------------------------ kg_name_shapes
+@Language.factory("kg_name_shapes", assigns=["doc._.kg_candidates", "doc._.kg_abbreviations"],
+                  default_config={"data_dir": None})
+def make_name_shapes(nlp: Language, name: str, data_dir: str | None):
+    return NameShapeComponent(nlp, name, data_dir)
+
+
+_HEAD_AFTER = re.compile(r"^[\s\-]+((?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)")
+_APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:is|are|was|as)\s+)?(?:a|an|the|our)\s+((?:[\w\-]+\s+){0,7}?[\w\-]+?)"
+                    r"(?=[\s,.;:)]|$)")
+_NAMING_BEFORE = re.compile(r"(?:a|an|the|our)\s+((?:[\w\-]+\s+){0,7}?[\w\-]+)\s*,?\s*(?:called|named|dubbed|termed|"
+                            r"coined|namely|known as|referred to as)?\s*[:,]?\s*[\"'\u201c]?$", re.IGNORECASE)
+
+
+class NameShapeComponent(_RuleComponent):
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        rd = self.rd
+        abbrevs = find_abbreviations(text)
+        doc._.kg_abbreviations = abbrevs
+        long_of = {(s, e): lf for (_, _, lf, s, e, _) in abbrevs}
+        out = []
+        for c in find_name_shapes(text, rd):
+            typ, rule, conf = self._context_type(text, c, long_of.get((c.start, c.end)))
+            out.append(with_type(c, typ, rule, conf) if typ else c)
+        self._add(doc, out)
+        return doc
+
+    def _context_type(self, text: str, c: Candidate, long_form: str | None) -> tuple[str | None, str, float]:
+        rd = self.rd
+        after = text[c.end:c.end + 120]
+        m = _HEAD_AFTER.match(after)
+        if m:
+            words = m.group(1).split()
+            for n in range(len(words), 0, -1):
+                typ = type_from_words(" ".join(words[:n]), rd)
+                if typ and not (n == 1 and words[0].lower() in ("data",)):
+                    return typ, "head-noun", 0.82
+        m = _APPOS.match(after)
+        if m:
+            phrase = m.group(1)
+            typ = type_from_words(phrase.split(" that ")[0].split(" for ")[0].split(" with ")[0].split(" of ")[0], rd)
+            if typ:
+                return typ, "apposition", 0.8
+        before = text[max(0, c.start - 100):c.start]
+        m = _NAMING_BEFORE.search(before)
+        if m and re.search(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$",
+                           before, re.IGNORECASE):
+            typ = type_from_words(m.group(1), rd)
+            if typ:
+                return typ, "naming-cue", 0.85
+        if long_form:
+            typ = type_from_words(long_form.split()[-1], rd) or type_from_words(long_form, rd)
+            if typ:
+                return typ, "abbreviation-head", 0.78
+        typ = type_from_suffix(c.text, rd)
+        if typ:
+            return typ, "name-suffix", 0.72
+        return None, "", c.confidence
+
+
+# ------------------------------------------------------------------ kg_resolver
+@Language.factory("kg_resolver", assigns=["doc._.kg_mentions", "doc.spans"], default_config={"data_dir": None})
+def make_resolver(nlp: Language, name: str, data_dir: str | None):
+    return ResolverComponent(nlp, name, data_dir)
+
+
+_RULE_RANK = {"url": 4, "gazetteer": 3, "gazetteer-variant": 3}
+_TITLE_TYPE = (
+    (re.compile(r"\bbenchmark|\bleaderboard|\bevaluat|\barena\b|\btest suite", re.I), "benchmark"),
+    (re.compile(r"\bdataset|\bcorpus|\bcorpora\b|\bdata\b|\binstructions?\b", re.I), "dataset"),
+    (re.compile(r"\bmodel|\bLLMs?\b|\bLMs?\b|\bchatbot|\bassistant|\btransformer|\bencoder|\bagent\b", re.I), "model"),
+)
+
+
+class ResolverComponent(_RuleComponent):
+    """Keeps one candidate per span, fills types from abbreviations, titles and lists, and keys each mention."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        rd = self.rd
+        text = doc.text
+        cands = sorted(doc._.kg_candidates or [], key=lambda c: (c.start, -(c.end - c.start), -_RULE_RANK.get(c.rule, 0)))
+        chosen: list[Candidate] = []
+        for c in cands:
+            clash = [k for k in chosen if c.start < k.end and k.start < c.end]
+            if not clash:
+                chosen.append(c)
+                continue
+            # prefer the longer span unless the shorter is curated and the longer is only a shape guess
+            k = clash[0]
+            if (c.end - c.start) > (k.end - k.start) and not (k.rule in _RULE_RANK and c.type is None):
+                chosen.remove(k)
+                chosen.append(c)
+        chosen.sort(key=lambda c: c.start)
+        abbrevs = doc._.kg_abbreviations or []
+        chosen = self._type_from_aliases(chosen, abbrevs)
+        chosen = self._type_from_title(doc, chosen)
+        chosen = self._type_from_lists(text, chosen)
+        mentions = []
+        long_by_short = {(s, e): lf for (_, _, lf, s, e, _) in abbrevs}
+        for c in chosen:
+            if c.gaz_id is None and c.type != "repo":
+                entry = rd.lookup(c.text)
+                if entry is not None:
+                    c = replace(c, gaz_id=entry.id, type=entry.type)
+            if c.type is None:
+                continue
+            key = c.url if c.type == "repo" else (c.gaz_id and "gaz:" + c.gaz_id) or name_key(c.text)
+            mentions.append(MentionSpan(c.start, c.end, c.text, c.type, key, c.rule, c.confidence,
+                                        gaz_id=c.gaz_id, family_id=c.family_id, url=c.url,
+                                        long_form=long_by_short.get((c.start, c.end))))
+        doc._.kg_mentions = mentions
+        spans = []
+        for m in mentions:
+            sp = doc.char_span(m.start, m.end, label=m.type, alignment_mode="expand")
+            if sp is not None:
+                spans.append(sp)
+        doc.spans["kg"] = spans
+        return doc
+
+    def _type_from_aliases(self, chosen: list[Candidate], abbrevs) -> list[Candidate]:
+        """An untyped short form takes the type of its long form, and the other way round."""
+        typed_keys = {name_key(c.text): c.type for c in chosen if c.type}
+        out = []
+        for c in chosen:
+            if c.type is None:
+                for (ls, le, lf, ss, se, sf) in abbrevs:
+                    if name_key(sf) == name_key(c.text) and typed_keys.get(name_key(lf)):
+                        c = with_type(c, typed_keys[name_key(lf)], "alias-type", 0.75)
+                        break
+                else:
+                    if name_key(c.text) in typed_keys:
+                        c = with_type(c, typed_keys[name_key(c.text)], "same-name", min(0.8, c.confidence + 0.15))
+            out.append(c)
+        return out
+
+    def _type_from_title(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
+        """``Name: A Benchmark for ...`` -- the name before the colon takes the type its title describes."""
+        a0 = doc._.kg_abstract_start
+        title = doc.text[:a0].strip() if a0 else ""
+        colon = title.find(":")
+        if colon <= 0:
+            return chosen
+        rest = title[colon + 1:]
+        typ = next((t for rx, t in _TITLE_TYPE if rx.search(rest)), "method")
+        out = []
+        for c in chosen:
+            if c.start < colon and c.type is None:
+                c = with_type(c, typ, "title-name", 0.75)
+            out.append(c)
+        return out
+
+    def _type_from_lists(self, text: str, chosen: list[Candidate]) -> list[Candidate]:
+        """In ``A, B and C`` an untyped member takes the type shared by its typed neighbours."""
+        out = list(chosen)
+        for i, c in enumerate(out):
+            if c.type is not None:
+                continue
+            neigh = []
+            for j in (i - 1, i + 1, i - 2, i + 2):
+                if 0 <= j < len(out) and out[j].type in ("benchmark", "dataset", "model"):
+                    lo, hi = sorted((out[j], c), key=lambda x: x.start)
+                    gap = text[lo.end:hi.start]
+                    if re.fullmatch(r"\s*(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?", gap) or \
+                            re.fullmatch(r"\s*(?:\([^)]*\)\s*)?(?:,|,?\s*(?:and|or))\s*", gap):
+                        neigh.append(out[j].type)
+            if neigh:
+                out[i] = with_type(c, max(set(neigh), key=neigh.count), "list-member", 0.62)
+        return out
+
+
+# ------------------------------------------------------------------ kg_relations
+@Language.factory("kg_relations", assigns=["doc._.kg_relations"], default_config={"data_dir": None})
+def make_relations(nlp: Language, name: str, data_dir: str | None):
+    from .relations import RelationComponent
+    return RelationComponent(nlp, name, data_dir)

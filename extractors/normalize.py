@@ -1,0 +1,53 @@
+"""Name normalisation shared by the gazetteer, the resolver and the evaluator.
+
+``name_key`` folds the spelling, case, hyphen and spacing variants of one name to one key
+(Llama3-8B = Llama-3-8B = LLaMA 3 8B -> ``llama38b``) while keeping different things apart
+(GPT-4 vs GPT-4 Turbo, Llama 2 vs Llama 3). ``parse_params`` reads parameter sizes (7B, 8x7B, 350M).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_SEP = re.compile(r"[\s\-_\u2010-\u2015/]+")
+_CHUNK = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
+SIZE_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BMK])(?![a-zA-Z])|(?<![\w.])(\d+)x(\d+(?:\.\d+)?)([BM])(?![a-zA-Z])",
+                     re.IGNORECASE)
+_MULT = {"k": 1e3, "m": 1e6, "b": 1e9}
+
+
+def fold(text: str) -> str:
+    """NFKC + casefold, with typographic dashes and quotes made plain."""
+    t = unicodedata.normalize("NFKC", text)
+    t = t.replace("\u2019", "'").replace("\u2018", "'")
+    return t.casefold()
+
+
+def name_key(name: str) -> str:
+    """The canonical-identity key of a name: folded, separators removed, ``the`` dropped at the start."""
+    t = fold(name).strip()
+    t = re.sub(r"^the\s+", "", t)
+    t = re.sub(r"(?<=\d)\s*(?:billion)\b", "b", t)
+    return _SEP.sub("", t).strip(".,;:")
+
+
+def chunks(name: str) -> list[str]:
+    """Alphabetic runs, digit runs and single symbols of a folded name (used to build matchers)."""
+    return _CHUNK.findall(_SEP.sub(" ", fold(name)))
+
+
+def parse_params(name: str) -> float | None:
+    """Parameter count written in a name: ``Llama-2-7B`` -> 7e9, ``Mixtral 8x7B`` -> 5.6e10."""
+    m = SIZE_RE.search(name)
+    if not m:
+        return None
+    if m.group(1):
+        return float(m.group(1)) * _MULT[m.group(2).lower()]
+    return int(m.group(3)) * float(m.group(4)) * _MULT[m.group(5).lower()]
+
+
+def strip_variant(name: str) -> str:
+    """Drop size and release suffixes: ``Llama-3-8B-Instruct`` -> ``Llama-3``."""
+    base = re.sub(r"(?:[\s\-_]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]))(?![a-zA-Z]).*$", "", name, flags=re.IGNORECASE)
+    base = re.sub(r"[\s\-_](?:instruct|chat|base|it|hf|sft|dpo|rlhf|preview)$", "", base, flags=re.IGNORECASE)
+    return base.strip(" -_")

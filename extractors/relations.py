@@ -1,0 +1,209 @@
+"""Relation rules over one paper's resolved mentions, sentence by sentence.
+
+- ``introduces``: the name before a title's colon; names right after "we introduce/present/propose";
+  names after "called/named/dubbed"; "X, a new ..." appositions.
+- ``evaluated_on``: benchmarks (and datasets in evaluation, not training, sentences).
+- ``outperforms``: "A outperforms/surpasses/beats B" (passive flipped; "our model"/"it" resolved to the
+  paper's own new entity; negated claims dropped).
+- ``based_on``: fine-tuned from / built on / initialised from / variant of patterns over entity slots.
+- ``has_repository``: every URL in the paper.
+Every relation keeps the sentence it came from, the rule that fired and a confidence.
+"""
+from __future__ import annotations
+
+import re
+
+from spacy.language import Language
+from spacy.tokens import Doc  # noqa: F401
+
+from .components import MentionSpan, RelationSpan, _RuleComponent
+
+PAPER = "#paper"
+MODELISH = ("model", "method")
+EVALUABLE = ("benchmark", "dataset")
+_BLOCKERS = re.compile(r"such as|including|\blike\b|e\.g\.|\bthan\b|compar|outperform|surpass|based on|built on|"
+                       r"fine-?tun|\busing\b|\buses\b|leverag|\bfrom\b|\bwith\b|\bvia\b|\bover\b|\bto\b|\bby\b|\bon\b|"
+                       r"\bagainst\b|\bversus\b|\bvs\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[;:]|\bwhile\b|\bwhereas\b|\bbut\b|\balthough\b|, which\b|, and (?:it|we|our)\b", re.IGNORECASE)
+_OBJECT_CONTEXT = re.compile(r"\b(?:to|than|with|over|against|matches|match|rivals|rival|like|as|of|vs\.?|versus|"
+                             r"including|from|on|by|outperforms?|surpass(?:es)?|beats?|exceeds?)\s+(?:the\s+)?$",
+                             re.IGNORECASE)
+_LIST_GAP = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*(?:,|,?\s*(?:and|or|as well as))?\s*(?:the\s+)?(?:even\s+)?", re.IGNORECASE)
+_LEAD_IN = re.compile(r"\s*(?:(?:the|both|all|several|many|strong|larger|state-of-the-art|existing|previous|prior|popular|"
+                      r"open-source|proprietary|closed-source|leading|competitive|baseline|baselines|models?|methods?|"
+                      r"approaches|LLMs?|counterparts|systems?|such|as|including|like|e\.g\.,?|even|significantly|"
+                      r"considerably|substantially|consistently|[\w\-]+\s+(?:models?|LLMs?|baselines?)|\d+x|larger|size)\s*,?\s*)*",
+                      re.IGNORECASE)
+
+
+def _object_list(text: str, pos: int, end: int, after: list) -> list:
+    """The names right after a comparison verb: ``outperforms [strong baselines such as] A, B and C``."""
+    objs = []
+    lead = _LEAD_IN.match(text, pos, end)
+    cur = lead.end() if lead else pos
+    for m in after:
+        if m.start != cur and not (m.start > cur and not text[cur:m.start].strip()):
+            break
+        if m.type not in MODELISH:
+            break
+        objs.append(m)
+        gap = _LIST_GAP.match(text, m.end, end)
+        cur = gap.end() if gap and gap.end() > m.end else m.end
+        if cur == m.end:
+            break
+    return objs
+
+
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|corpus|"
+                        r"collected|curated|built from|distill\w*)\b", re.IGNORECASE)
+
+
+class RelationComponent(_RuleComponent):
+    def __init__(self, nlp: Language, name: str, data_dir: str | None = None) -> None:
+        super().__init__(nlp, name, data_dir)
+        self._compile()
+
+    def initialize(self, get_examples=None, nlp=None, data_dir: str | None = None) -> None:
+        super().initialize(get_examples, nlp, data_dir)
+        self._compile()
+
+    def _compile(self) -> None:
+        c = self.rd.cues
+        alt = lambda ws: "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))  # noqa: E731
+        self.intro_re = re.compile(rf"\b(?:{alt(c['intro_subjects'])})\b[^.;]{{0,60}}?\b(?:{alt(c['intro_verbs'])})\b",
+                                   re.IGNORECASE)
+        self.naming_re = re.compile(rf"(?<!so-)\b(?:{alt(c['naming_cues'])})\s*[:,]?\s*[\"'\u201c]?$", re.IGNORECASE)
+        self.new_appos_re = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?,?\s+(?:(?:is|are)\s+)?(?:a|an)\s+(?:[\w\-]+\s+){{0,3}}?"
+                                       rf"(?:{alt(c['new_markers'])})\b", re.IGNORECASE)
+        self.eval_re = self.rd.words_re("eval_cues")
+        self.out_re = re.compile(rf"\b(?:{alt(c['outperform_cues'])})\b", re.IGNORECASE)
+        self.neg_re = re.compile(rf"(?:{alt(c['negations'])})\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
+        self.self_re = re.compile(rf"\b(?:{alt(c['self_refs'])})\b", re.IGNORECASE)
+        slot = r"\u27e6(\d+)\u27e7"
+        self.based_res = []
+        for p in c["based_on_patterns"]:
+            rx = p.replace("{A}", slot.replace("(", "(?P<A>", 1)).replace("{B}", slot.replace("(", "(?P<B>", 1))
+            self.based_res.append(re.compile(rx, re.IGNORECASE))
+
+    # -------------------------------------------------------------- main
+    def __call__(self, doc: Doc) -> Doc:
+        text = doc.text
+        mentions: list[MentionSpan] = doc._.kg_mentions or []
+        sents = [(s.start_char, s.end_char) for s in doc.sents]
+        rels: list[RelationSpan] = []
+        seen: set[tuple[str, str, str]] = set()
+
+        def add(s: str, p: str, o: str, sent: tuple[int, int], rule: str, conf: float) -> None:
+            if s == o or (s, p, o) in seen:
+                return
+            seen.add((s, p, o))
+            rels.append(RelationSpan(s, p, o, sent[0], sent[1], rule, conf))
+
+        a0 = doc._.kg_abstract_start
+        introduced: list[MentionSpan] = []
+
+        def intro(m: MentionSpan, sent, rule, conf) -> None:
+            if m.type == "repo":
+                return
+            if m.key not in {x.key for x in introduced}:
+                introduced.append(m)
+            add(PAPER, "introduces", m.key, sent, rule, conf)
+
+        by_sent = []
+        for sent in sents:
+            by_sent.append((sent, [m for m in mentions if sent[0] <= m.start < sent[1]]))
+
+        # ---- introduces
+        title = text[:a0] if a0 else ""
+        colon = title.find(":")
+        for sent, ms in by_sent:
+            s_text = text[sent[0]:sent[1]]
+            if sent[0] < a0 or not a0:
+                if colon > 0:
+                    for m in ms:
+                        if m.end <= colon:
+                            intro(m, sent, "title-name", 0.88)
+                elif re.search(r"\b(?:technical report|tech report)\b", title, re.I) and ms:
+                    intro(ms[0], sent, "title-report", 0.8)
+            for im in self.intro_re.finditer(s_text):
+                vend = sent[0] + im.end()
+                block = _BLOCKERS.search(text, vend, sent[1])
+                limit = block.start() if block else sent[1]
+                for m in ms:
+                    if m.start < vend or m.start >= min(limit, vend + 160):
+                        continue
+                    gap = text[vend:m.start]
+                    if m.gaz_id is None or len(gap) <= 30:
+                        intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)
+            for m in ms:
+                before = text[max(sent[0], m.start - 40):m.start]
+                if self.naming_re.search(before):
+                    intro(m, sent, "naming-cue", 0.86)
+                elif m.gaz_id is None and self.new_appos_re.match(text, m.end, sent[1]):
+                    intro(m, sent, "new-apposition", 0.78)
+        intro_keys = {m.key for m in introduced}
+
+        # ---- evaluated_on, outperforms, based_on, has_repository
+        for sent, ms in by_sent:
+            s0, s1 = sent
+            s_text = text[s0:s1]
+            has_eval = self.eval_re.search(s_text) is not None
+            for m in ms:
+                if m.type == "repo":
+                    add(PAPER, "has_repository", m.key, sent, "url", 0.95)
+                elif m.type == "benchmark" and (has_eval or m.key in intro_keys):
+                    add(PAPER, "evaluated_on", m.key, sent, "benchmark-in-eval" if has_eval else "own-benchmark",
+                        0.8 if has_eval else 0.6)
+                elif m.type == "dataset" and has_eval and m.key not in intro_keys:
+                    pre = text[max(s0, m.start - 60):m.start]
+                    if not _TRAIN_CUE.search(pre) and re.search(r"\b(?:on|across|over)\b", pre, re.I):
+                        add(PAPER, "evaluated_on", m.key, sent, "dataset-in-eval", 0.6)
+            self._outperforms(text, sent, ms, introduced, add)
+            self._based_on(text, sent, ms, add)
+        doc._.kg_relations = rels
+        return doc
+
+    # -------------------------------------------------------------- outperforms
+    def _outperforms(self, text, sent, ms, introduced, add) -> None:
+        s0, s1 = sent
+        used_as_object: set[str] = set()
+        for cm in self.out_re.finditer(text, s0, s1):
+            pre = text[s0:cm.start()]
+            if self.neg_re.search(pre):
+                continue
+            passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed")
+            objs = _object_list(text, cm.end(), s1, [m for m in ms if m.start >= cm.end()])
+            before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
+                      and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
+            subj = before[-1] if before else None
+            if subj is None and introduced and (self.self_re.search(pre) or not any(m.end <= cm.start() for m in ms)):
+                own = [m for m in introduced if m.type in MODELISH]
+                subj = own[0] if own else None
+            if subj is None or not objs:
+                continue
+            conf = 0.8 if subj in before else 0.68
+            for o in objs:
+                used_as_object.add(o.key)
+                if o.key == subj.key:
+                    continue
+                a, b = (o, subj) if passive else (subj, o)
+                add(a.key, "outperforms", b.key, sent, "outperform-cue" + ("-passive" if passive else ""), conf)
+
+    # -------------------------------------------------------------- based_on
+    def _based_on(self, text, sent, ms, add) -> None:
+        if len(ms) < 2:
+            return
+        s0, s1 = sent
+        parts, pos = [], s0
+        for i, m in enumerate(ms):
+            parts.append(text[pos:m.start])
+            parts.append(f"\u27e6{i}\u27e7")
+            pos = m.end
+        parts.append(text[pos:s1])
+        slotted = "".join(parts)
+        for rx in self.based_res:
+            for bm in rx.finditer(slotted):
+                a, b = ms[int(bm.group("A"))], ms[int(bm.group("B"))]
+                if a.type in MODELISH and b.type in MODELISH and a.key != b.key:
+                    add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)

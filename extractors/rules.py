@@ -1,0 +1,162 @@
+"""Rule data: the gazetteer, the stoplist and the cue phrases, loaded from ``extractors/data``.
+
+Rules are data. This module reads and checks the files (a broken line is a ``RuleDataError``
+naming file:line and the fix), indexes gazetteer names by ``name_key`` and compiles the
+matchers the components use. Nothing here is mutated after loading.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from kg.errors import RuleDataError
+
+from .normalize import chunks, fold, name_key
+
+DATA_DIR = Path(__file__).parent / "data"
+GAZ_TYPES = {"model", "dataset", "benchmark", "method", "task", "metric", "organization"}
+# names made of an everyday word must match with the case they are written in (MATH vs math)
+_SEPARATOR = r"[\s\-_]?"
+
+
+@dataclass(frozen=True)
+class GazEntry:
+    id: str
+    name: str
+    type: str
+    aliases: tuple[str, ...] = ()
+    family: str | None = None
+    based_on: str | None = None
+    org: str | None = None
+    params: str | None = None
+
+    @property
+    def forms(self) -> tuple[str, ...]:
+        return (self.name, *self.aliases)
+
+
+@dataclass
+class RuleData:
+    entries: dict[str, GazEntry]
+    by_key: dict[str, str]              # name_key -> entry id
+    by_name: dict[str, str]             # canonical name -> entry id
+    exact_forms: dict[str, frozenset[str]]  # entry id -> forms that must match case-sensitively
+    loose_forms: dict[str, frozenset[str]]  # entry id -> folded forms that match in any case (not all-lowercase)
+    lower_forms: dict[str, frozenset[str]]  # entry id -> forms listed in lowercase ("chain-of-thought")
+    stop: frozenset[str]
+    cues: dict
+    gazetteer_re: re.Pattern = field(repr=False)
+    _compiled: dict = field(default_factory=dict, repr=False)
+
+    def lookup(self, text: str) -> GazEntry | None:
+        eid = self.by_key.get(name_key(text))
+        return self.entries[eid] if eid else None
+
+    def accepts(self, entry_id: str, surface: str) -> tuple[bool, bool]:
+        """(matches, exactly): everyday-word forms need the listed case; other forms match in any case,
+        except that an all-lowercase surface needs a form listed in lowercase."""
+        sq = _squeeze(surface)
+        if sq in self.exact_forms[entry_id]:
+            return True, True
+        if surface.islower():
+            return sq in self.lower_forms[entry_id], True
+        return fold(sq) in self.loose_forms[entry_id], False
+
+    def is_stop(self, text: str) -> bool:
+        return fold(text) in self.stop or fold(text.rstrip("s")) in self.stop
+
+    def words_re(self, name: str) -> re.Pattern:
+        """A case-insensitive word-boundary alternation of one cue list."""
+        if name not in self._compiled:
+            words = sorted(self.cues[name], key=len, reverse=True)
+            self._compiled[name] = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])",
+                                              re.IGNORECASE)
+        return self._compiled[name]
+
+
+def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
+    rows = []
+    if not path.exists():
+        raise RuleDataError(f"rule data file {path} is missing", "reinstall the package or restore the file")
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            rows.append((n, json.loads(line)))
+        except json.JSONDecodeError as exc:
+            raise RuleDataError(f"{path}:{n}: malformed JSON ({exc.msg})", "fix the line") from exc
+    return rows
+
+
+def _trie_regex(forms: list[str]) -> str:
+    """One regex alternation, factored as a trie over name chunks, with optional separators between chunks."""
+    trie: dict = {}
+    for form in forms:
+        node = trie
+        for ch in chunks(form):
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        end = "" in node
+        kids = [k for k in node if k]
+        if not kids:
+            return ""
+        alts = []
+        for k in sorted(kids, key=lambda s: (-len(s), s)):
+            sep = _SEPARATOR if k[0].isalnum() else ""
+            alts.append(sep + re.escape(k) + emit(node[k]))
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if end else body
+
+    top = []
+    for k in sorted(trie, key=lambda s: (-len(s), s)):
+        if k:
+            top.append(re.escape(k) + emit(trie[k]))
+    return "(?:" + "|".join(top) + ")"
+
+
+def _everyday(form: str) -> bool:
+    """True when a form is a plain word that also occurs in running text (MATH, Pile, Falcon, RACE):
+    such forms only match with the case they are listed in."""
+    return form.isalpha() and ((form.isupper() and len(form) <= 6) or form.istitle() or form.islower())
+
+
+def _squeeze(form: str) -> str:
+    return re.sub(r"[\s\-_]", "", form)
+
+
+@lru_cache(maxsize=4)
+def load_rule_data(data_dir: str | None = None) -> RuleData:
+    d = Path(data_dir) if data_dir else DATA_DIR
+    gz_path = d / "gazetteer.jsonl"
+    entries: dict[str, GazEntry] = {}
+    by_key: dict[str, str] = {}
+    for n, row in _read_jsonl(gz_path):
+        try:
+            e = GazEntry(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(row.get("aliases", ())),
+                         family=row.get("family"), based_on=row.get("based_on"), org=row.get("org"),
+                         params=row.get("params"))
+        except KeyError as exc:
+            raise RuleDataError(f"{gz_path}:{n}: entry lacks {exc}", "give id, name and type") from exc
+        if e.type not in GAZ_TYPES:
+            raise RuleDataError(f"{gz_path}:{n}: unknown type {e.type!r}", f"use one of {sorted(GAZ_TYPES)}")
+        entries[e.id] = e
+        for form in e.forms:
+            by_key.setdefault(name_key(form), e.id)
+    by_name = {e.name: e.id for e in entries.values()}
+    stop = frozenset(fold(r["term"]) for _, r in _read_jsonl(d / "stoplist.jsonl"))
+    cues = json.loads((d / "cues.json").read_text(encoding="utf-8"))
+    exact_forms, loose_forms, lower_forms = {}, {}, {}
+    for e in entries.values():
+        exact_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if _everyday(f))
+        loose_forms[e.id] = frozenset(fold(_squeeze(f)) for f in e.forms if not _everyday(f))
+        lower_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if f.islower())
+    forms = [f for e in entries.values() for f in e.forms if chunks(f)]
+    pattern = r"(?<![\w.\-/])" + _trie_regex(forms) + r"(?![\w/]|\.\d)"
+    return RuleData(entries=entries, by_key=by_key, by_name=by_name, exact_forms=exact_forms,
+                    loose_forms=loose_forms, lower_forms=lower_forms, stop=stop,
+                    cues=cues, gazetteer_re=re.compile(pattern, re.IGNORECASE))

@@ -1,0 +1,104 @@
+"""From processed Docs to ``Extraction`` records.
+
+``Canonicalizer`` gives every identity key one canonical name across the whole run (the
+gazetteer's name when the entity is listed, else the first spelling seen, in input order), so
+Llama3-8B, Llama-3-8B and LLaMA 3 8B become one entity in every paper. ``doc_to_extraction``
+maps doc offsets back to the paper's ``title``/``abstract`` strings and attaches the evidence
+sentence to every relation.
+"""
+from __future__ import annotations
+
+from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
+
+from .components import MentionSpan, RelationSpan
+from .normalize import name_key, parse_params, strip_variant
+from .relations import PAPER
+from .rules import RuleData
+
+
+class Canonicalizer:
+    """Run-wide registry: identity key -> canonical name (deterministic in input order)."""
+
+    def __init__(self, rd: RuleData) -> None:
+        self.rd = rd
+        self.names: dict[str, str] = {}
+
+    def name(self, m: MentionSpan) -> str:
+        if m.key not in self.names:
+            if m.gaz_id:
+                self.names[m.key] = self.rd.entries[m.gaz_id].name
+            elif m.type == "repo":
+                self.names[m.key] = m.url or m.text
+            else:
+                self.names[m.key] = m.text.strip()
+        return self.names[m.key]
+
+    def family(self, m: MentionSpan, name: str) -> str | None:
+        if m.family_id and m.family_id in self.rd.entries and self.rd.entries[m.family_id].name != name:
+            return self.rd.entries[m.family_id].name
+        if m.type == "model" and not m.gaz_id:
+            base = strip_variant(m.text)
+            if base and base != m.text:
+                e = self.rd.lookup(base)
+                if e is not None:
+                    return e.name
+                return base if name_key(base) != name_key(name) else None
+        return None
+
+
+def _field_offsets(a0: int, start: int, end: int) -> tuple[str, int, int]:
+    if a0 and start < a0:
+        return "title", start, end
+    return "abstract", start - a0, end - a0
+
+
+def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: float = 0.5) -> Extraction:
+    a0 = doc._.kg_abstract_start
+    text = doc.text
+    groups: dict[str, list[MentionSpan]] = {}
+    for m in doc._.kg_mentions or []:
+        if m.confidence >= min_confidence:
+            groups.setdefault(m.key, []).append(m)
+    entities = []
+    names: dict[str, str] = {}
+    for key, ms in groups.items():
+        first = ms[0]
+        name = canon.name(first)
+        names[key] = name
+        types = [m.type for m in ms]
+        typ = max(set(types), key=lambda t: (types.count(t), -types.index(t)))
+        aliases = []
+        for m in ms:
+            for alias in (m.text.strip(), m.long_form):
+                if alias and alias != name and alias not in aliases:
+                    aliases.append(alias)
+        mentions = []
+        for m in ms:
+            fld, s, e = _field_offsets(a0, m.start, m.end)
+            mentions.append(Mention(text=m.text, field=fld, start=s, end=e, rule=m.rule, confidence=m.confidence))
+        params = parse_params(name) if typ == "model" else None
+        if params is None and first.gaz_id and canon.rd.entries[first.gaz_id].params:
+            params = parse_params(canon.rd.entries[first.gaz_id].params)
+        entities.append(Entity(name=name, type=typ, confidence=max(m.confidence for m in ms),
+                               mentions=tuple(mentions), aliases=tuple(aliases),
+                               family=canon.family(first, name), params=params,
+                               gazetteer_id=first.gaz_id, url=first.url))
+    relations = []
+    for r in doc._.kg_relations or []:
+        subj = paper.id if r.subject == PAPER else names.get(r.subject)
+        obj = names.get(r.object)
+        if subj is None or obj is None:
+            continue
+        relations.append(Relation(subject=subj, predicate=r.predicate, object=obj, confidence=r.confidence,
+                                  rule=r.rule, evidence=_evidence(text, a0, r)))
+    return Extraction(paper=paper, entities=tuple(entities), relations=tuple(relations))
+
+
+def _evidence(text: str, a0: int, r: RelationSpan) -> Evidence:
+    s, e = r.sent_start, r.sent_end
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    while s < e and text[s].isspace():
+        s += 1
+    fld, fs, fe = _field_offsets(a0, s, e)
+    return Evidence(field=fld, start=fs, end=fe, text=text[s:e])

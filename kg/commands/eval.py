@@ -1,0 +1,134 @@
+"""``kg eval``: measure extraction quality (precision / recall / F1) on gold annotations."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+from ..config import Config
+from ..errors import InputError
+from ..evaluate import (GSAP_MAP, PRF, Scores, baseline_spans, read_jsonl, score_papers, score_spans,
+                        spans_from_extraction)
+from ..pipeline import extract
+from ..records import Extraction, Paper
+from ..sources import bundled_corpus, read_sources
+
+NAME = "eval"
+ORDER = 60
+HELP = "score extraction against gold annotations (P/R/F1)"
+DESCRIPTION = """Score the extractor.
+
+--gold FILE     paper-level gold records (the development set in devset/); the papers are looked up by id in
+                the inputs (default: the bundled sample corpus) and extracted, or read from --pred.
+--gsap DIR      a GSAP-NER folder (gold_abstracts.jsonl, baseline_predictions.jsonl): exact-span F1 for
+                MLModel (our model) and Dataset (our dataset+benchmark), beside the released baselines.
+--scier DIR     a SciER folder (gold.jsonl): exact-span F1 for Dataset and model-name recall on Method spans.
+
+examples:
+  kg eval --gold devset/tune.jsonl --gold devset/heldout.jsonl
+  kg eval --gsap ../shared/eval/gsap-ner --scier ../shared/eval/scier --json outputs/eval.json"""
+
+
+def add_arguments(p) -> None:
+    p.add_argument("inputs", nargs="*", metavar="INPUT", help="listings holding the gold papers (default: bundled corpus)")
+    p.add_argument("--gold", action="append", default=[], metavar="FILE", help="paper-level gold JSONL (repeatable)")
+    p.add_argument("--pred", metavar="FILE", help="score this kg extract output instead of extracting now")
+    p.add_argument("--gsap", metavar="DIR", help="GSAP-NER folder with gold_abstracts.jsonl")
+    p.add_argument("--gsap-full", action="store_true",
+                   help="also re-score the released baselines on all GSAP-NER paragraphs (all labels)")
+    p.add_argument("--scier", metavar="DIR", help="SciER folder with gold.jsonl")
+    p.add_argument("--json", metavar="FILE", help="also write all scores as JSON")
+
+
+def _extract_map(papers: list[Paper], config: Config) -> dict[str, Extraction]:
+    return {e.paper.id: e for e in extract(papers, config)}
+
+
+def _paper_scores(args, config) -> list[Scores]:
+    out = []
+    if args.pred:
+        preds = {}
+        for row in read_jsonl(args.pred):
+            ext = Extraction.from_json(row)
+            preds[ext.paper.id] = ext
+    else:
+        res = read_sources(args.inputs or [str(p) for p in bundled_corpus()])
+        preds = _extract_map(res.papers, config)
+    for g in args.gold:
+        out.append(score_papers(read_jsonl(g), preds, title=f"paper-level: {g}"))
+    return out
+
+
+def _gsap_scores(args, config) -> list[Scores]:
+    d = Path(args.gsap)
+    gold_path = d / "gold_abstracts.jsonl" if d.is_dir() else d
+    gold = read_jsonl(gold_path)
+    papers = [Paper(id=r["id"], title=r.get("title") or "", abstract=r["text"], source=f"{gold_path}:{i}")
+              for i, r in enumerate(gold, 1)]
+    pred = {e.paper.id: spans_from_extraction(e, GSAP_MAP) for e in extract(papers, config)}
+    labels = ("MLModel", "Dataset")
+    out = [score_spans(gold, pred, labels, f"GSAP-NER abstracts ({len(gold)} paragraphs), exact span: kg")]
+    base_path = (d if d.is_dir() else d.parent) / "baseline_predictions.jsonl"
+    if base_path.exists():
+        base = read_jsonl(base_path)
+        for system in ("roberta", "scideberta", "scibert"):
+            out.append(score_spans(gold, baseline_spans(base, system), labels,
+                                   f"GSAP-NER abstracts, exact span: released {system} baseline"))
+        if args.gsap_full:
+            full = read_jsonl((d if d.is_dir() else d.parent) / "gold.jsonl")
+            all_labels = sorted({e["label"] for r in full for e in r["entities"]})
+            for system in ("scibert", "scideberta", "roberta"):
+                sc = score_spans(full, baseline_spans(base, system), all_labels,
+                                 f"GSAP-NER all {len(full)} paragraphs, all labels: released {system} baseline")
+                sc.rows = {"micro": sc.rows["micro"], "MLModel": sc.rows["MLModel"], "Dataset": sc.rows["Dataset"]}
+                out.append(sc)
+    return out
+
+
+def _scier_scores(args, config) -> list[Scores]:
+    d = Path(args.scier)
+    rows = read_jsonl(d / "gold.jsonl" if d.is_dir() else d)
+    out = []
+    for split in ("test_ood", "test"):
+        gold = [r for r in rows if r.get("split") == split]
+        if not gold:
+            continue
+        papers = [Paper(id=r["id"], title="", abstract=r["text"], source=r["id"]) for r in gold]
+        exts = {e.paper.id: e for e in extract(papers, config)}
+        pred = {k: spans_from_extraction(e, {"dataset": "Dataset", "benchmark": "Dataset"}) for k, e in exts.items()}
+        sc = score_spans(gold, pred, ("Dataset",), f"SciER {split} ({len(gold)} sentences), exact span")
+        rec = PRF()
+        for g in gold:
+            methods = {(e["start"], e["end"]) for e in g["entities"] if e["label"] == "Method"}
+            models = {(s, e) for s, e, _ in spans_from_extraction(exts[g["id"]], {"model": "M"})}
+            rec.tp += len(models & methods)
+            rec.fp += len(models - methods)
+        sc.rows["our models on Method spans"] = rec
+        sc.notes.append("'our models on Method spans': precision of model mentions against SciER Method spans "
+                        "(SciER mixes models with methods and architectures, so recall is not meaningful)")
+        out.append(sc)
+    return out
+
+
+def run(args, config) -> int:
+    config = config.with_overrides(progress=False)
+    if not (args.gold or args.gsap or args.scier):
+        defaults = [p for p in ("devset/tune.jsonl", "devset/heldout.jsonl") if Path(p).exists()]
+        if not defaults:
+            raise InputError("nothing to score", "pass --gold FILE, --gsap DIR or --scier DIR")
+        args.gold = defaults
+    results: list[Scores] = []
+    if args.gold:
+        results += _paper_scores(args, config)
+    if args.gsap:
+        results += _gsap_scores(args, config)
+    if args.scier:
+        results += _scier_scores(args, config)
+    for sc in results:
+        print(sc.table())
+        print()
+    if args.json:
+        Path(args.json).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.json).write_text(json.dumps([s.to_json() for s in results], indent=2) + "\n", encoding="utf-8")
+        print(f"scores written to {args.json}", file=sys.stderr)
+    return 0

@@ -1,0 +1,202 @@
+"""Quality measurement: score extraction output against gold annotations.
+
+Three scorers, all printing precision / recall / F1:
+
+- ``score_papers``: paper-level gold records (the project's development set format): per entity type
+  and per relation, names matched through aliases (``name_key`` of any name or alias on either side).
+- ``score_spans``: exact character-span scoring against span-annotated paragraphs (GSAP-NER style
+  records ``{"id", "text", "entities": [{"start", "end", "label"}]}``), with a label map from ours to theirs;
+  the same function re-scores released baseline predictions, so the scorer itself can be checked
+  against published figures.
+- ``score_scier``: the same span scoring for sentence corpora whose text is pre-tokenised.
+"""
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+from extractors.normalize import name_key
+
+from .errors import InputError
+from .records import Extraction, Paper
+
+
+@dataclass
+class PRF:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+
+    @property
+    def p(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def r(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        return 2 * self.p * self.r / (self.p + self.r) if self.p + self.r else 0.0
+
+    def add(self, other: "PRF") -> None:
+        self.tp += other.tp
+        self.fp += other.fp
+        self.fn += other.fn
+
+    def to_json(self) -> dict:
+        return {"p": round(self.p, 4), "r": round(self.r, 4), "f1": round(self.f1, 4),
+                "tp": self.tp, "fp": self.fp, "fn": self.fn}
+
+
+@dataclass
+class Scores:
+    title: str
+    rows: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
+    notes: list[str] = field(default_factory=list)
+
+    def table(self) -> str:
+        lines = [self.title, f"  {'':<28} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+        for name, s in self.rows.items():
+            lines.append(f"  {name:<28} {s.p:6.3f} {s.r:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+        lines += [f"  note: {n}" for n in self.notes]
+        return "\n".join(lines)
+
+    def to_json(self) -> dict:
+        return {"title": self.title, "scores": {k: v.to_json() for k, v in self.rows.items()}, "notes": self.notes}
+
+
+def read_jsonl(path: str | Path) -> list[dict]:
+    rows = []
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{p}: no such file", "give the path of a JSON Lines file")
+    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        if line.strip():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError as exc:
+                raise InputError(f"{p}:{n}: malformed JSON ({exc.msg})", "fix or remove the line") from exc
+    return rows
+
+
+# ------------------------------------------------------------------ paper level
+HEADLINE = {"model": "model", "dataset": "data", "benchmark": "data", "repo": "repo"}
+
+
+def _keys(names: Iterable[str]) -> frozenset[str]:
+    return frozenset(k for k in (name_key(n) for n in names if n) if k)
+
+
+def _match(gold: list[frozenset[str]], pred: list[frozenset[str]]) -> PRF:
+    """Greedy one-to-one matching of alias-key sets; two items match when their key sets intersect."""
+    used = set()
+    tp = 0
+    for g in gold:
+        for i, p in enumerate(pred):
+            if i not in used and g & p:
+                used.add(i)
+                tp += 1
+                break
+    return PRF(tp=tp, fp=len(pred) - tp, fn=len(gold) - tp)
+
+
+def _pair_match(gold: list[tuple[frozenset, frozenset]], pred: list[tuple[frozenset, frozenset]]) -> PRF:
+    used = set()
+    tp = 0
+    for ga, gb in gold:
+        for i, (pa, pb) in enumerate(pred):
+            if i not in used and ga & pa and gb & pb:
+                used.add(i)
+                tp += 1
+                break
+    return PRF(tp=tp, fp=len(pred) - tp, fn=len(gold) - tp)
+
+
+def score_papers(gold: list[dict], preds: dict[str, Extraction], title: str = "paper-level") -> Scores:
+    """Score extractions against paper-level gold records (matched by paper id)."""
+    sc = Scores(title)
+    for t in ("model", "dataset", "benchmark", "method", "repo"):
+        sc.rows[f"entity:{t}"]
+    sc.rows["entity:data (dataset+benchmark)"]
+    sc.rows["typed F1 (model+data+repo)"]
+    for rel in ("introduces", "evaluated_on", "outperforms", "based_on"):
+        sc.rows[f"relation:{rel}"]
+    missing = 0
+    for g in gold:
+        ext = preds.get(g["id"])
+        if ext is None:
+            missing += 1
+            ext = Extraction(paper=Paper(id=g["id"], title=g.get("title", ""), abstract="", source=""))
+        gold_alias = {}
+        for e in g.get("entities", []):
+            gold_alias[e["name"]] = _keys([e["name"], *e.get("aliases", [])])
+        pred_alias = {e.name: _keys([e.name, *e.aliases]) for e in ext.entities}
+
+        def gk(n: str) -> frozenset:
+            return gold_alias.get(n, _keys([n]))
+
+        def pk(n: str) -> frozenset:
+            return pred_alias.get(n, _keys([n]))
+
+        for t in ("model", "dataset", "benchmark", "method", "repo"):
+            sc.rows[f"entity:{t}"].add(_match([gk(e["name"]) for e in g.get("entities", []) if e["type"] == t],
+                                              [pk(e.name) for e in ext.entities if e.type == t]))
+        data = _match([gk(e["name"]) for e in g.get("entities", []) if e["type"] in ("dataset", "benchmark")],
+                      [pk(e.name) for e in ext.entities if e.type in ("dataset", "benchmark")])
+        sc.rows["entity:data (dataset+benchmark)"].add(data)
+        for head in ("model", "data", "repo"):
+            sc.rows["typed F1 (model+data+repo)"].add(
+                _match([gk(e["name"]) for e in g.get("entities", []) if HEADLINE.get(e["type"]) == head],
+                       [pk(e.name) for e in ext.entities if HEADLINE.get(e.type) == head]))
+        for rel in ("introduces", "evaluated_on"):
+            pred = {r.object for r in ext.relations if r.predicate == rel}
+            sc.rows[f"relation:{rel}"].add(_match([gk(n) for n in g.get(rel, [])], [pk(n) for n in sorted(pred)]))
+        for rel in ("outperforms", "based_on"):
+            pred = {(r.subject, r.object) for r in ext.relations if r.predicate == rel}
+            sc.rows[f"relation:{rel}"].add(_pair_match([(gk(a), gk(b)) for a, b in g.get(rel, [])],
+                                                       [(pk(a), pk(b)) for a, b in sorted(pred)]))
+    sc.notes.append(f"{len(gold)} gold papers" + (f", {missing} without a prediction (scored as empty)" if missing else ""))
+    return sc
+
+
+# ------------------------------------------------------------------ span level
+GSAP_MAP = {"model": "MLModel", "dataset": "Dataset", "benchmark": "Dataset"}
+
+
+def spans_from_extraction(ext: Extraction, label_map: dict[str, str], field: str = "abstract") -> set:
+    out = set()
+    for e in ext.entities:
+        lab = label_map.get(e.type)
+        if lab:
+            for m in e.mentions:
+                if m.field == field:
+                    out.add((m.start, m.end, lab))
+    return out
+
+
+def score_spans(gold: list[dict], pred: dict[str, set], labels: Iterable[str], title: str) -> Scores:
+    """Exact span+label micro P/R/F1 per label and over all ``labels``."""
+    labels = list(labels)
+    sc = Scores(title)
+    for lab in labels:
+        sc.rows[lab]
+    for g in gold:
+        gs = {(e["start"], e["end"], e["label"]) for e in g["entities"] if e["label"] in labels}
+        ps = {x for x in pred.get(g["id"], set()) if x[2] in labels}
+        for lab in labels:
+            gl = {x for x in gs if x[2] == lab}
+            pl = {x for x in ps if x[2] == lab}
+            sc.rows[lab].add(PRF(tp=len(gl & pl), fp=len(pl - gl), fn=len(gl - pl)))
+    total = PRF()
+    for lab in labels:
+        total.add(sc.rows[lab])
+    sc.rows["micro"] = total
+    return sc
+
+
+def baseline_spans(rows: list[dict], system: str) -> dict[str, set]:
+    return {r["id"]: {(s, e, lab) for s, e, lab in r.get(system, [])} for r in rows}
