@@ -2,18 +2,27 @@
 
 ``GraphStore.replace_paper`` swaps a paper's graph for new quads in one step, so building the same
 paper twice (or appending it from another listing) never duplicates statements. Build provenance
-lives in its own graph (``<base>graph/build``). Queries see the union of all graphs as the default
-graph (``GRAPH ?g { ... }`` still reaches single graphs); because the same entity label sits in every
-paper graph that mentions it, queries over the union should use ``DISTINCT`` or ``COUNT(DISTINCT ...)``.
+lives in its own graph (``<base>graph/build``).
+
+The store's default graph holds the RDF merge of all paper graphs (each triple once, however many
+papers state it), kept in step by ``replace_paper``. Queries run on that merge plus every other named
+graph (build record, analytics scores), so a triple stated by ten papers is counted once, as RDF
+set semantics require; ``GRAPH ?g { ... }`` still reaches one paper's graph. (Oxigraph 0.5's own
+"default graph as union" option returns such a triple once per graph, which inflates ``COUNT``.)
 """
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store
+from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store, Triple
 
 from .errors import QueryError, StoreError
+
+
+def is_merged_graph(graph: NamedNode) -> bool:
+    """Paper graphs are mirrored into the default graph (their RDF merge)."""
+    return "/graph/paper/" in graph.value
 
 
 def _store_error(path: Path, exc: OSError) -> StoreError:
@@ -72,16 +81,36 @@ class GraphStore:
         return self._store
 
     # ------------------------------------------------------------------ writing
-    def replace_graph(self, graph: NamedNode, quads: Iterable[Quad]) -> int:
-        """Replace everything in ``graph`` with ``quads`` (which must all be in that graph)."""
+    def replace_graph(self, graph: NamedNode, quads: Iterable[Quad], *, merge: bool | None = None) -> int:
+        """Replace everything in ``graph`` with ``quads`` (which must all be in that graph).
+
+        For a paper graph (``merge`` defaults to whether the IRI contains ``/graph/paper/``) the default
+        graph, which holds the merge of all paper graphs, is updated too: new triples are added, and
+        triples the paper no longer states are dropped unless another paper graph still has them.
+        """
         quads = list(quads)
         for q in quads:
             if q.graph_name != graph:
                 raise StoreError(f"quad {q} is not in graph {graph.value}", "map each paper into its own graph")
+        merge = is_merged_graph(graph) if merge is None else merge
+        st = self._store
         try:
-            if self._store.contains_named_graph(graph):
-                self._store.remove_graph(graph)
-            self._store.extend(quads)
+            old: set[Triple] = set()
+            if st.contains_named_graph(graph):
+                if merge:
+                    old = {Triple(q.subject, q.predicate, q.object) for q in st.quads_for_pattern(None, None, None, graph)}
+                st.remove_graph(graph)
+            st.extend(quads)
+            if merge:
+                new = {Triple(q.subject, q.predicate, q.object) for q in quads}
+                st.extend([Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in new - old])
+                gone = []
+                for t in old - new:
+                    if not any(isinstance(q.graph_name, NamedNode) and is_merged_graph(q.graph_name)
+                               for q in st.quads_for_pattern(t.subject, t.predicate, t.object, None)):
+                        gone.append(Quad(t.subject, t.predicate, t.object, DefaultGraph()))
+                for q in gone:
+                    st.remove(q)
         except OSError as exc:
             raise _store_error(self.path or Path("<memory>"), exc) from exc
         return len(quads)
@@ -119,18 +148,23 @@ class GraphStore:
         return len(self._store)
 
     def count_triples(self) -> int:
-        """Distinct triples over all graphs (what the union default graph holds)."""
-        res = self._store.query("SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } }")
-        return int(next(iter(res))["n"].value)
+        """Triples in the merge of the paper graphs (the store's default graph)."""
+        return sum(1 for _ in self._store.quads_for_pattern(None, None, None, DefaultGraph()))
+
+    def query_dataset(self) -> list:
+        """The default graph queries see: the merge of paper graphs plus every other named graph."""
+        return [DefaultGraph()] + [g for g in self._store.named_graphs()
+                                   if not (isinstance(g, NamedNode) and is_merged_graph(g))]
 
     def query(self, sparql: str, *, substitutions: dict | None = None, default_graph=None, named_graphs=None,
               union: bool = True, prefixes: dict[str, str] | None = None) -> QuerySolutions | QueryTriples | QueryBoolean:
-        """Run a SPARQL query; the default graph is the union of all graphs unless given."""
+        """Run a SPARQL query. The default graph is the paper merge plus the other named graphs
+        (``union=False``: the store's default graph only), unless ``default_graph`` is given."""
         kw: dict = {}
         if default_graph is not None:
             kw["default_graph"] = default_graph
-        else:
-            kw["use_default_graph_as_union"] = union
+        elif union:
+            kw["default_graph"] = self.query_dataset()
         if named_graphs is not None:
             kw["named_graphs"] = named_graphs
         if substitutions:

@@ -153,3 +153,17 @@ def format_issues(issues: Iterable[Issue], limit: int | None = 50) -> list[str]:
     if limit is not None and len(issues) > limit:
         lines.append(f"... and {len(issues) - limit} more")
     return lines
+
+
+def validate_triples(triples, *, base: str | None = None) -> Report:
+    """Validate pyoxigraph triples (as selected for export) with pySHACL."""
+    from pyoxigraph import RdfFormat, serialize
+
+    return validate_ntriples(serialize(triples, format=RdfFormat.N_TRIPLES), base=base)
+
+
+def validate_store(store, *, base: str) -> Report:
+    """Validate what ``kg build`` would publish from ``store`` (the paper graphs, merged)."""
+    from kg.export import Selection
+
+    return validate_triples(Selection(store, base).triples(), base=base)

@@ -130,5 +130,5 @@ class IRIMinter:
         """Readable prefixes for the resource namespaces under this base."""
         out = {t: self.base + t + "/" for t in TYPE_CLASS}
         out.update({"paper": self.base + "paper/", "assertion": self.base + "assertion/",
-                    "graph": self.base + "graph/", "build": self.base + "build/"})
+                    "papergraph": self.base + "graph/paper/", "build": self.base + "build/"})
         return out

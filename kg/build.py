@@ -1,0 +1,252 @@
+"""The ``kg build`` job, end to end: read -> extract -> map -> store -> validate -> export.
+
+``run_build(inputs, config)`` is the entry point (the CLI command is a thin wrapper). It reads the
+listings (or the bundled corpus), runs the extractor, maps each ``Extraction`` into its paper's named
+graph (replacing what an earlier build stored for that paper), records the build itself with PROV-O,
+validates the merged graph against the SHACL shapes and, only if it conforms, writes the exports
+(``graph.ttl`` and any other ``--format``), ``extractions.jsonl`` and ``build.ttl``. Later stages
+(analytics, viewer) take the returned :class:`BuildSummary` and the open store path from here.
+"""
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Callable, Iterable, Iterator, TextIO
+
+from pyoxigraph import Literal, NamedNode, Quad
+
+from . import __version__
+from .config import Config
+from .errors import KGError, NoUsableInput, ValidationFailed
+from .export import export, default_filename, write_build_record, Selection
+from .records import Extraction, Paper
+from .store import GraphStore
+from ontology.iri import IRIMinter, check_iri
+from ontology.mapping import Mapper, XSD_DATETIME, RDF_TYPE, K, N
+from ontology.namespaces import PREFIXES, TYPE_CLASS
+
+
+@dataclass
+class BuildSummary:
+    """What a build did; ``lines()`` is the closing summary printed by ``kg build``."""
+
+    papers: int = 0
+    papers_in_store: int = 0
+    records: int = 0
+    skipped: list[str] = field(default_factory=list)
+    duplicates: int = 0
+    entities_by_type: Counter = field(default_factory=Counter)
+    relations_by_type: Counter = field(default_factory=Counter)
+    triples: int = 0
+    warnings: list[str] = field(default_factory=list)
+    violations: list[str] = field(default_factory=list)
+    shape_warnings: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+    outputs: dict[str, Path] = field(default_factory=dict)
+    store_path: Path | None = None
+    base_iri: str = ""
+    timings: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        return not self.violations
+
+    def lines(self) -> list[str]:
+        ents = ", ".join(f"{t} {n}" for t, n in sorted(self.entities_by_type.items(), key=lambda x: (-x[1], x[0])))
+        rels = ", ".join(f"{t} {n}" for t, n in sorted(self.relations_by_type.items(), key=lambda x: (-x[1], x[0])))
+        out = [f"papers      {self.papers} built ({self.papers_in_store} in the store; "
+               f"{len(self.skipped)} input records skipped, {self.duplicates} duplicates merged)",
+               f"entities    {sum(self.entities_by_type.values())} ({ents or 'none'})",
+               f"relations   {sum(self.relations_by_type.values())} ({rels or 'none'})",
+               f"triples     {self.triples} in the published graph",
+               f"warnings    {len(self.skipped) + len(self.warnings)} "
+               f"({len(self.skipped)} skipped records, {len(self.warnings)} mapping); "
+               f"SHACL: {len(self.violations)} violations, {len(self.shape_warnings)} warnings",
+               f"time        {self.seconds:.1f} s ("
+               + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()) + ")"]
+        for name, path in self.outputs.items():
+            out.append(f"wrote       {path}")
+        return out
+
+
+def read_extractions(path: str | Path) -> list[Extraction]:
+    """Extraction records from an ``extractions.jsonl`` file (the ``kg extract`` output)."""
+    out = []
+    p = Path(path)
+    if not p.is_file():
+        raise NoUsableInput(f"extractions file {p} not found", "run kg extract first or give an existing file")
+    for lineno, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            out.append(Extraction.from_json(json.loads(line)))
+        except (json.JSONDecodeError, KeyError, TypeError) as exc:
+            raise NoUsableInput(f"{p}:{lineno}: not an extraction record ({exc})",
+                                "give a file written by kg extract or kg build") from exc
+    return out
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def _input_iri(spec: str, minter: IRIMinter) -> str:
+    if spec == "-":
+        return minter.input("stdin")
+    try:
+        return check_iri(Path(spec).resolve().as_uri(), "input")
+    except (KGError, ValueError):
+        return minter.input(spec)
+
+
+def build_record(minter: IRIMinter, *, started: str, ended: str, inputs: list[str],
+                 graphs: list[NamedNode]) -> list[Quad]:
+    """The PROV-O description of one build, in ``<base>graph/build``."""
+    g = NamedNode(minter.build_graph())
+    act = NamedNode(minter.build(started, tuple(inputs)))
+    prov = PREFIXES["prov"]
+    quads = [Quad(act, RDF_TYPE, N(prov + "Activity"), g), Quad(act, RDF_TYPE, K("Build"), g),
+             Quad(act, N(PREFIXES["rdfs"] + "label"), Literal(f"kg build of {len(graphs)} papers"), g),
+             Quad(act, K("toolVersion"), Literal(__version__), g),
+             Quad(act, N(prov + "startedAtTime"), Literal(started, datatype=XSD_DATETIME), g),
+             Quad(act, N(prov + "endedAtTime"), Literal(ended, datatype=XSD_DATETIME), g)]
+    for spec in inputs:
+        i = NamedNode(_input_iri(spec, minter))
+        quads += [Quad(act, N(prov + "used"), i, g), Quad(i, RDF_TYPE, N(prov + "Entity"), g),
+                  Quad(i, N(PREFIXES["rdfs"] + "label"), Literal(spec), g)]
+    for graph in graphs:
+        quads.append(Quad(act, N(prov + "generated"), graph, g))
+    return quads
+
+
+def _warn(stream: TextIO | None, line: str) -> None:
+    if stream is not None:
+        print(f"warning: {line}", file=stream)
+
+
+def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: list[str] | None = None,
+                fresh: bool = False, summary: BuildSummary | None = None, total: int | None = None,
+                stderr: TextIO | None = sys.stderr, started: str | None = None,
+                t0: float | None = None) -> BuildSummary:
+    """Map, store, validate and export already extracted records."""
+    from .progress import bar
+
+    t0 = t0 if t0 is not None else time.perf_counter()
+    started = started or _now()
+    summary = summary or BuildSummary()
+    minter = IRIMinter(config.base_iri)
+    mapper = Mapper(minter=minter)
+    out_dir = Path(config.out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary.store_path = config.store_path
+    summary.base_iri = minter.base
+    entity_iris: dict[str, set[str]] = {}
+    graphs: list[NamedNode] = []
+    jsonl_tmp = out_dir / "extractions.jsonl.tmp"
+    t_map = 0.0
+    with GraphStore(config.store_path) as store, open(jsonl_tmp, "w", encoding="utf-8") as jsonl:
+        if fresh:
+            store.clear()
+        progress = bar(total, "build", config.progress)
+        t_extract = time.perf_counter()
+        for ext in extractions:
+            jsonl.write(json.dumps(ext.to_json(), ensure_ascii=False) + "\n")
+            t1 = time.perf_counter()
+            try:
+                mapped = mapper.map(ext)
+            except KGError as exc:
+                line = f"paper {ext.paper.id!r} ({ext.paper.source}) not mapped: {exc}"
+                summary.warnings.append(line)
+                _warn(stderr, line)
+                progress.update(1)
+                continue
+            store.replace_graph(mapped.graph, mapped.quads)
+            t_map += time.perf_counter() - t1
+            graphs.append(mapped.graph)
+            for line in mapped.warnings:
+                summary.warnings.append(line)
+                _warn(stderr, line)
+            for ent in ext.entities:
+                if ent.type in TYPE_CLASS:
+                    try:
+                        entity_iris.setdefault(ent.type, set()).add(minter.entity(ent.type, ent.name))
+                    except KGError:
+                        pass
+            summary.relations_by_type.update(mapped.edges)
+            summary.papers += 1
+            progress.update(1)
+        progress.close()
+        summary.timings["read+extract"] = time.perf_counter() - t_extract - t_map
+        summary.timings["map+store"] = t_map
+        summary.entities_by_type = Counter({t: len(v) for t, v in entity_iris.items()})
+        if summary.papers == 0:
+            jsonl_tmp.unlink(missing_ok=True)
+            raise NoUsableInput("no paper could be built", "check the warnings above and the input files")
+        store.add(build_record(minter, started=started, ended=_now(), inputs=list(inputs or []), graphs=graphs))
+        summary.papers_in_store = len(store.paper_graphs(minter.base))
+
+        t1 = time.perf_counter()
+        sel = Selection(store, minter.base)
+        triples = sel.triples()
+        summary.triples = len(triples)
+        from .validate import validate_triples
+        report = validate_triples(triples, base=minter.base)
+        summary.violations = [str(i) for i in report.violations]
+        summary.shape_warnings = [str(i) for i in report.warnings]
+        summary.timings["validate"] = time.perf_counter() - t1
+        if not report.conforms:
+            jsonl_tmp.unlink(missing_ok=True)
+            if stderr is not None:
+                for line in summary.violations[:50]:
+                    print(line, file=stderr)
+                if len(summary.violations) > 50:
+                    print(f"... and {len(summary.violations) - 50} more", file=stderr)
+            raise ValidationFailed(f"the graph breaks {len(summary.violations)} SHACL constraint(s); "
+                                   "no export was written",
+                                   "fix the records named above (or the mapping), then run kg build again")
+
+        t1 = time.perf_counter()
+        jsonl.close()
+        jsonl_tmp.replace(out_dir / "extractions.jsonl")
+        summary.outputs["extractions"] = out_dir / "extractions.jsonl"
+        for fmt in config.formats or ("turtle",):
+            summary.outputs[fmt] = export(store, fmt, out_dir / default_filename(fmt), base=minter.base)
+        summary.outputs["build"] = write_build_record(store, out_dir / "build.ttl", minter.base)
+        summary.timings["export"] = time.perf_counter() - t1
+    summary.seconds = time.perf_counter() - t0
+    return summary
+
+
+def run_build(inputs: list[str] | None, config: Config, *, fresh: bool = False, fmt: str | None = None,
+              extractions_file: str | Path | None = None, stderr: TextIO | None = sys.stderr) -> BuildSummary:
+    """Read -> extract -> map -> store -> validate -> export. Returns the summary of the build."""
+    t0 = time.perf_counter()
+    started = _now()
+    IRIMinter(config.base_iri)  # a bad --base-iri fails before any work
+    summary = BuildSummary()
+    if extractions_file is not None:
+        exts: Iterable[Extraction] = read_extractions(extractions_file)
+        used = [str(extractions_file)]
+        total = len(exts)  # type: ignore[arg-type]
+    else:
+        from . import sources
+        used = list(inputs) if inputs else [str(p) for p in sources.bundled_corpus()]
+        result = sources.read_sources(used, fmt=fmt)
+        summary.records = result.records
+        summary.duplicates = len(result.duplicates)
+        for skip in result.skips:
+            summary.skipped.append(str(skip))
+            _warn(stderr, str(skip))
+        if not result.papers:
+            raise NoUsableInput(f"no usable paper in {', '.join(used)}",
+                                "check the warnings above; give listings with a title and an abstract per paper")
+        from .pipeline import extract
+        exts = extract(result.papers, config)
+        total = len(result.papers)
+    return build_graph(exts, config, inputs=used, fresh=fresh, summary=summary, total=total, stderr=stderr,
+                       started=started, t0=t0)

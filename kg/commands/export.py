@@ -1,0 +1,53 @@
+"""``kg export``: write the built graph in another format (Turtle, N-Triples, N-Quads, TriG, JSON-LD, RDF/XML,
+GraphML, CSV)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import KGError
+from ..export import EXPORTERS, default_filename, export
+from ..store import GraphStore
+
+NAME = "export"
+ORDER = 40
+HELP = "export the built graph as turtle, ntriples, nquads, trig, jsonld, rdfxml, graphml or csv"
+DESCRIPTION = """Export the graph held in the store of a build (OUT/store).
+
+Formats:
+""" + "\n".join(f"  {e.name:<9} .{e.extension:<8} {e.description}" for e in EXPORTERS.values()) + """
+
+Files are deterministic (sorted), so the same store always gives the same bytes. The build record
+(PROV-O, changes every build) is included only with --with-build.
+
+examples:
+  kg export --format jsonld                 # writes outputs/graph.jsonld
+  kg export --format trig --format csv
+  kg export --format ntriples -o - | wc -l"""
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--format", dest="formats", action="append", choices=list(EXPORTERS), default=None,
+                   metavar="FMT", help=f"one of {', '.join(EXPORTERS)} (repeatable; default: turtle)")
+    p.add_argument("-o", "--output", default=None, metavar="FILE",
+                   help="output file, '-' for stdout (one format only; default: OUT/graph.EXT)")
+    p.add_argument("--out", dest="out_dir", metavar="DIR", default=None,
+                   help="directory of the build (store and default output place; default: outputs)")
+    p.add_argument("--with-build", action="store_true", help="include the build's PROV-O record")
+
+
+def run(args, config) -> int:
+    config = config.with_overrides(out_dir=args.out_dir)
+    formats = args.formats or ["turtle"]
+    if args.output and len(formats) > 1:
+        raise KGError("-o/--output takes one format, but several were given",
+                      "drop -o to write OUT/graph.EXT for each format")
+    with GraphStore(config.store_path, read_only=True) as store:
+        for fmt in formats:
+            if args.output == "-":
+                sys.stdout.buffer.write(export(store, fmt, base=config.base_iri, with_build=args.with_build))
+                continue
+            path = Path(args.output) if args.output else Path(config.out_dir) / default_filename(fmt)
+            export(store, fmt, path, base=config.base_iri, with_build=args.with_build)
+            print(f"wrote {path}", file=sys.stderr)
+    return 0

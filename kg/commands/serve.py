@@ -1,0 +1,44 @@
+"""``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over the built graph."""
+from __future__ import annotations
+
+import sys
+
+from ..server import make_server
+from ..store import GraphStore
+
+NAME = "serve"
+ORDER = 60
+HELP = "serve the built graph as a SPARQL 1.1 endpoint over HTTP (read-only)"
+DESCRIPTION = """Serve the store of a build (OUT/store) at http://HOST:PORT/sparql, following the SPARQL 1.1
+Protocol: GET ?query=..., POST form (query=...) or POST application/sparql-query. The result format
+follows the Accept header: SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle
+(default), N-Triples, RDF/XML or JSON-LD. The endpoint is read-only. Stop it with Ctrl-C.
+
+examples:
+  kg serve                                  # http://127.0.0.1:7878/sparql
+  kg serve --port 8890 --out other-build
+  curl -H 'Accept: text/csv' --data-urlencode 'query=SELECT * WHERE { ?s ?p ?o } LIMIT 3' \\
+       http://127.0.0.1:7878/sparql"""
+
+
+def add_arguments(p) -> None:
+    p.add_argument("--host", default="127.0.0.1", help="interface to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
+    p.add_argument("--out", dest="out_dir", metavar="DIR", default=None,
+                   help="directory of the build whose store to serve (default: outputs)")
+    p.add_argument("--verbose", action="store_true", help="log every request on stderr")
+
+
+def run(args, config) -> int:
+    config = config.with_overrides(out_dir=args.out_dir)
+    with GraphStore(config.store_path, read_only=True) as store:
+        server = make_server(store, args.host, args.port, base=config.base_iri, verbose=args.verbose)
+        print(f"kg serve: SPARQL endpoint at {server.url} ({len(store)} quads); Ctrl-C to stop",
+              file=sys.stderr, flush=True)
+        try:
+            server.serve_forever()
+        except KeyboardInterrupt:
+            print("kg serve: stopped", file=sys.stderr)
+        finally:
+            server.server_close()
+    return 0

@@ -1,0 +1,53 @@
+"""``kg validate``: check the built graph (or an RDF file) against the SHACL shapes and print what is wrong."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from ..errors import InputError, ValidationFailed
+from ..store import GraphStore
+from ..validate import format_issues, validate_file, validate_store
+
+NAME = "validate"
+ORDER = 45
+HELP = "check the graph against the SHACL shapes (pySHACL) and list violations in plain words"
+DESCRIPTION = """Validate the graph of a build (OUT/store), or an RDF file, against ontology/shapes.ttl.
+
+Each problem is printed on one line: the node, the property and what is wrong. Violations make the
+exit code 2; warnings are printed but do not fail.
+
+examples:
+  kg validate
+  kg validate outputs/graph.ttl
+  kg validate --out other-build --all"""
+
+
+def add_arguments(p) -> None:
+    p.add_argument("file", nargs="?", help="an RDF file (Turtle, N-Triples, TriG, N-Quads, JSON-LD, RDF/XML)")
+    p.add_argument("--out", dest="out_dir", metavar="DIR", default=None,
+                   help="directory of the build whose store to validate (default: outputs)")
+    p.add_argument("--all", action="store_true", help="print every issue (default: the first 50)")
+
+
+def run(args, config) -> int:
+    config = config.with_overrides(out_dir=args.out_dir)
+    if args.file:
+        if not Path(args.file).is_file():
+            raise InputError(f"{args.file}: no such file", "give an RDF file, or no argument to validate the store")
+        try:
+            report = validate_file(args.file, base=config.base_iri)
+        except (SyntaxError, ValueError) as exc:
+            raise InputError(f"{args.file}: not parseable RDF ({' '.join(str(exc).split())[:200]})",
+                             "check the file's syntax and extension") from exc
+        what = args.file
+    else:
+        with GraphStore(config.store_path, read_only=True) as store:
+            report = validate_store(store, base=config.base_iri)
+        what = str(config.store_path)
+    for line in format_issues(report.issues, None if args.all else 50):
+        print(line)
+    if not report.conforms:
+        raise ValidationFailed(f"{what}: {len(report.violations)} violation(s), {len(report.warnings)} warning(s) "
+                               f"in {report.triples} triples", "see the lines above")
+    print(f"{what}: conforms ({report.triples} triples, {len(report.warnings)} warning(s))")
+    return 0
