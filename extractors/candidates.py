@@ -75,8 +75,12 @@ def find_urls(text: str) -> list[Candidate]:
 # ------------------------------------------------------------------ gazetteer
 VARIANT_RE = re.compile(
     r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM])(?![A-Za-z0-9]))?"
-    r"(?:[\-_](?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
+    r"(?:(?:[\-_]|\s(?=[A-Z]))(?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
     r"Preview|Large|large|Small|small|Medium|XL|XXL|xl|xxl|SFT|DPO|RLHF|v\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK])(?![\w]))*")
+
+
+_SIZE_NEXT = re.compile(r"[\s\-_]?\d+(?:\.\d+)?[BM]\b")
+_CAP_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?!The\b|A\b|An\b|In\b|On\b|For\b)[A-Z][a-z]+\s$")
 
 
 def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
@@ -87,10 +91,16 @@ def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
         if entry is None or rd.is_stop(surface):
             continue
         ok, exactly = rd.accepts(entry.id, surface)
-        if not ok:
+        if not ok and not (entry.type == "model" and not surface.islower() and _SIZE_NEXT.match(text, m.end())):
             continue
+        if exactly and surface.istitle() and " " not in surface and _CAP_BEFORE.search(text, 0, m.start()):
+            continue  # "Nordic Pile": an everyday word inside a longer capitalised name
         conf = 0.95 if exactly or not surface.islower() else 0.88
         start, end = m.start(), m.end()
+        if text.startswith("-", end) and end + 1 < len(text) and text[end + 1].isalnum():
+            rest = re.match(r"(?:-[\w.]+)+", text[end:])
+            if not (GENERIC_SUFFIX.fullmatch(rest.group()) or VARIANT_RE.match(text, end).end() > end):
+                continue  # part of a longer hyphenated name (GPT-2/3, LLaMA-Adapter): left to the name shapes
         family = None
         if entry.type == "model":
             v = VARIANT_RE.match(text, end)
@@ -126,26 +136,45 @@ GENERIC_SUFFIX = re.compile(r"(?:-(?:based|style|like|powered|generated|specific
                             re.IGNORECASE)
 
 
-def is_name_shaped(w: str) -> bool:
-    if len(w) < 2 or w.isdigit() or re.fullmatch(r"[\d.,]+[%xX]?", w):
+_FUNCTION_WORDS = frozenset("to of and or for the in on with by via from as at vs a an non pre post self multi".split())
+
+
+def _strong_part(part: str) -> bool:
+    """A piece of a word that marks a name: an inner capital (GreaseLM, mGPT), an acronym (COCO, GLM),
+    or letters and digits together with a capital (T5, GPT4, 130B after a name)."""
+    letters = re.sub(r"[^A-Za-z]", "", part)
+    if not letters:
+        return False
+    if re.search(r"[a-z][A-Z]", part):
+        return True
+    caps = sum(c.isupper() for c in part)
+    if caps >= 2 and len(letters) >= 2:
+        return True
+    return caps >= 1 and bool(re.search(r"\d", part)) and not re.fullmatch(r"\d+[A-Z]", part)
+
+
+def is_name_shaped(w: str, stop=frozenset()) -> bool:
+    """Does a (hyphen-joined) word look like a proper name of a model, dataset or method?"""
+    if len(w) < 2 or re.fullmatch(r"[\d.,]+[%xX]?", w):
         return False
     if re.fullmatch(r"\d+(?:\.\d+)?[BMKTbmkt]", w) or re.fullmatch(r"(?:19|20)\d\d[a-z]?", w):
         return False
-    letters = re.sub(r"[^A-Za-z]", "", w)
-    if not letters:
+    parts = [p for p in re.split(r"[-/]", w.rstrip("+")) if p]
+    if not parts or any(p.lower() in _FUNCTION_WORDS for p in parts[1:]):
         return False
-    caps = sum(c.isupper() for c in w)
-    if re.search(r"[a-z][A-Z]", w):  # inner capital: GreaseLM, mGPT, ClimateBert
+    strong = [p for p in parts if _strong_part(p) and fold(p) not in stop and fold(p.rstrip("s")) not in stop]
+    if strong:
         return True
-    if caps >= 2 and len(letters) >= 2:  # acronym-like: HELM, LM-Critic, GLM-130B
-        return True
-    if caps >= 1 and re.search(r"\d", w):  # T5, Phi-3, Falcon-40B
-        return True
-    if w.endswith("+") and caps:
-        return True
-    if "-" in w and caps >= 1 and not w.split("-")[0].istitle():
-        return True
-    return False
+    return w.endswith("++") and w[0].isupper()
+
+
+_VERSION_AFTER = re.compile(r" (?:v?\d+(?:\.\d+)+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM])(?![\w.])")
+
+
+def m_len(text: str, start: int, w: str) -> int:
+    """Length of the word at ``start`` (to check a shape candidate was not cut short)."""
+    m = WORD_RE.match(text, start)
+    return len(m.group()) if m else len(w)
 
 
 def _words(text: str):
@@ -169,7 +198,7 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
         w = w.rstrip("-/")
         if w.endswith("'s"):
             w = w[:-2]
-        if not is_name_shaped(w) or rd.is_stop(w):
+        if not is_name_shaped(w, rd.stop) or rd.is_stop(w):
             continue
         # a plural acronym of a stopword ("LLMs", "GNNs") or of a bare size is not a name
         if re.fullmatch(r"[A-Z]{2,}s", w) and rd.is_stop(w[:-1]):
@@ -181,7 +210,11 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
             w = w[:-1]
         if "/" in w and not re.search(r"[A-Z].*/.*[A-Z]", w):
             continue
-        out.append(Candidate(start, start + len(w), w, None, "name-shape", 0.6))
+        end = start + len(w)
+        v = _VERSION_AFTER.match(text, end)
+        if v and len(w) == m_len(text, start, w):
+            end = v.end()
+        out.append(Candidate(start, end, text[start:end], None, "name-shape", 0.6))
     return out
 
 
@@ -268,3 +301,14 @@ def with_type(c: Candidate, typ: str, rule: str, conf: float) -> Candidate:
 
 def key_of(c: Candidate) -> str:
     return name_key(c.text)
+
+
+def type_from_part(name: str, rd: RuleData) -> str | None:
+    """A name built on a listed name takes its type: AfriMMLU (MMLU), GeneGPT (GPT), CodeBERTER (BERT)."""
+    key = name_key(name)
+    for n in range(len(key) - 1, 2, -1):
+        for piece in (key[:n], key[-n:]):
+            eid = rd.by_key.get(piece)
+            if eid and rd.entries[eid].type in ("model", "benchmark", "dataset"):
+                return rd.entries[eid].type
+    return None

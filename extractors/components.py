@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from .candidates import (Candidate, find_abbreviations, find_gazetteer, find_name_shapes, find_urls,
-                         type_from_suffix, type_from_words, with_type)
+                         type_from_part, type_from_suffix, type_from_words, with_type)
 from .normalize import name_key
 from .rules import RuleData, load_rule_data
 
@@ -128,10 +128,32 @@ def make_name_shapes(nlp: Language, name: str, data_dir: str | None):
 
 
 _HEAD_AFTER = re.compile(r"^[\s\-]+((?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)")
-_APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:is|are|was|as)\s+)?(?:a|an|the|our)\s+((?:[\w\-]+\s+){0,7}?[\w\-]+?)"
-                    r"(?=[\s,.;:)]|$)")
-_NAMING_BEFORE = re.compile(r"(?:a|an|the|our)\s+((?:[\w\-]+\s+){0,7}?[\w\-]+)\s*,?\s*(?:called|named|dubbed|termed|"
-                            r"coined|namely|known as|referred to as)?\s*[:,]?\s*[\"'\u201c]?$", re.IGNORECASE)
+_APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:is|are|was|as)\s+)?(?:a|an|the|our)\s+([^,.;:()]{0,90})")
+_NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$",
+                     re.IGNORECASE)
+_LIST_INTRO = re.compile(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s*(?:,?\s*(?:such as|including|like|e\.g\.,?|"
+                         r"namely|i\.e\.,?)|\(|:|,)\s*(?:the\s+)?$", re.IGNORECASE)
+_STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
+_LONG_NAME = re.compile(r"(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)"
+                        r"(?:\s+(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)){0,6}")
+
+
+def first_head(phrase: str, rd) -> str | None:
+    """The type named by the first head noun in a phrase, read left to right, stopping at a clause word."""
+    words = re.findall(r"[\w\-]+", phrase)
+    for i, w in enumerate(words):
+        if w.lower() in _STOP_WORDS:
+            break
+        for n in (3, 2, 1):
+            typ = type_from_words(" ".join(words[i:i + n]), rd) if i + n <= len(words) else None
+            if typ and (n > 1 or words[i].lower() != "data"):
+                return typ
+    return None
+
+
+def title_type(title_rest: str) -> str:
+    """What a title says its paper is about: a benchmark, a dataset, a model, else a method."""
+    return next((t for rx, t in _TITLE_TYPE if rx.search(title_rest)), "method")
 
 
 class NameShapeComponent(_RuleComponent):
@@ -142,11 +164,56 @@ class NameShapeComponent(_RuleComponent):
         doc._.kg_abbreviations = abbrevs
         long_of = {(s, e): lf for (_, _, lf, s, e, _) in abbrevs}
         out = []
-        for c in find_name_shapes(text, rd):
+        for c in find_name_shapes(text, rd) + self._long_names(doc, abbrevs):
+            if c.type is not None:
+                out.append(c)
+                continue
             typ, rule, conf = self._context_type(text, c, long_of.get((c.start, c.end)))
             out.append(with_type(c, typ, rule, conf) if typ else c)
         self._add(doc, out)
         return doc
+
+    def _long_names(self, doc: Doc, abbrevs) -> list[Candidate]:
+        """Multi-word names: a title's name before its colon, Title Case long forms of abbreviations, and
+        Title Case phrases right after "called"/"named"/"dubbed"."""
+        text, rd = doc.text, self.rd
+        out = []
+        a0 = doc._.kg_abstract_start
+        title = text[:a0].rstrip() if a0 else ""
+        colon = title.find(":")
+        if 0 < colon:
+            m = re.match(r"\s*(?:Introducing\s+)?", title)
+            s = m.end()
+            prefix = title[s:colon]
+            for part in re.finditer(r"[^&+]+", prefix):
+                name = part.group().strip()
+                if name and self._title_name_ok(name):
+                    ps = s + part.start() + (len(part.group()) - len(part.group().lstrip()))
+                    out.append(Candidate(ps, ps + len(name), name, title_type(title[colon + 1:]), "title-name", 0.74))
+        for (ls, le, lf, ss, se, sf) in abbrevs:
+            words = lf.split()
+            content = [w for w in words if w.lower() not in _STOP_WORDS and w.lower() not in ("a", "the", "as")]
+            if len(words) >= 2 and content and all(w[0].isupper() for w in content) and not rd.is_stop(lf):
+                out.append(Candidate(ls, le, lf, None, "long-form", 0.7))
+        for m in re.finditer(r"(?:called|named|dubbed|termed|coined)\s+[\"'\u201c]?", text):
+            lm = _LONG_NAME.match(text, m.end())
+            if lm:
+                name = re.sub(r"(?:\s+(?:of|for|with|and|in|on|to|the|via|from|as|a))+$", "", lm.group())
+                if len(name.split()) >= 2:
+                    out.append(Candidate(lm.start(), lm.start() + len(name), name, None, "named-phrase", 0.72))
+        return out
+
+    def _title_name_ok(self, name: str) -> bool:
+        """A title's lead-in is a name when it is short and not a slogan ("Think Big, Generate Quick")."""
+        words = name.split()
+        if not (1 <= len(words) <= 3) or not name[0].isupper() or re.search(r"[?,()!]", name):
+            return False
+        if self.rd.is_stop(name) or re.search(r"\b(?:survey|review|tutorial|overview|position|perspective|primer|report)\b",
+                                              name, re.I):
+            return False
+        if len(words) > 1 and (words[0].endswith("ing") or words[0].lower() in _STOP_WORDS):
+            return False
+        return not all(self.rd.is_stop(w) or w.lower() in _STOP_WORDS or w.lower() in _GENERIC_TITLE for w in words)
 
     def _context_type(self, text: str, c: Candidate, long_form: str | None) -> tuple[str | None, str, float]:
         rd = self.rd
@@ -160,17 +227,21 @@ class NameShapeComponent(_RuleComponent):
                     return typ, "head-noun", 0.82
         m = _APPOS.match(after)
         if m:
-            phrase = m.group(1)
-            typ = type_from_words(phrase.split(" that ")[0].split(" for ")[0].split(" with ")[0].split(" of ")[0], rd)
+            typ = first_head(m.group(1), rd)
             if typ:
                 return typ, "apposition", 0.8
         before = text[max(0, c.start - 100):c.start]
-        m = _NAMING_BEFORE.search(before)
-        if m and re.search(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$",
-                           before, re.IGNORECASE):
-            typ = type_from_words(m.group(1), rd)
+        if _NAMING.search(before):
+            m = re.search(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)\s*,?\s*(?:called|named|dubbed|termed|coined|namely|"
+                          r"known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$", before, re.IGNORECASE)
+            typ = first_head(m.group(1), rd) if m else None
             if typ:
                 return typ, "naming-cue", 0.85
+        m = _LIST_INTRO.search(before)
+        if m:
+            typ = type_from_words(m.group(1), rd)
+            if typ:
+                return typ, "list-head", 0.74
         if long_form:
             typ = type_from_words(long_form.split()[-1], rd) or type_from_words(long_form, rd)
             if typ:
@@ -178,7 +249,14 @@ class NameShapeComponent(_RuleComponent):
         typ = type_from_suffix(c.text, rd)
         if typ:
             return typ, "name-suffix", 0.72
+        typ = type_from_part(c.text, rd)
+        if typ:
+            return typ, "name-part", 0.7
         return None, "", c.confidence
+
+
+_GENERIC_TITLE = frozenset("large language model models llm llms small multimodal vision neural pre-trained pretrained "
+                           "learning towards toward beyond efficient open foundation generative".split())
 
 
 # ------------------------------------------------------------------ kg_resolver
@@ -189,7 +267,7 @@ def make_resolver(nlp: Language, name: str, data_dir: str | None):
 
 _RULE_RANK = {"url": 4, "gazetteer": 3, "gazetteer-variant": 3}
 _TITLE_TYPE = (
-    (re.compile(r"\bbenchmark|\bleaderboard|\bevaluat|\barena\b|\btest suite", re.I), "benchmark"),
+    (re.compile(r"\bbenchmark|\bleaderboard|\bevaluation (?:suite|set|framework)|\barena\b|\btest suite", re.I), "benchmark"),
     (re.compile(r"\bdataset|\bcorpus|\bcorpora\b|\bdata\b|\binstructions?\b", re.I), "dataset"),
     (re.compile(r"\bmodel|\bLLMs?\b|\bLMs?\b|\bchatbot|\bassistant|\btransformer|\bencoder|\bagent\b", re.I), "model"),
 )
@@ -231,6 +309,7 @@ class ResolverComponent(_RuleComponent):
             mentions.append(MentionSpan(c.start, c.end, c.text, c.type, key, c.rule, c.confidence,
                                         gaz_id=c.gaz_id, family_id=c.family_id, url=c.url,
                                         long_form=long_by_short.get((c.start, c.end))))
+        mentions = self._merge_abbreviations(mentions, abbrevs)
         doc._.kg_mentions = mentions
         spans = []
         for m in mentions:
@@ -239,6 +318,27 @@ class ResolverComponent(_RuleComponent):
                 spans.append(sp)
         doc.spans["kg"] = spans
         return doc
+
+    @staticmethod
+    def _merge_abbreviations(mentions: list[MentionSpan], abbrevs) -> list[MentionSpan]:
+        """A short form and its long form name one entity: they share one identity key (a listed one wins)."""
+        if not abbrevs:
+            return mentions
+        key_at = {(m.start, m.end): m for m in mentions}
+        remap: dict[str, MentionSpan] = {}
+        for (ls, le, lf, ss, se, sf) in abbrevs:
+            lm, sm = key_at.get((ls, le)), key_at.get((ss, se))
+            if lm is None or sm is None or lm.key == sm.key or lm.type == "repo" or sm.type == "repo":
+                continue
+            keep, drop = (sm, lm) if sm.gaz_id and not lm.gaz_id else (lm, sm)
+            remap[drop.key] = keep
+        if not remap:
+            return mentions
+        out = []
+        for m in mentions:
+            k = remap.get(m.key)
+            out.append(replace(m, key=k.key, type=k.type, gaz_id=k.gaz_id, family_id=k.family_id) if k else m)
+        return out
 
     def _type_from_aliases(self, chosen: list[Candidate], abbrevs) -> list[Candidate]:
         """An untyped short form takes the type of its long form, and the other way round."""
@@ -263,8 +363,7 @@ class ResolverComponent(_RuleComponent):
         colon = title.find(":")
         if colon <= 0:
             return chosen
-        rest = title[colon + 1:]
-        typ = next((t for rx, t in _TITLE_TYPE if rx.search(rest)), "method")
+        typ = title_type(title[colon + 1:])
         out = []
         for c in chosen:
             if c.start < colon and c.type is None:

@@ -21,6 +21,7 @@ from .components import MentionSpan, RelationSpan, _RuleComponent
 PAPER = "#paper"
 MODELISH = ("model", "method")
 EVALUABLE = ("benchmark", "dataset")
+INTRODUCIBLE = ("model", "dataset", "benchmark", "method")
 _BLOCKERS = re.compile(r"such as|including|\blike\b|e\.g\.|\bthan\b|compar|outperform|surpass|based on|built on|"
                        r"fine-?tun|\busing\b|\buses\b|leverag|\bfrom\b|\bwith\b|\bvia\b|\bover\b|\bto\b|\bby\b|\bon\b|"
                        r"\bagainst\b|\bversus\b|\bvs\b", re.IGNORECASE)
@@ -54,6 +55,9 @@ def _object_list(text: str, pos: int, end: int, after: list) -> list:
     return objs
 
 
+_STYLE_LIST = re.compile(r"\u27e6(?P<B>\d+)\u27e7[- ](?:based|style|like)\s+(?:[\w\-]+\s+){0,3}?(?:models?|LLMs?|LMs?|"
+                         r"variants?|encoders?|decoders?)\s*(?:\(\s*|,\s*|:\s*|named\s+|called\s+|dubbed\s+)"
+                         r"(?P<list>\u27e6\d+\u27e7(?:\s*(?:,|and|or|,\s*and)\s*\u27e6\d+\u27e7)*)", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|corpus|"
                         r"collected|curated|built from|distill\w*)\b", re.IGNORECASE)
@@ -79,7 +83,11 @@ class RelationComponent(_RuleComponent):
         self.eval_re = self.rd.words_re("eval_cues")
         self.out_re = re.compile(rf"\b(?:{alt(c['outperform_cues'])})\b", re.IGNORECASE)
         self.neg_re = re.compile(rf"(?:{alt(c['negations'])})\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
-        self.self_re = re.compile(rf"\b(?:{alt(c['self_refs'])})\b", re.IGNORECASE)
+        self.self_re = re.compile(rf"\b(?:{alt(c['self_refs'])})\b|\bour\b[^.;]{{0,40}}\b(?:models?|methods?|approach|framework|system)\b",
+                                  re.IGNORECASE)
+        self.own_re = re.compile(r"\b(?:we|our|this (?:work|paper)|named|called|dubbed)\b", re.IGNORECASE)
+        self.break_re = re.compile(rf"\b(?:{alt(c['comparison_breaks'])})\b", re.IGNORECASE)
+        self.based_implicit = [re.compile(p, re.IGNORECASE) for p in c["based_on_implicit"]]
         slot = r"\u27e6(\d+)\u27e7"
         self.based_res = []
         for p in c["based_on_patterns"]:
@@ -104,7 +112,7 @@ class RelationComponent(_RuleComponent):
         introduced: list[MentionSpan] = []
 
         def intro(m: MentionSpan, sent, rule, conf) -> None:
-            if m.type == "repo":
+            if m.type not in INTRODUCIBLE or (m.gaz_id and m.type == "method" and rule != "title-name"):
                 return
             if m.key not in {x.key for x in introduced}:
                 introduced.append(m)
@@ -133,6 +141,8 @@ class RelationComponent(_RuleComponent):
                 for m in ms:
                     if m.start < vend or m.start >= min(limit, vend + 160):
                         continue
+                    if re.match(r"[- ](?:based|style|like|inspired|derived)\b", text[m.end:m.end + 10]):
+                        continue
                     gap = text[vend:m.start]
                     if m.gaz_id is None or len(gap) <= 30:
                         intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)
@@ -160,7 +170,7 @@ class RelationComponent(_RuleComponent):
                     if not _TRAIN_CUE.search(pre) and re.search(r"\b(?:on|across|over)\b", pre, re.I):
                         add(PAPER, "evaluated_on", m.key, sent, "dataset-in-eval", 0.6)
             self._outperforms(text, sent, ms, introduced, add)
-            self._based_on(text, sent, ms, add)
+            self._based_on(text, sent, ms, add, introduced)
         doc._.kg_relations = rels
         return doc
 
@@ -168,15 +178,26 @@ class RelationComponent(_RuleComponent):
     def _outperforms(self, text, sent, ms, introduced, add) -> None:
         s0, s1 = sent
         used_as_object: set[str] = set()
-        for cm in self.out_re.finditer(text, s0, s1):
+        cues = list(self.out_re.finditer(text, s0, s1))
+        for n, cm in enumerate(cues):
             pre = text[s0:cm.start()]
             if self.neg_re.search(pre):
                 continue
             passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed")
-            objs = _object_list(text, cm.end(), s1, [m for m in ms if m.start >= cm.end()])
+            stop = s1
+            for rx in (_CLAUSE_END, self.break_re):
+                b = rx.search(text, cm.end(), stop)
+                if b:
+                    stop = b.start()
+            if n + 1 < len(cues):
+                stop = min(stop, cues[n + 1].start())
+            objs = [m for m in ms if cm.end() <= m.start < stop and m.type in MODELISH
+                    and not re.search(r"\b(?:on|in|of|using|with)\s+(?:the\s+)?$", text[max(s0, m.start - 12):m.start])]
             before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
                       and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
             subj = before[-1] if before else None
+            if subj is not None and self.self_re.search(text[subj.end:cm.start()]):
+                subj = None
             if subj is None and introduced and (self.self_re.search(pre) or not any(m.end <= cm.start() for m in ms)):
                 own = [m for m in introduced if m.type in MODELISH]
                 subj = own[0] if own else None
@@ -191,8 +212,8 @@ class RelationComponent(_RuleComponent):
                 add(a.key, "outperforms", b.key, sent, "outperform-cue" + ("-passive" if passive else ""), conf)
 
     # -------------------------------------------------------------- based_on
-    def _based_on(self, text, sent, ms, add) -> None:
-        if len(ms) < 2:
+    def _based_on(self, text, sent, ms, add, introduced=()) -> None:
+        if not ms:
             return
         s0, s1 = sent
         parts, pos = [], s0
@@ -202,8 +223,25 @@ class RelationComponent(_RuleComponent):
             pos = m.end
         parts.append(text[pos:s1])
         slotted = "".join(parts)
+        found = False
         for rx in self.based_res:
             for bm in rx.finditer(slotted):
                 a, b = ms[int(bm.group("A"))], ms[int(bm.group("B"))]
                 if a.type in MODELISH and b.type in MODELISH and a.key != b.key:
                     add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
+                    found = True
+        for bm in _STYLE_LIST.finditer(slotted):
+            b = ms[int(bm.group("B"))]
+            for a_slot in re.findall(r"\u27e6(\d+)\u27e7", bm.group("list")):
+                a = ms[int(a_slot)]
+                if a.type in MODELISH and b.type in MODELISH and a.key != b.key:
+                    add(a.key, "based_on", b.key, sent, "based-on-style-list", 0.7)
+                    found = True
+        own = [m for m in introduced if m.type in MODELISH]
+        if found or not own or not self.own_re.search(text, s0, s1):
+            return
+        for rx in self.based_implicit:
+            for bm in rx.finditer(slotted):
+                b = ms[int(bm.group("B")[1:-1])]
+                if b.type in MODELISH and b.key not in {m.key for m in own}:
+                    add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.62)
