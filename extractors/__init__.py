@@ -16,6 +16,7 @@ PIPE_NAMES = ("sentencizer", "kg_fields", "kg_urls", "kg_gazetteer", "kg_name_sh
 def build_nlp(data_dir: str | None = None) -> Language:
     """A blank English pipeline with the extraction components added by name."""
     nlp = spacy.blank("en")
+    nlp.tokenizer = components.TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("sentencizer")
     nlp.add_pipe("kg_fields")
     nlp.add_pipe("kg_urls")

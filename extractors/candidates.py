@@ -76,16 +76,26 @@ def find_urls(text: str) -> list[Candidate]:
 VARIANT_RE = re.compile(
     r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM])(?![A-Za-z0-9]))?"
     r"(?:(?:[\-_]|\s(?=[A-Z]))(?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
-    r"Preview|Large|large|Small|small|Medium|XL|XXL|xl|xxl|SFT|DPO|RLHF|v\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK])(?![\w]))*")
+    r"Preview|Large|large|LARGE|BASE|Small|small|Medium|XL|XXL|xl|xxl|SFT|DPO|RLHF|v\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK])(?![\w]))*")
 
 
+_RUN = re.compile(r"(?<![\w.\-/])(?:[^\W\d_]+|\d+)")
 _SIZE_NEXT = re.compile(r"[\s\-_]?\d+(?:\.\d+)?[BM]\b")
 _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?!The\b|A\b|An\b|In\b|On\b|For\b)[A-Z][a-z]+\s$")
 
 
 def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
     out = []
-    for m in rd.gazetteer_re.finditer(text):
+    first, match = rd.first_chunks, rd.match_at
+    last_end = 0
+    for run in _RUN.finditer(text):
+        chunk = run.group().casefold()
+        if run.start() < last_end or chunk not in first:
+            continue
+        m = match(text, run.start(), chunk)
+        if m is None:
+            continue
+        last_end = m.end()
         surface = m.group()
         entry = rd.lookup(surface)
         if entry is None or rd.is_stop(surface):
@@ -128,7 +138,7 @@ def _family_id(entry: GazEntry, rd: RuleData) -> str | None:
 
 
 # ------------------------------------------------------------------ name shapes (names nobody listed)
-WORD_RE = re.compile(r"(?<![\w\-+.^/@])[A-Za-z0-9][A-Za-z0-9+^]*(?:\.\d+)*(?:[\-/][A-Za-z0-9][A-Za-z0-9+^]*(?:\.\d+)*)*"
+WORD_RE = re.compile(r"(?<![\w\-+.^/@])(?=[\w\-+.^/]*?(?:[a-z0-9][A-Z]|[A-Z][A-Z]|[A-Z][\w\-./]*\d|\+))[A-Za-z0-9][A-Za-z0-9+^]*(?:\.\d+)*(?:[\-/][A-Za-z0-9][A-Za-z0-9+^]*(?:\.\d+)*)*"
                      r"(?:\+\+|\+)?(?![\w@/])")
 GENERIC_SUFFIX = re.compile(r"(?:-(?:based|style|like|powered|generated|specific|aware|driven|guided|centric|only|level|"
                             r"scale|sized|augmented|enhanced|tuned|finetuned|aligned|free|agnostic|related|oriented|"
@@ -277,15 +287,21 @@ def find_abbreviations(text: str) -> list[tuple[int, int, str, int, int, str]]:
 
 
 def type_from_words(words: str, rd: RuleData) -> str | None:
-    """The entity type a head noun phrase names ("benchmark", "language model", "framework")."""
+    """The entity type a head noun phrase names ("benchmark", "language model", "framework"): the phrase is a
+    head, or starts or ends with one (longest head wins)."""
+    heads = rd.heads()
     w = fold(words).strip()
-    best = None
-    for typ, heads in rd.cues["type_heads"].items():
-        for h in heads:
-            if w == h or w.endswith(" " + h) or w.startswith(h + " ") or w.startswith(h + ",") or w == h + "s":
-                if best is None or len(h) > best[1]:
-                    best = (typ, len(h))
-    return best[0] if best else None
+    if w in heads:
+        return heads[w]
+    if w.endswith("s") and w[:-1] in heads:
+        return heads[w[:-1]]
+    parts = w.replace(",", " ").split()
+    for n in (3, 2, 1):
+        if len(parts) > n:
+            for piece in (" ".join(parts[-n:]), " ".join(parts[:n])):
+                if piece in heads:
+                    return heads[piece]
+    return None
 
 
 def type_from_suffix(name: str, rd: RuleData) -> str | None:

@@ -24,12 +24,43 @@ from .candidates import (Candidate, find_abbreviations, find_gazetteer, find_nam
 from .normalize import name_key
 from .rules import RuleData, load_rule_data
 
-for _name, _default in (("kg_candidates", None), ("kg_abbreviations", None), ("kg_mentions", None),
+for _name, _default in (("kg_text", None), ("kg_candidates", None), ("kg_abbreviations", None), ("kg_mentions", None),
                         ("kg_relations", None), ("kg_abstract_start", 0)):
     if not Doc.has_extension(_name):
         Doc.set_extension(_name, default=_default)
 
 FIELD_SEP = "\n\n"
+
+
+def doc_text(doc: Doc) -> str:
+    """The Doc's text. ``Doc.text`` rebuilds the string from every token on each access, so the tokenizer
+    wrapper (``TextKeepingTokenizer``) stores it once in ``doc._.kg_text``."""
+    t = doc._.kg_text
+    if t is None:
+        t = doc.text
+        doc._.kg_text = t
+    return t
+
+
+class TextKeepingTokenizer:
+    """Wraps a spaCy tokenizer and keeps the input string on the Doc (``doc._.kg_text``)."""
+
+    def __init__(self, tokenizer) -> None:
+        self.tokenizer = tokenizer
+
+    def __call__(self, text: str) -> Doc:
+        doc = self.tokenizer(text)
+        doc._.kg_text = text
+        return doc
+
+    def pipe(self, texts, batch_size: int = 1000):
+        for text in texts:
+            yield self(text)
+
+    def __getattr__(self, name):  # rules, vocab, to_bytes ... of the wrapped tokenizer
+        if name == "tokenizer":
+            raise AttributeError(name)
+        return getattr(self.tokenizer, name)
 
 
 @dataclass(frozen=True)
@@ -86,7 +117,7 @@ class _RuleComponent:
 @Language.factory("kg_fields", assigns=["doc._.kg_abstract_start", "token.is_sent_start"])
 def make_fields(nlp: Language, name: str):
     def kg_fields(doc: Doc) -> Doc:
-        cut = doc.text.find(FIELD_SEP)
+        cut = doc_text(doc).find(FIELD_SEP)
         start = cut + len(FIELD_SEP) if cut >= 0 else 0
         doc._.kg_abstract_start = start
         if start:
@@ -103,7 +134,7 @@ def make_fields(nlp: Language, name: str):
 @Language.factory("kg_urls", assigns=["doc._.kg_candidates"])
 def make_urls(nlp: Language, name: str):
     def kg_urls(doc: Doc) -> Doc:
-        _RuleComponent._add(doc, find_urls(doc.text))
+        _RuleComponent._add(doc, find_urls(doc_text(doc)))
         return doc
     return kg_urls
 
@@ -116,7 +147,7 @@ def make_gazetteer(nlp: Language, name: str, data_dir: str | None):
 
 class GazetteerComponent(_RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
-        self._add(doc, find_gazetteer(doc.text, self.rd))
+        self._add(doc, find_gazetteer(doc_text(doc), self.rd))
         return doc
 
 
@@ -133,9 +164,21 @@ _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|refe
                      re.IGNORECASE)
 _LIST_INTRO = re.compile(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s*(?:,?\s*(?:such as|including|like|e\.g\.,?|"
                          r"namely|i\.e\.,?)|\(|:|,)\s*(?:the\s+)?$", re.IGNORECASE)
+_CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|Arena|Collection|Treebank)(?: \d{4})?\b")
+_NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", ":", ",")
+_LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
 _LONG_NAME = re.compile(r"(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)"
                         r"(?:\s+(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)){0,6}")
+
+
+def head_exact(phrase: str, rd) -> str | None:
+    """The type of a phrase that is exactly one head noun ("benchmark", "language model", "test set")."""
+    key = phrase.lower()
+    for typ, heads in rd.cues["type_heads"].items():
+        if key in heads:
+            return typ
+    return None
 
 
 def first_head(phrase: str, rd) -> str | None:
@@ -158,13 +201,26 @@ def title_type(title_rest: str) -> str:
 
 class NameShapeComponent(_RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         rd = self.rd
         abbrevs = find_abbreviations(text)
         doc._.kg_abbreviations = abbrevs
         long_of = {(s, e): lf for (_, _, lf, s, e, _) in abbrevs}
         out = []
-        for c in find_name_shapes(text, rd) + self._long_names(doc, abbrevs):
+        cands = find_name_shapes(text, rd) + self._long_names(doc, abbrevs)
+        for c in doc._.kg_candidates or []:
+            if c.rule.startswith("gazetteer") and c.type in ("benchmark", "dataset"):
+                cands.append(c)
+        extended = []
+        for c in cands:
+            h = _CAP_HEAD.match(text, c.end)
+            if h:
+                typ = head_exact(h.group(1), rd)
+                if typ in ("benchmark", "dataset"):
+                    extended.append(Candidate(c.start, h.end(), text[c.start:h.end()], typ, "name+head", 0.8))
+        for c in cands + extended:
+            if c.rule.startswith("gazetteer"):
+                continue
             if c.type is not None:
                 out.append(c)
                 continue
@@ -176,7 +232,7 @@ class NameShapeComponent(_RuleComponent):
     def _long_names(self, doc: Doc, abbrevs) -> list[Candidate]:
         """Multi-word names: a title's name before its colon, Title Case long forms of abbreviations, and
         Title Case phrases right after "called"/"named"/"dubbed"."""
-        text, rd = doc.text, self.rd
+        text, rd = doc_text(doc), self.rd
         out = []
         a0 = doc._.kg_abstract_start
         title = text[:a0].rstrip() if a0 else ""
@@ -222,7 +278,7 @@ class NameShapeComponent(_RuleComponent):
         if m:
             words = m.group(1).split()
             for n in range(len(words), 0, -1):
-                typ = type_from_words(" ".join(words[:n]), rd)
+                typ = head_exact(" ".join(words[:n]), rd)
                 if typ and not (n == 1 and words[0].lower() in ("data",)):
                     return typ, "head-noun", 0.82
         m = _APPOS.match(after)
@@ -231,18 +287,22 @@ class NameShapeComponent(_RuleComponent):
             if typ:
                 return typ, "apposition", 0.8
         before = text[max(0, c.start - 100):c.start]
-        if _NAMING.search(before):
+        tail = before[-24:].rstrip(" \"'\u201c").lower()
+        if tail.endswith(_NAMING_ENDS) and _NAMING.search(before):
             m = re.search(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)\s*,?\s*(?:called|named|dubbed|termed|coined|namely|"
                           r"known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$", before, re.IGNORECASE)
             typ = first_head(m.group(1), rd) if m else None
             if typ:
                 return typ, "naming-cue", 0.85
-        m = _LIST_INTRO.search(before)
+        m = _LIST_INTRO.search(before[-60:]) if tail.endswith(_LIST_ENDS) else None
         if m:
             typ = type_from_words(m.group(1), rd)
             if typ:
                 return typ, "list-head", 0.74
         if long_form:
+            content = [w for w in long_form.split() if w.lower() not in _STOP_WORDS]
+            if content and not any(w[0].isupper() for w in content):
+                return None, "", c.confidence  # "closed-book QA (CBQA)": a lowercase expansion names a concept
             typ = type_from_words(long_form.split()[-1], rd) or type_from_words(long_form, rd)
             if typ:
                 return typ, "abbreviation-head", 0.78
@@ -278,7 +338,7 @@ class ResolverComponent(_RuleComponent):
 
     def __call__(self, doc: Doc) -> Doc:
         rd = self.rd
-        text = doc.text
+        text = doc_text(doc)
         cands = sorted(doc._.kg_candidates or [], key=lambda c: (c.start, -(c.end - c.start), -_RULE_RANK.get(c.rule, 0)))
         chosen: list[Candidate] = []
         for c in cands:
@@ -359,7 +419,7 @@ class ResolverComponent(_RuleComponent):
     def _type_from_title(self, doc: Doc, chosen: list[Candidate]) -> list[Candidate]:
         """``Name: A Benchmark for ...`` -- the name before the colon takes the type its title describes."""
         a0 = doc._.kg_abstract_start
-        title = doc.text[:a0].strip() if a0 else ""
+        title = doc_text(doc)[:a0].strip() if a0 else ""
         colon = title.find(":")
         if colon <= 0:
             return chosen
@@ -382,8 +442,7 @@ class ResolverComponent(_RuleComponent):
                 if 0 <= j < len(out) and out[j].type in ("benchmark", "dataset", "model"):
                     lo, hi = sorted((out[j], c), key=lambda x: x.start)
                     gap = text[lo.end:hi.start]
-                    if re.fullmatch(r"\s*(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?", gap) or \
-                            re.fullmatch(r"\s*(?:\([^)]*\)\s*)?(?:,|,?\s*(?:and|or))\s*", gap):
+                    if re.fullmatch(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?", gap):
                         neigh.append(out[j].type)
             if neigh:
                 out[i] = with_type(c, max(set(neigh), key=neigh.count), "list-member", 0.62)

@@ -16,7 +16,7 @@ import re
 from spacy.language import Language
 from spacy.tokens import Doc  # noqa: F401
 
-from .components import MentionSpan, RelationSpan, _RuleComponent
+from .components import MentionSpan, RelationSpan, _RuleComponent, doc_text
 
 PAPER = "#paper"
 MODELISH = ("model", "method")
@@ -58,6 +58,29 @@ def _object_list(text: str, pos: int, end: int, after: list) -> list:
 _STYLE_LIST = re.compile(r"\u27e6(?P<B>\d+)\u27e7[- ](?:based|style|like)\s+(?:[\w\-]+\s+){0,3}?(?:models?|LLMs?|LMs?|"
                          r"variants?|encoders?|decoders?)\s*(?:\(\s*|,\s*|:\s*|named\s+|called\s+|dubbed\s+)"
                          r"(?P<list>\u27e6\d+\u27e7(?:\s*(?:,|and|or|,\s*and)\s*\u27e6\d+\u27e7)*)", re.IGNORECASE)
+_BASED_HINT = re.compile(r"based|built|fine-?tun|finetun|initiali|variant|version|extension|extend|adapt|style|"
+                         r"\blike\b|derived|distill|continu|on top", re.IGNORECASE)
+
+
+_CASED: dict = {}
+
+
+def _positions(rx: re.Pattern, text: str, low: str | None) -> list:
+    """All matches of a case-insensitive cue regex. On lowercased text a case-sensitive copy of the
+    pattern runs several times faster (the regex engine can skip ahead on literal first characters)."""
+    if low is None:
+        return list(rx.finditer(text))
+    fast = _CASED.get(rx.pattern)
+    if fast is None:
+        # lowercasing is safe only when the pattern has no uppercase escape such as \W or \S
+        fast = _CASED[rx.pattern] = rx if re.search(r"\\[A-Z]", rx.pattern) else re.compile(rx.pattern.lower())
+    return list(fast.finditer(text if fast is rx else low))
+
+
+def _within(matches: list, sent: tuple[int, int]) -> list:
+    return [m for m in matches if sent[0] <= m.start() < sent[1]]
+
+
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|corpus|"
                         r"collected|curated|built from|distill\w*)\b", re.IGNORECASE)
@@ -81,6 +104,7 @@ class RelationComponent(_RuleComponent):
         self.new_appos_re = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?,?\s+(?:(?:is|are)\s+)?(?:a|an)\s+(?:[\w\-]+\s+){{0,3}}?"
                                        rf"(?:{alt(c['new_markers'])})\b", re.IGNORECASE)
         self.eval_re = self.rd.words_re("eval_cues")
+        self.naming_word_re = re.compile(rf"\b(?:{alt(c['naming_cues'])})\b", re.IGNORECASE)
         self.out_re = re.compile(rf"\b(?:{alt(c['outperform_cues'])})\b", re.IGNORECASE)
         self.neg_re = re.compile(rf"(?:{alt(c['negations'])})\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
         self.self_re = re.compile(rf"\b(?:{alt(c['self_refs'])})\b|\bour\b[^.;]{{0,40}}\b(?:models?|methods?|approach|framework|system)\b",
@@ -96,7 +120,7 @@ class RelationComponent(_RuleComponent):
 
     # -------------------------------------------------------------- main
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
+        text = doc_text(doc)
         mentions: list[MentionSpan] = doc._.kg_mentions or []
         sents = [(s.start_char, s.end_char) for s in doc.sents]
         rels: list[RelationSpan] = []
@@ -121,12 +145,20 @@ class RelationComponent(_RuleComponent):
         by_sent = []
         for sent in sents:
             by_sent.append((sent, [m for m in mentions if sent[0] <= m.start < sent[1]]))
+        # cue positions over the whole text, once (a regex call per sentence costs more than the work)
+        low = text.lower()
+        if len(low) != len(text):  # a rare character whose lowercase is longer: search the text as it is
+            low = None
+        intro_at = _positions(self.intro_re, text, low)
+        eval_at = _positions(self.eval_re, text, low)
+        out_at = _positions(self.out_re, text, low)
+        based_at = _positions(_BASED_HINT, text, low)
+        naming_at = _positions(self.naming_word_re, text, low)
 
         # ---- introduces
         title = text[:a0] if a0 else ""
         colon = title.find(":")
         for sent, ms in by_sent:
-            s_text = text[sent[0]:sent[1]]
             if sent[0] < a0 or not a0:
                 if colon > 0:
                     for m in ms:
@@ -134,8 +166,8 @@ class RelationComponent(_RuleComponent):
                             intro(m, sent, "title-name", 0.88)
                 elif re.search(r"\b(?:technical report|tech report)\b", title, re.I) and ms:
                     intro(ms[0], sent, "title-report", 0.8)
-            for im in self.intro_re.finditer(s_text):
-                vend = sent[0] + im.end()
+            for im in _within(intro_at, sent):
+                vend = im.end()
                 block = _BLOCKERS.search(text, vend, sent[1])
                 limit = block.start() if block else sent[1]
                 for m in ms:
@@ -146,9 +178,10 @@ class RelationComponent(_RuleComponent):
                     gap = text[vend:m.start]
                     if m.gaz_id is None or len(gap) <= 30:
                         intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)
+            named = bool(_within(naming_at, sent))
             for m in ms:
-                before = text[max(sent[0], m.start - 40):m.start]
-                if self.naming_re.search(before):
+                before = text[max(sent[0], m.start - 40):m.start] if named else ""
+                if named and self.naming_re.search(before):
                     intro(m, sent, "naming-cue", 0.86)
                 elif m.gaz_id is None and self.new_appos_re.match(text, m.end, sent[1]):
                     intro(m, sent, "new-apposition", 0.78)
@@ -157,8 +190,9 @@ class RelationComponent(_RuleComponent):
         # ---- evaluated_on, outperforms, based_on, has_repository
         for sent, ms in by_sent:
             s0, s1 = sent
-            s_text = text[s0:s1]
-            has_eval = self.eval_re.search(s_text) is not None
+            if not ms:
+                continue
+            has_eval = bool(_within(eval_at, sent))
             for m in ms:
                 if m.type == "repo":
                     add(PAPER, "has_repository", m.key, sent, "url", 0.95)
@@ -169,16 +203,18 @@ class RelationComponent(_RuleComponent):
                     pre = text[max(s0, m.start - 60):m.start]
                     if not _TRAIN_CUE.search(pre) and re.search(r"\b(?:on|across|over)\b", pre, re.I):
                         add(PAPER, "evaluated_on", m.key, sent, "dataset-in-eval", 0.6)
-            self._outperforms(text, sent, ms, introduced, add)
-            self._based_on(text, sent, ms, add, introduced)
+            cues = _within(out_at, sent)
+            if cues:
+                self._outperforms(text, sent, ms, introduced, add, cues)
+            if _within(based_at, sent):
+                self._based_on(text, sent, ms, add, introduced)
         doc._.kg_relations = rels
         return doc
 
     # -------------------------------------------------------------- outperforms
-    def _outperforms(self, text, sent, ms, introduced, add) -> None:
+    def _outperforms(self, text, sent, ms, introduced, add, cues) -> None:
         s0, s1 = sent
         used_as_object: set[str] = set()
-        cues = list(self.out_re.finditer(text, s0, s1))
         for n, cm in enumerate(cues):
             pre = text[s0:cm.start()]
             if self.neg_re.search(pre):

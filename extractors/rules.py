@@ -20,6 +20,7 @@ DATA_DIR = Path(__file__).parent / "data"
 GAZ_TYPES = {"model", "dataset", "benchmark", "method", "task", "metric", "organization"}
 # names made of an everyday word must match with the case they are written in (MATH vs math)
 _SEPARATOR = r"[\s\-_]?"
+_END = r"(?![\w/]|\.\d)"  # a listed name ends at a word boundary, not inside a path or a version
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,9 @@ class RuleData:
     lower_forms: dict[str, frozenset[str]]  # entry id -> forms listed in lowercase ("chain-of-thought")
     stop: frozenset[str]
     cues: dict
-    gazetteer_re: re.Pattern = field(repr=False)
+    first_chunks: frozenset = frozenset()  # first chunk of every listed form: a cheap pre-check
+    _forms_by_first: dict = field(default_factory=dict, repr=False)
+    _by_first: dict = field(default_factory=dict, repr=False)
     _compiled: dict = field(default_factory=dict, repr=False)
 
     def lookup(self, text: str) -> GazEntry | None:
@@ -67,6 +70,24 @@ class RuleData:
 
     def is_stop(self, text: str) -> bool:
         return fold(text) in self.stop or fold(text.rstrip("s")) in self.stop
+
+    def match_at(self, text: str, pos: int, first: str):
+        """Anchored match of the listed names that start with chunk ``first`` (a small regex per chunk)."""
+        rx = self._by_first.get(first)
+        if rx is None:
+            rx = re.compile(_trie_regex(self._forms_by_first[first]) + _END, re.IGNORECASE)
+            self._by_first[first] = rx
+        return rx.match(text, pos)
+
+    def heads(self) -> dict[str, str]:
+        """Head noun phrase -> entity type, from ``cues.json`` (first type listed wins)."""
+        if "heads" not in self._compiled:
+            table: dict[str, str] = {}
+            for typ, words in self.cues["type_heads"].items():
+                for w in words:
+                    table.setdefault(w.lower(), typ)
+            self._compiled["heads"] = table
+        return self._compiled["heads"]
 
     def words_re(self, name: str) -> re.Pattern:
         """A case-insensitive word-boundary alternation of one cue list."""
@@ -156,7 +177,9 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
         loose_forms[e.id] = frozenset(fold(_squeeze(f)) for f in e.forms if not _everyday(f))
         lower_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if f.islower())
     forms = [f for e in entries.values() for f in e.forms if chunks(f)]
-    pattern = r"(?<![\w.\-/])" + _trie_regex(forms) + r"(?![\w/]|\.\d)"
+    by_first: dict[str, list[str]] = {}
+    for f in forms:
+        by_first.setdefault(chunks(f)[0], []).append(f)
     return RuleData(entries=entries, by_key=by_key, by_name=by_name, exact_forms=exact_forms,
                     loose_forms=loose_forms, lower_forms=lower_forms, stop=stop,
-                    cues=cues, gazetteer_re=re.compile(pattern, re.IGNORECASE))
+                    cues=cues, first_chunks=frozenset(by_first), _forms_by_first=by_first)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
-from .components import MentionSpan, RelationSpan
+from .components import MentionSpan, RelationSpan, doc_text
 from .normalize import name_key, parse_params, strip_variant
 from .relations import PAPER
 from .rules import RuleData
@@ -54,7 +54,7 @@ def _field_offsets(a0: int, start: int, end: int) -> tuple[str, int, int]:
 
 def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: float = 0.5) -> Extraction:
     a0 = doc._.kg_abstract_start
-    text = doc.text
+    text = doc_text(doc)
     groups: dict[str, list[MentionSpan]] = {}
     for m in doc._.kg_mentions or []:
         if m.confidence >= min_confidence:
