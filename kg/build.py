@@ -131,11 +131,12 @@ def _warn(stream: TextIO | None, line: str) -> None:
 
 def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: list[str] | None = None,
                 fresh: bool = False, summary: BuildSummary | None = None, total: int | None = None,
-                stderr: TextIO | None = sys.stderr, started: str | None = None,
+                stderr: TextIO | None = None, quiet: bool = False, started: str | None = None,
                 t0: float | None = None) -> BuildSummary:
-    """Map, store, validate and export already extracted records."""
+    """Map, store, validate and export already extracted records (warnings go to ``stderr``)."""
     from .progress import bar
 
+    stderr = None if quiet else (stderr or sys.stderr)
     t0 = t0 if t0 is not None else time.perf_counter()
     started = started or _now()
     summary = summary or BuildSummary()
@@ -223,8 +224,14 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
 
 
 def run_build(inputs: list[str] | None, config: Config, *, fresh: bool = False, fmt: str | None = None,
-              extractions_file: str | Path | None = None, stderr: TextIO | None = sys.stderr) -> BuildSummary:
-    """Read -> extract -> map -> store -> validate -> export. Returns the summary of the build."""
+              extractions_file: str | Path | None = None, stderr: TextIO | None = None,
+              quiet: bool = False) -> BuildSummary:
+    """Read -> extract -> map -> store -> validate -> export. Returns the summary of the build.
+
+    Skipped records, mapping warnings and SHACL violations are printed to ``stderr`` (default: the
+    process's stderr at call time; ``quiet=True`` prints nothing -- they are in the summary anyway).
+    """
+    stderr = None if quiet else (stderr or sys.stderr)
     t0 = time.perf_counter()
     started = _now()
     IRIMinter(config.base_iri)  # a bad --base-iri fails before any work
@@ -249,4 +256,4 @@ def run_build(inputs: list[str] | None, config: Config, *, fresh: bool = False, 
         exts = extract(result.papers, config)
         total = len(result.papers)
     return build_graph(exts, config, inputs=used, fresh=fresh, summary=summary, total=total, stderr=stderr,
-                       started=started, t0=t0)
+                       quiet=quiet, started=started, t0=t0)

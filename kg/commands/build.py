@@ -38,7 +38,8 @@ def add_arguments(p) -> None:
                    help="map records from an extractions.jsonl (kg extract output) instead of extracting")
 
 
-def print_summary(summary: BuildSummary, stream=sys.stdout) -> None:
+def print_summary(summary: BuildSummary, stream=None) -> None:
+    stream = stream or sys.stdout
     print("kg build: done", file=stream)
     for line in summary.lines():
         print("  " + line, file=stream)

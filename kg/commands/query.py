@@ -41,7 +41,8 @@ def add_arguments(p) -> None:
     p.add_argument("--width", type=int, default=70, help="cut table cells to this many characters (0: no cut)")
 
 
-def print_catalogue(stream=sys.stdout) -> None:
+def print_catalogue(stream=None) -> None:
+    stream = stream or sys.stdout
     cat = load_catalogue()
     width = max(len(n) for n in cat)
     for name, q in cat.items():

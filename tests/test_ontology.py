@@ -1,0 +1,110 @@
+"""The ontology (kg.ttl) and the closed vocabulary in ontology/namespaces.py agree, and every term is documented
+and aligned with the vocabularies consumers already know."""
+from __future__ import annotations
+
+import pytest
+import rdflib
+from rdflib.namespace import OWL, RDF, RDFS
+
+from kg.validate import load_ontology, load_shapes
+from ontology.namespaces import KGO_CLASSES, KGO_NS, KGO_PROPERTIES, KGO_TERMS, PREDICATE_PROPERTY, PREFIXES, TYPE_CLASS, kgo
+
+KGO = rdflib.Namespace(KGO_NS)
+SCHEMA = rdflib.Namespace(PREFIXES["schema"])
+FAIR4ML = rdflib.Namespace(PREFIXES["fair4ml"])
+PROV = rdflib.Namespace(PREFIXES["prov"])
+DCAT = rdflib.Namespace(PREFIXES["dcat"])
+FABIO = rdflib.Namespace(PREFIXES["fabio"])
+SKOS = rdflib.Namespace(PREFIXES["skos"])
+
+
+@pytest.fixture(scope="module")
+def onto() -> rdflib.Graph:
+    return load_ontology()
+
+
+def defined_terms(g: rdflib.Graph) -> set[str]:
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
+    return {str(s)[len(KGO_NS):] for k in kinds for s in g.subjects(RDF.type, k) if str(s).startswith(KGO_NS)}
+
+
+def test_kg_ttl_defines_exactly_the_closed_vocabulary(onto):
+    assert defined_terms(onto) == set(KGO_TERMS)
+
+
+def test_no_kgo_term_is_used_without_being_defined(onto):
+    used = {str(t)[len(KGO_NS):] for triple in onto for t in triple
+            if isinstance(t, rdflib.URIRef) and str(t).startswith(KGO_NS) and str(t) != KGO_NS}
+    assert used <= set(KGO_TERMS)
+
+
+def test_classes_and_properties_have_the_right_kind(onto):
+    for c in KGO_CLASSES:
+        assert (KGO[c], RDF.type, OWL.Class) in onto, c
+    for p in KGO_PROPERTIES:
+        kinds = set(onto.objects(KGO[p], RDF.type))
+        assert kinds & {OWL.ObjectProperty, OWL.DatatypeProperty}, p
+
+
+@pytest.mark.parametrize("term", sorted(KGO_TERMS))
+def test_every_term_has_an_english_label_and_comment(onto, term):
+    labels = list(onto.objects(KGO[term], RDFS.label))
+    comments = list(onto.objects(KGO[term], RDFS.comment))
+    assert labels and all(l.language == "en" for l in labels)
+    assert comments and len(str(comments[0])) > 20
+
+
+def test_every_property_has_domain_and_every_edge_a_range(onto):
+    for p in KGO_PROPERTIES:
+        assert onto.value(KGO[p], RDFS.domain) is not None, p
+        assert onto.value(KGO[p], RDFS.range) is not None or onto.value(KGO[p], OWL.equivalentProperty), p
+
+
+@pytest.mark.parametrize("sub,sup", [
+    (KGO.Paper, SCHEMA.ScholarlyArticle), (KGO.Paper, FABIO.ResearchPaper),
+    (KGO.Model, FAIR4ML.MLModel), (KGO.Dataset, SCHEMA.Dataset), (KGO.Dataset, DCAT.Dataset),
+    (KGO.Benchmark, KGO.Dataset), (KGO.Repository, SCHEMA.SoftwareSourceCode),
+    (KGO.Assertion, RDF.Statement), (KGO.Assertion, PROV.Entity), (KGO.Build, PROV.Activity),
+    (KGO.Organization, SCHEMA.Organization),
+])
+def test_class_alignment(onto, sub, sup):
+    assert (sub, RDFS.subClassOf, sup) in onto
+
+
+@pytest.mark.parametrize("sub,sup", [
+    (KGO.fineTunedFrom, KGO.basedOn), (KGO.fineTunedFrom, FAIR4ML.fineTunedFrom),
+    (KGO.basedOn, SCHEMA.isBasedOn), (KGO.mentions, SCHEMA.mentions), (KGO.introduces, KGO.mentions),
+    (KGO.abstract, SCHEMA.abstract),
+])
+def test_property_alignment(onto, sub, sup):
+    assert (sub, RDFS.subPropertyOf, sup) in onto
+
+
+def test_fair4ml_evaluated_on_is_reachable_by_a_property_chain(onto):
+    chain = onto.value(FAIR4ML.evaluatedOn, OWL.propertyChainAxiom)
+    items = list(rdflib.collection.Collection(onto, chain))
+    assert onto.value(items[0], OWL.inverseOf) == KGO.introduces and items[1] == KGO.evaluatedOn
+
+
+def test_canonical_name_is_the_skos_preferred_label(onto):
+    assert (KGO.canonicalName, OWL.equivalentProperty, SKOS.prefLabel) in onto
+
+
+def test_type_and_predicate_tables_point_at_defined_terms():
+    for cls in TYPE_CLASS.values():
+        assert cls in KGO_CLASSES
+    for prop in PREDICATE_PROPERTY.values():
+        assert prop in KGO_PROPERTIES
+
+
+def test_kgo_refuses_undefined_terms():
+    assert kgo("Model") == KGO_NS + "Model"
+    with pytest.raises(KeyError):
+        kgo("Modle")
+
+
+def test_shapes_only_use_defined_kgo_terms():
+    shapes = load_shapes()
+    used = {str(t)[len(KGO_NS):] for triple in shapes for t in triple
+            if isinstance(t, rdflib.URIRef) and str(t).startswith(KGO_NS)}
+    assert used and used <= set(KGO_TERMS)

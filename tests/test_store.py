@@ -1,0 +1,99 @@
+"""The Oxigraph store: one named graph per paper, replaced (never duplicated) on rebuild; the default graph
+holds the merge, so every triple is counted once; clear errors for a busy or missing store."""
+from __future__ import annotations
+
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import graph_fixture  # noqa: E402
+
+from kg.errors import QueryError, StoreError  # noqa: E402
+from kg.store import GraphStore  # noqa: E402
+from ontology.mapping import Mapper  # noqa: E402
+
+P = "PREFIX kgo: <https://w3id.org/llmkg/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+
+
+def count(store: GraphStore, where: str) -> int:
+    return int(next(iter(store.query(P + f"SELECT (COUNT(*) AS ?n) WHERE {{ {where} }}")))["n"].value)
+
+
+def fill(store: GraphStore, exts) -> None:
+    m = Mapper()
+    for e in exts:
+        mp = m.map(e)
+        store.replace_graph(mp.graph, mp.quads)
+
+
+def test_one_named_graph_per_paper_and_rebuild_never_duplicates():
+    store = GraphStore()
+    exts = graph_fixture.build()
+    fill(store, exts)
+    quads, triples = len(store), store.count_triples()
+    assert len(store.paper_graphs("https://w3id.org/llmkg/resource/")) == 4
+    fill(store, exts)
+    fill(store, exts[:2])
+    assert (len(store), store.count_triples()) == (quads, triples)
+
+
+def test_shared_triples_are_counted_once_and_survive_until_no_paper_states_them():
+    store = GraphStore()
+    exts = graph_fixture.build()
+    fill(store, exts)
+    # MMLU is named by three papers, but its label is one triple of the merged graph
+    assert count(store, '?e skos:prefLabel "MMLU"') == 1
+    assert count(store, "GRAPH ?g { ?e skos:prefLabel \"MMLU\" }") == 3
+    # paper 3 no longer names MMLU or the task: the task disappears, MMLU stays (papers 1 and 4 still name it)
+    p3 = exts[2]
+    fill(store, [replace(p3, entities=tuple(e for e in p3.entities if e.name not in ("MMLU", "question answering")),
+                         relations=tuple(r for r in p3.relations if r.object != "MMLU"))])
+    assert count(store, '?e skos:prefLabel "MMLU"') == 1
+    assert count(store, "?e a kgo:Task") == 0
+    assert count(store, "GRAPH ?g { ?e skos:prefLabel \"MMLU\" }") == 2
+    fill(store, [replace(e, entities=tuple(x for x in e.entities if x.name != "MMLU"),
+                         relations=tuple(r for r in e.relations if r.object != "MMLU")) for e in (exts[0], exts[3])])
+    assert count(store, '?e skos:prefLabel "MMLU"') == 0
+
+
+def test_merge_equals_the_union_of_paper_graphs():
+    store = graph_fixture.load_store()
+    merged = {ox.Triple(q.subject, q.predicate, q.object)
+              for q in store.raw.quads_for_pattern(None, None, None, ox.DefaultGraph())}
+    union = {ox.Triple(q.subject, q.predicate, q.object) for q in store.quads(store.paper_graphs(
+        "https://w3id.org/llmkg/resource/"))}
+    assert merged == union and store.count_triples() == len(union)
+
+
+def test_quads_must_belong_to_the_replaced_graph():
+    store = GraphStore()
+    g = ox.NamedNode("https://example.org/graph/paper/a")
+    with pytest.raises(StoreError):
+        store.replace_graph(g, [ox.Quad(g, g, g, ox.NamedNode("https://example.org/graph/paper/b"))])
+
+
+def test_on_disk_store_reopens_and_refuses_a_second_writer(tmp_path):
+    path = tmp_path / "store"
+    with GraphStore(path) as store:
+        fill(store, graph_fixture.build())
+        n = len(store)
+        with pytest.raises(StoreError) as err:
+            GraphStore(path)
+        assert err.value.code == "E040" and "in use" in str(err.value)
+    with GraphStore(path, read_only=True) as ro:
+        assert len(ro) == n and count(ro, "?m a kgo:Model") == 11
+
+
+def test_missing_store_is_a_clear_error(tmp_path):
+    with pytest.raises(StoreError, match="run kg build first"):
+        GraphStore(tmp_path / "nope", read_only=True)
+
+
+def test_query_errors_are_query_errors():
+    store = GraphStore()
+    with pytest.raises(QueryError, match="syntax error"):
+        store.query("SELECT ?x WHERE { ?x ")

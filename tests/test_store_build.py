@@ -1,0 +1,105 @@
+"""``kg build`` end to end: outputs, summary, reproducible Turtle, append/replace semantics, the SHACL gate."""
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import graph_fixture  # noqa: E402
+
+from kg.build import run_build  # noqa: E402
+from kg.cli import main  # noqa: E402
+from kg.config import Config  # noqa: E402
+from kg.store import GraphStore  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def fixture_jsonl(tmp_path_factory) -> Path:
+    return graph_fixture.write_jsonl(tmp_path_factory.mktemp("fx") / "extractions.jsonl")
+
+
+def build(out: Path, *extra: str) -> int:
+    return main(["build", "--out", str(out), "--no-progress", *extra])
+
+
+def test_build_writes_outputs_and_a_summary(tmp_path, fixture_jsonl, capsys):
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl), "--format", "turtle", "--format", "csv") == 0
+    out = capsys.readouterr().out
+    assert "papers      4 built (4 in the store" in out
+    assert "entities    16 (model 7, benchmark 4, repo 2, method 1, metric 1, task 1)" in out
+    assert "relations   19 (evaluated_on 7, introduces 4, outperforms 3" in out
+    assert "triples     594 in the published graph" in out
+    assert "SHACL: 0 violations" in out
+    for name in ("graph.ttl", "graph.csv", "extractions.jsonl", "build.ttl"):
+        assert (tmp_path / "o" / name).stat().st_size > 0
+    assert (tmp_path / "o" / "extractions.jsonl").read_text() == fixture_jsonl.read_text()
+    assert "prov:startedAtTime" in (tmp_path / "o" / "build.ttl").read_text()
+    with GraphStore(tmp_path / "o" / "store", read_only=True) as st:
+        assert len(st.paper_graphs("https://w3id.org/llmkg/resource/")) == 4
+
+
+def test_two_builds_give_byte_identical_turtle(tmp_path, fixture_jsonl):
+    assert build(tmp_path / "a", "--extractions", str(fixture_jsonl)) == 0
+    assert build(tmp_path / "b", "--extractions", str(fixture_jsonl)) == 0
+    assert build(tmp_path / "a", "--extractions", str(fixture_jsonl)) == 0  # rebuild into the same store
+    a, b = (tmp_path / "a" / "graph.ttl").read_bytes(), (tmp_path / "b" / "graph.ttl").read_bytes()
+    assert a == b and a.startswith(b"@prefix kgo: <https://w3id.org/llmkg/ontology#> .")
+    assert b"paper:2401.00001 a kgo:Paper" in a
+
+
+def test_appending_keeps_other_papers_and_fresh_starts_over(tmp_path, fixture_jsonl, capsys):
+    lines = fixture_jsonl.read_text().splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:2]) + "\n")
+    second.write_text("\n".join(lines[1:]) + "\n")
+    assert build(tmp_path / "o", "--extractions", str(first)) == 0
+    assert build(tmp_path / "o", "--extractions", str(second)) == 0
+    assert "papers      3 built (4 in the store" in capsys.readouterr().out
+    assert build(tmp_path / "o", "--extractions", str(first), "--fresh") == 0
+    assert "papers      2 built (2 in the store" in capsys.readouterr().out
+
+
+def test_base_iri_flag(tmp_path, fixture_jsonl):
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl), "--base-iri", "https://example.org/kg/") == 0
+    ttl = (tmp_path / "o" / "graph.ttl").read_text()
+    assert "@prefix model: <https://example.org/kg/model/> ." in ttl and "w3id.org/llmkg/resource" not in ttl
+
+
+def test_bad_base_iri_is_one_line(tmp_path, fixture_jsonl, capsys):
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl), "--base-iri", "not an iri") == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kg build: error: E020 base IRI 'not an iri' is not usable") and "Traceback" not in err
+
+
+def test_a_graph_that_breaks_the_shapes_is_not_published(tmp_path, capsys):
+    exts = graph_fixture.build()
+    bad = replace(exts[1], entities=tuple(replace(e, params=-13e9) if e.name == "MathCoder-13B" else e
+                                          for e in exts[1].entities))
+    path = tmp_path / "bad.jsonl"
+    path.write_text("\n".join(json.dumps(e.to_json()) for e in [exts[0], bad]) + "\n")
+    assert build(tmp_path / "o", "--extractions", str(path)) == 2
+    err = capsys.readouterr().err
+    assert "violation: model/MathCoder-13B kgo:parameterCount: a parameter count" in err
+    assert "E030 the graph breaks 1 SHACL constraint(s); no export was written" in err
+    assert not (tmp_path / "o" / "graph.ttl").exists() and not (tmp_path / "o" / "extractions.jsonl").exists()
+
+
+def test_run_build_on_listings_with_the_real_extractor(tmp_path, capsys):
+    listing = tmp_path / "papers.jsonl"
+    rows = [{"id": "2402.00001", "title": "Orca-Mini: small models that reason",
+             "abstract": "We introduce Orca-Mini, a 7B model fine-tuned from Llama 2. Orca-Mini outperforms "
+                         "Vicuna on MMLU and GSM8K. Code: https://github.com/example/orca-mini."},
+            {"id": "2402.00002", "title": "A benchmark of long documents",
+             "abstract": "We release LongDocBench and evaluate GPT-4 and Claude 2 on it. GPT-4 performs best."},
+            {"title": "no abstract here"}]
+    listing.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    summary = run_build([str(listing)], Config().with_overrides(out_dir=tmp_path / "o", progress=False))
+    err = capsys.readouterr().err
+    assert summary.papers == 2 and summary.conforms and summary.triples > 50
+    assert len(summary.skipped) == 1 and f"warning: {listing}:3: skipped:" in err
+    assert summary.entities_by_type["model"] >= 2
+    assert (tmp_path / "o" / "graph.ttl").exists()
