@@ -1,0 +1,258 @@
+"""The query catalogue answers correctly on the fixture graph; `kg query` prints tables, SPARQL results and Turtle,
+and turns mistakes into one line."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+import rdflib
+
+sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+import graph_fixture  # noqa: E402
+
+from kg.cli import main  # noqa: E402
+from kg.errors import QueryError  # noqa: E402
+from kg.query import default_prefixes, execute, load_catalogue, parse_bindings, resolve  # noqa: E402
+
+R = "https://w3id.org/llmkg/resource/"
+CATALOGUE = load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def store():
+    return graph_fixture.load_store()
+
+
+def rows(store, query_name, **bind):
+    res = execute(store, CATALOGUE[query_name].text, bindings=parse_bindings([f"{k}={v}" for k, v in bind.items()],
+                                                                        default_prefixes()))
+    return [{v: (t.value if t is not None else None) for v, t in zip(res.variables, row)} for row in res.rows]
+
+
+def test_catalogue_has_at_least_twelve_documented_queries():
+    assert len(CATALOGUE) >= 12
+    for name, q in CATALOGUE.items():
+        assert q.path.name == f"{name}.rq"
+        assert len(q.description) > 30
+        for var, _what in q.binds:
+            assert f"?{var}" in q.text
+
+
+def test_every_catalogue_query_runs_and_answers(store):
+    for name, q in CATALOGUE.items():
+        res = execute(store, q.text)
+        if name == "build-history":
+            continue  # the fixture store has no build record; see the build test
+        assert res.rows or res.triples, name
+
+
+def test_most_evaluated_benchmarks(store):
+    got = [(r["name"], int(r["papers"])) for r in rows(store, "most-evaluated-benchmarks")]
+    assert got == [("MMLU", 3), ("GSM8K", 2), ("LongBench-X", 1), ("MATH", 1)]
+
+
+def test_models_by_family(store):
+    got = {r["familyName"]: (int(r["models"]), set(r["members"].split(" | "))) for r in rows(store, "models-by-family")}
+    assert got == {"Llama 2": (2, {"Llama 2 7B", "Llama 2 13B"}), "GPT": (2, {"GPT-4", "GPT-3.5"}),
+                   "Vicuna": (1, {"Vicuna-7B"}), "MathCoder": (1, {"MathCoder-13B"})}
+    assert [r["familyName"] for r in rows(store, "models-by-family", familyName="Llama 2")] == ["Llama 2"]
+
+
+def test_model_lineage_follows_based_on_and_fine_tuned_from_paths(store):
+    got = {(r["name"], r["ancestorName"], r["direct"]) for r in rows(store, "model-lineage")}
+    uber = "Über-LLM 🦙 “quoted”/variant"
+    assert got == {("Vicuna-7B", "Llama 2 7B", "true"), ("MathCoder-13B", "Llama 2 13B", "true"),
+                   (uber, "Vicuna-7B", "true"), (uber, "Llama 2 7B", "false")}
+    assert {r["ancestorName"] for r in rows(store, "model-lineage", name=uber)} == {"Vicuna-7B", "Llama 2 7B"}
+
+
+def test_papers_with_code(store):
+    got = {(r["paper"].rsplit("/", 1)[1], r["url"]) for r in rows(store, "papers-with-code")}
+    assert got == {("2401.00001", "https://github.com/example/vicuna-lite"),
+                   ("2401.00003", "https://github.com/example/longbench-x")}
+
+
+def test_compared_with_gpt4(store):
+    got = {(r["name"], r["result"], r["otherName"], r["paper"].rsplit("/", 1)[1]) for r in rows(store, "compared-with-gpt4")}
+    assert got == {("MathCoder-13B", "outperforms", "GPT-4", "2401.00002"),
+                   ("Vicuna-7B", "is outperformed by", "GPT-4", "2401.00003")}
+
+
+def test_benchmark_co_use(store):
+    got = {(r["first"], r["second"], int(r["papers"])) for r in rows(store, "benchmark-co-use")}
+    assert got == {("GSM8K", "MATH", 1), ("GSM8K", "MMLU", 1), ("LongBench-X", "MMLU", 1)}
+
+
+def test_edge_evidence_returns_the_sentence_of_any_edge(store):
+    all_rows = rows(store, "edge-evidence")
+    assert len(all_rows) == 19  # every extracted edge of the fixture, none of the plain mentions
+    one = rows(store, "edge-evidence", s="model:Vicuna-7B", predicate="kgo:outperforms")
+    assert len(one) == 1
+    r = one[0]
+    assert r["sentence"] == "Vicuna-7B outperforms GPT-3.5 on MMLU and GSM8K."
+    assert (r["o"], r["field"], r["start"], r["end"], r["rule"], r["confidence"]) == (
+        R + "model/GPT-3.5", "abstract", "75", "123", "cue:outperforms", "0.8")
+    assert r["paper"] == R + "paper/2401.00001"
+
+
+def test_introduced_per_paper(store):
+    got = {r["paper"].rsplit("/", 1)[1]: r["entities"] for r in rows(store, "introduced-per-paper")}
+    assert got == {"2401.00001": "Vicuna-7B", "2401.00002": "MathCoder-13B", "2401.00003": "LongBench-X",
+                   "t0123456789ab": "Über-LLM 🦙 “quoted”/variant"}
+
+
+def test_entity_types(store):
+    got = {r["type"]: int(r["entities"]) for r in rows(store, "entity-types")}
+    # 7 extracted models + 4 family nodes (GPT, Llama 2, Vicuna, MathCoder)
+    assert got == {"model": 11, "benchmark": 4, "repo": 2, "method": 1, "metric": 1, "task": 1}
+
+
+def test_most_mentioned_entities(store):
+    got = rows(store, "most-mentioned-entities")
+    assert [(r["name"], int(r["papers"])) for r in got[:2]] == [("MMLU", 3), ("Vicuna-7B", 3)]
+    models = rows(store, "most-mentioned-entities", type="model")
+    assert {r["type"] for r in models} == {"model"} and len(models) == 7
+
+
+def test_outperforms_leaderboard(store):
+    got = {r["name"]: (int(r["wins"]), int(r["losses"])) for r in rows(store, "outperforms-leaderboard")}
+    assert got == {"MathCoder-13B": (1, 0), "GPT-4": (1, 1), "Vicuna-7B": (1, 1), "GPT-3.5": (0, 1)}
+    assert rows(store, "outperforms-leaderboard")[0]["name"] == "MathCoder-13B"
+
+
+def test_largest_models(store):
+    got = [(r["name"], float(r["billions"]), r["familyName"]) for r in rows(store, "largest-models")]
+    assert got == [("Llama 2 13B", 13.0, "Llama 2"), ("MathCoder-13B", 13.0, "MathCoder"),
+                   ("Llama 2 7B", 7.0, "Llama 2"), ("Vicuna-7B", 7.0, "Vicuna")]
+
+
+def test_model_benchmarks(store):
+    got = {(r["name"], r["benchmarkName"]) for r in rows(store, "model-benchmarks")}
+    assert got == {("Vicuna-7B", "MMLU"), ("Vicuna-7B", "GSM8K"), ("MathCoder-13B", "GSM8K"),
+                   ("MathCoder-13B", "MATH"), ("Über-LLM 🦙 “quoted”/variant", "MMLU")}
+
+
+def test_low_confidence_edges(store):
+    got = rows(store, "low-confidence-edges")
+    assert [(r["sentence"], r["confidence"]) for r in got] == [("It is evaluated on MMLU.", "0.6")]
+
+
+def test_entity_aliases(store):
+    got = {r["name"]: r["aliases"] for r in rows(store, "entity-aliases")}
+    assert got == {"Vicuna-7B": "Vicuna 7B", "Über-LLM 🦙 “quoted”/variant": "Über-LLM 🦙"}
+
+
+def test_paper_cards_construct(store):
+    res = execute(store, CATALOGUE["paper-cards"].text,
+                  bindings=parse_bindings(["paper=paper:2401.00002"], default_prefixes()))
+    assert res.kind == "graph"
+    g = {(t.subject.value, t.predicate.value.rsplit("#", 1)[-1].rsplit("/", 1)[-1], t.object.value) for t in res.triples}
+    p = R + "paper/2401.00002"
+    assert (p, "introduces", R + "model/MathCoder-13B") in g
+    assert (p, "evaluatedOn", R + "benchmark/MATH") in g
+    assert (p, "title", "MathCoder-13B: math reasoning with code") in g
+    assert {s for s, _, _ in g} == {p, R + "model/MathCoder-13B", R + "benchmark/GSM8K", R + "benchmark/MATH"}
+
+
+def test_build_history_after_a_build(tmp_path, capsys):
+    jsonl = graph_fixture.write_jsonl(tmp_path / "x.jsonl")
+    assert main(["build", "--extractions", str(jsonl), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["query", "build-history", "--out", str(tmp_path / "o"), "--format", "csv"]) == 0
+    got = list(csv.DictReader(io.StringIO(capsys.readouterr().out)))
+    assert len(got) == 1 and got[0]["version"] == "0.1.0" and got[0]["inputs"] == "1"
+    assert got[0]["started"] <= got[0]["ended"]
+
+
+# ---------------------------------------------------------------- resolving and the CLI
+
+def test_resolve_name_file_or_text(tmp_path):
+    assert resolve("papers-with-code")[1] == "papers-with-code"
+    f = tmp_path / "q.rq"
+    f.write_text("ASK {}")
+    assert resolve(str(f)) == ("ASK {}", None)
+    assert resolve("SELECT * WHERE { ?s ?p ?o }") == ("SELECT * WHERE { ?s ?p ?o }", None)
+    with pytest.raises(QueryError, match="not a catalogue query.*did you mean papers-with-code"):
+        resolve("papers-with")
+    with pytest.raises(QueryError, match="not found"):
+        resolve(str(tmp_path / "missing.rq"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("q") / "o"
+    jsonl = graph_fixture.write_jsonl(out.parent / "x.jsonl")
+    assert main(["build", "--extractions", str(jsonl), "--out", str(out), "--no-progress"]) == 0
+    return out
+
+
+def test_cli_list(capsys):
+    assert main(["query", "--list"]) == 0
+    out = capsys.readouterr().out
+    for name in CATALOGUE:
+        assert name in out
+    assert "--bind name=..." in out
+
+
+def test_cli_table(built, capsys):
+    assert main(["query", "most-evaluated-benchmarks", "--out", str(built)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].split() == ["benchmark", "name", "papers"]
+    assert out[2].split() == ["benchmark:MMLU", "MMLU", "3"]
+    assert out[-1] == "(4 rows)"
+
+
+def test_cli_result_formats(built, capsys):
+    q = "SELECT ?n WHERE { ?b a kgo:Benchmark ; skos:prefLabel ?n } ORDER BY ?n"
+    assert main(["query", q, "--out", str(built), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [b["n"]["value"] for b in data["results"]["bindings"]] == ["GSM8K", "LongBench-X", "MATH", "MMLU"]
+    assert main(["query", q, "--out", str(built), "--format", "tsv"]) == 0
+    assert capsys.readouterr().out.splitlines() == ["?n", '"GSM8K"', '"LongBench-X"', '"MATH"', '"MMLU"']
+    assert main(["query", q, "--out", str(built), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.split() == ["n", "GSM8K", "LongBench-X", "MATH", "MMLU"]
+    assert main(["query", q, "--out", str(built), "--format", "xml"]) == 0
+    assert "<literal>MMLU</literal>" in capsys.readouterr().out
+    assert main(["query", "ASK { ?m a kgo:Model }", "--out", str(built)]) == 0
+    assert capsys.readouterr().out.strip() == "true"
+
+
+def test_cli_construct_and_describe_print_turtle(built, capsys):
+    assert main(["query", "DESCRIBE model:Vicuna-7B", "--out", str(built)]) == 0
+    ttl = capsys.readouterr().out
+    g = rdflib.Graph().parse(data=ttl, format="turtle")
+    assert (rdflib.URIRef(R + "model/Vicuna-7B"), rdflib.URIRef("http://www.w3.org/2004/02/skos/core#prefLabel"),
+            rdflib.Literal("Vicuna-7B")) in g
+    assert "model:Vicuna-7B" in ttl
+    assert main(["query", "paper-cards", "--out", str(built), "--bind", "paper=paper:2401.00001"]) == 0
+    assert len(list(ox.parse(capsys.readouterr().out.encode(), format=ox.RdfFormat.TURTLE))) > 5
+
+
+def test_cli_query_from_file(built, tmp_path, capsys):
+    f = tmp_path / "count.rq"
+    f.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    assert main(["query", str(f), "--out", str(built), "--format", "csv"]) == 0
+    assert int(capsys.readouterr().out.split()[1]) == 594 + 13  # merged paper graphs + the build record
+
+
+@pytest.mark.parametrize("query,needle", [
+    ("SELECT ?x WHERE { ?x ", "E010 SPARQL syntax error"),
+    ("SELECT ?x WHERE { ?x nope:p ?y }", "E010 SPARQL syntax error"),
+    ("papers-with", "E010 'papers-with' is not a catalogue query"),
+])
+def test_cli_errors_are_one_line(built, capsys, query, needle):
+    assert main(["query", query, "--out", str(built)]) == 2
+    err = capsys.readouterr().err
+    assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_cli_bad_bind_and_missing_store(tmp_path, built, capsys):
+    assert main(["query", "model-lineage", "--bind", "name", "--out", str(built)]) == 2
+    assert "is not VAR=VALUE" in capsys.readouterr().err
+    assert main(["query", "model-lineage", "--out", str(tmp_path / "none")]) == 2
+    assert "E040 no store at" in capsys.readouterr().err
