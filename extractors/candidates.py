@@ -86,11 +86,12 @@ _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?!The\b|A\b|An\b|In\b|On\b|For\
 
 def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
     out = []
-    first, match = rd.first_chunks, rd.match_at
+    first, match, lower_first = rd.first_chunks, rd.match_at, rd.lower_first
     last_end = 0
     for run in _RUN.finditer(text):
-        chunk = run.group().casefold()
-        if run.start() < last_end or chunk not in first:
+        word = run.group()
+        chunk = word.casefold()
+        if run.start() < last_end or chunk not in first or (word == chunk and chunk not in lower_first):
             continue
         m = match(text, run.start(), chunk)
         if m is None:
@@ -149,32 +150,37 @@ GENERIC_SUFFIX = re.compile(r"(?:-(?:based|style|like|powered|generated|specific
 _FUNCTION_WORDS = frozenset("to of and or for the in on with by via from as at vs a an non pre post self multi".split())
 
 
+_NON_LETTER = re.compile(r"[^A-Za-z]")
+_INNER_CAP = re.compile(r"[a-z][A-Z]")
+_DIGIT = re.compile(r"\d")
+_NUM_UNIT = re.compile(r"\d+[A-Z]|[\d.,]+[%xX]?|\d+(?:\.\d+)?[BMKTbmkt]|(?:19|20)\d\d[a-z]?")
+_PART_SPLIT = re.compile(r"[-/]")
+
+
 def _strong_part(part: str) -> bool:
     """A piece of a word that marks a name: an inner capital (GreaseLM, mGPT), an acronym (COCO, GLM),
     or letters and digits together with a capital (T5, GPT4, 130B after a name)."""
-    letters = re.sub(r"[^A-Za-z]", "", part)
+    letters = _NON_LETTER.sub("", part)
     if not letters:
         return False
-    if re.search(r"[a-z][A-Z]", part):
+    if _INNER_CAP.search(part):
         return True
     caps = sum(c.isupper() for c in part)
     if caps >= 2 and len(letters) >= 2:
         return True
-    return caps >= 1 and bool(re.search(r"\d", part)) and not re.fullmatch(r"\d+[A-Z]", part)
+    return caps >= 1 and bool(_DIGIT.search(part)) and not _NUM_UNIT.fullmatch(part)
 
 
 def is_name_shaped(w: str, stop=frozenset()) -> bool:
     """Does a (hyphen-joined) word look like a proper name of a model, dataset or method?"""
-    if len(w) < 2 or re.fullmatch(r"[\d.,]+[%xX]?", w):
+    if len(w) < 2 or _NUM_UNIT.fullmatch(w):
         return False
-    if re.fullmatch(r"\d+(?:\.\d+)?[BMKTbmkt]", w) or re.fullmatch(r"(?:19|20)\d\d[a-z]?", w):
-        return False
-    parts = [p for p in re.split(r"[-/]", w.rstrip("+")) if p]
+    parts = [p for p in _PART_SPLIT.split(w.rstrip("+")) if p]
     if not parts or any(p.lower() in _FUNCTION_WORDS for p in parts[1:]):
         return False
-    strong = [p for p in parts if _strong_part(p) and fold(p) not in stop and fold(p.rstrip("s")) not in stop]
-    if strong:
-        return True
+    for p in parts:
+        if _strong_part(p) and fold(p) not in stop and fold(p.rstrip("s")) not in stop:
+            return True
     return w.endswith("++") and w[0].isupper()
 
 
@@ -187,38 +193,46 @@ def m_len(text: str, start: int, w: str) -> int:
     return len(m.group()) if m else len(w)
 
 
+_PLUS_JOIN = re.compile(r"\+[A-Z]")
+_PLUS_PART = re.compile(r"[^+]+(?:\+\+$|\+$)?")
+
+
 def _words(text: str):
     """Name-like words; ``A+B`` (two names joined by a plus) is split, a trailing ``++`` is kept."""
     for m in WORD_RE.finditer(text):
         w, start = m.group(), m.start()
-        for part in re.finditer(r"[^+]+(?:\+\+$|\+$)?", w) if re.search(r"\+[A-Z]", w) else [None]:
-            if part is None:
-                yield start, w
-            else:
+        if "+" in w and _PLUS_JOIN.search(w):
+            for part in _PLUS_PART.finditer(w):
                 yield start + part.start(), part.group()
+        else:
+            yield start, w
+
+
+_PLURAL_ACRONYM = re.compile(r"\w*[A-Z]s")
+_SLASH_NAME = re.compile(r"[A-Z].*/.*[A-Z]")
 
 
 def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
     out = []
-    seen = {w for _, w in _words(text)}
-    for start, w in _words(text):
-        gm = GENERIC_SUFFIX.search(w)
-        if gm:
-            w = w[: gm.start()]
-        w = w.rstrip("-/")
+    words = list(_words(text))
+    seen = {w for _, w in words}
+    stop, is_stop = rd.stop, rd.is_stop
+    for start, w in words:
+        if "-" in w:
+            gm = GENERIC_SUFFIX.search(w)
+            if gm:
+                w = w[: gm.start()]
+            w = w.rstrip("-/")
         if w.endswith("'s"):
             w = w[:-2]
-        if not is_name_shaped(w, rd.stop) or rd.is_stop(w):
+        if not is_name_shaped(w, stop) or is_stop(w):
             continue
-        # a plural acronym of a stopword ("LLMs", "GNNs") or of a bare size is not a name
-        if re.fullmatch(r"[A-Z]{2,}s", w) and rd.is_stop(w[:-1]):
-            continue
-        # a plural acronym names a class of things (GLMs, PLMs), unless its singular is used as a name too
-        if re.fullmatch(r"\w*[A-Z]s", w):
-            if w[:-1] not in seen:
+        # a plural acronym names a class of things (GLMs, PLMs, LLMs), unless its singular is used as a name too
+        if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w):
+            if w[:-1] not in seen or is_stop(w[:-1]):
                 continue
             w = w[:-1]
-        if "/" in w and not re.search(r"[A-Z].*/.*[A-Z]", w):
+        if "/" in w and not _SLASH_NAME.search(w):
             continue
         end = start + len(w)
         v = _VERSION_AFTER.match(text, end)

@@ -50,6 +50,7 @@ class RuleData:
     stop: frozenset[str]
     cues: dict
     first_chunks: frozenset = frozenset()  # first chunk of every listed form: a cheap pre-check
+    lower_first: frozenset = frozenset()   # first chunks of forms that may match in all-lowercase text
     _forms_by_first: dict = field(default_factory=dict, repr=False)
     _by_first: dict = field(default_factory=dict, repr=False)
     _compiled: dict = field(default_factory=dict, repr=False)
@@ -182,4 +183,6 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
         by_first.setdefault(chunks(f)[0], []).append(f)
     return RuleData(entries=entries, by_key=by_key, by_name=by_name, exact_forms=exact_forms,
                     loose_forms=loose_forms, lower_forms=lower_forms, stop=stop,
-                    cues=cues, first_chunks=frozenset(by_first), _forms_by_first=by_first)
+                    cues=cues, first_chunks=frozenset(by_first), _forms_by_first=by_first,
+                    lower_first=frozenset(chunks(f)[0] for f in forms if f.islower()
+                                          or (not _everyday(f) and not any(c.isalpha() for c in chunks(f)[0]))))
