@@ -1,0 +1,97 @@
+"""The scorers: hand-checked counts on tiny inputs, the published baseline figures, and quality floors."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from kg.evaluate import PRF, baseline_spans, read_jsonl, score_papers, score_spans
+from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
+
+ROOT = Path(__file__).resolve().parent.parent
+GSAP = ROOT.parent / "shared" / "eval" / "gsap-ner"
+
+
+def _ext(pid, ents, rels=()):
+    paper = Paper(id=pid, title="t", abstract="a", source="s")
+    ev = Evidence("abstract", 0, 1, "a")
+    return Extraction(paper=paper,
+                      entities=tuple(Entity(name=n, type=t, confidence=1.0, mentions=(Mention(n, "abstract", 0, 1, "r", 1.0),),
+                                            aliases=tuple(al)) for n, t, al in ents),
+                      relations=tuple(Relation(s, p, o, 1.0, "r", ev) for s, p, o in rels))
+
+
+def test_prf_arithmetic():
+    s = PRF(tp=3, fp=1, fn=2)
+    assert (round(s.p, 3), round(s.r, 3), round(s.f1, 3)) == (0.75, 0.6, 0.667)
+    assert PRF().f1 == 0.0
+
+
+def test_paper_scoring_matches_through_aliases():
+    gold = [{"id": "p", "entities": [{"name": "BIG-Bench Hard", "type": "benchmark", "aliases": ["BBH"]},
+                                     {"name": "Llama3-8B", "type": "model", "aliases": []},
+                                     {"name": "Missing", "type": "model", "aliases": []}],
+             "introduces": ["Llama3-8B"], "evaluated_on": ["BIG-Bench Hard"],
+             "outperforms": [["Llama3-8B", "GPT-4"]], "based_on": []}]
+    pred = {"p": _ext("p", [("BBH", "benchmark", []), ("LLaMA 3 8B", "model", []), ("Extra", "model", [])],
+                      [("p", "introduces", "LLaMA 3 8B"), ("p", "evaluated_on", "BBH"),
+                       ("LLaMA 3 8B", "outperforms", "GPT4"), ("LLaMA 3 8B", "based_on", "Llama 3")])}
+    sc = score_papers(gold, pred).rows
+    assert (sc["entity:benchmark"].tp, sc["entity:benchmark"].fp, sc["entity:benchmark"].fn) == (1, 0, 0)
+    assert (sc["entity:model"].tp, sc["entity:model"].fp, sc["entity:model"].fn) == (1, 1, 1)
+    assert sc["relation:introduces"].f1 == 1.0 and sc["relation:evaluated_on"].f1 == 1.0
+    assert sc["relation:outperforms"].tp == 1
+    assert (sc["relation:based_on"].fp, sc["relation:based_on"].fn) == (1, 0)
+
+
+def test_span_scoring_counts():
+    gold = [{"id": "a", "entities": [{"start": 0, "end": 4, "label": "MLModel"}, {"start": 10, "end": 15, "label": "Dataset"},
+                                     {"start": 20, "end": 25, "label": "Task"}]}]
+    pred = {"a": {(0, 4, "MLModel"), (10, 14, "Dataset"), (30, 33, "MLModel")}}
+    sc = score_spans(gold, pred, ("MLModel", "Dataset"), "t").rows
+    assert (sc["MLModel"].tp, sc["MLModel"].fp, sc["MLModel"].fn) == (1, 1, 0)
+    assert (sc["Dataset"].tp, sc["Dataset"].fp, sc["Dataset"].fn) == (0, 1, 1)
+    assert (sc["micro"].tp, sc["micro"].fp, sc["micro"].fn) == (1, 2, 1)
+
+
+@pytest.mark.skipif(not (GSAP / "gold.jsonl").exists(), reason="GSAP-NER corpus not beside the checkout (../shared/eval)")
+def test_scorer_reproduces_published_gsap_baselines():
+    """Re-scoring the released predictions gives the published micro F1 (61.9 / 64.5 / 63.4)."""
+    gold = read_jsonl(GSAP / "gold.jsonl")
+    base = read_jsonl(GSAP / "baseline_predictions.jsonl")
+    labels = sorted({e["label"] for r in gold for e in r["entities"]})
+    got = {s: round(100 * score_spans(gold, baseline_spans(base, s), labels, s).rows["micro"].f1, 1)
+           for s in ("scibert", "scideberta", "roberta")}
+    assert got == {"scibert": 61.9, "scideberta": 64.5, "roberta": 63.4}
+    abstracts = read_jsonl(GSAP / "gold_abstracts.jsonl")
+    rob = score_spans(abstracts, baseline_spans(base, "roberta"), ("MLModel", "Dataset"), "r").rows
+    assert round(100 * rob["MLModel"].f1, 1) == 80.1 and round(100 * rob["Dataset"].f1, 1) == 91.2
+
+
+def test_devset_is_well_formed():
+    for name in ("tune.jsonl", "heldout.jsonl"):
+        rows = [json.loads(line) for line in (ROOT / "devset" / name).read_text().splitlines()]
+        for r in rows:
+            names = {e["name"] for e in r["entities"]}
+            assert {e["type"] for e in r["entities"]} <= {"model", "dataset", "benchmark", "method", "repo"}
+            for rel in ("introduces", "evaluated_on"):
+                assert set(r[rel]) <= names, (r["id"], rel)
+            for rel in ("outperforms", "based_on"):
+                assert all(a in names and b in names for a, b in r[rel]), (r["id"], rel)
+    assert sum(1 for _ in (ROOT / "devset" / "tune.jsonl").open()) + \
+        sum(1 for _ in (ROOT / "devset" / "heldout.jsonl").open()) >= 120
+
+
+def test_heldout_quality_floor(sample_papers):
+    """A regression guard on the papers the rules were not written against (figures in the README)."""
+    from kg.pipeline import extract
+    gold = read_jsonl(ROOT / "devset" / "heldout.jsonl")
+    ids = {g["id"] for g in gold}
+    preds = {e.paper.id: e for e in extract([p for p in sample_papers if p.id in ids])}
+    assert len(preds) == len(gold)
+    sc = score_papers(gold, preds).rows
+    assert sc["typed F1 (model+data+repo)"].f1 >= 0.78
+    assert sc["relation:introduces"].f1 >= 0.75
+    assert sc["relation:evaluated_on"].f1 >= 0.70
+    assert sc["entity:repo"].f1 == 1.0
