@@ -165,6 +165,9 @@ _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|refe
 _LIST_INTRO = re.compile(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s*(?:,?\s*(?:such as|including|like|e\.g\.,?|"
                          r"namely|i\.e\.,?)|\(|:|,)\s*(?:the\s+)?$", re.IGNORECASE)
 _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|Arena|Collection|Treebank)(?: \d{4})?\b")
+_EVAL_ON = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
+_EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
+                        r"outperform|achiev|recall|F1|improv|surpass", re.IGNORECASE)
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", ":", ",")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
@@ -299,6 +302,8 @@ class NameShapeComponent(_RuleComponent):
             typ = type_from_words(m.group(1), rd)
             if typ:
                 return typ, "list-head", 0.74
+        if _EVAL_ON.search(before[-90:]) and _EVAL_WORD.search(text, max(0, c.start - 160), c.start):
+            return "benchmark", "evaluated-on-list", 0.66
         if long_form:
             content = [w for w in long_form.split() if w.lower() not in _STOP_WORDS]
             if content and not any(w[0].isupper() for w in content):

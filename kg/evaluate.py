@@ -13,6 +13,7 @@ Three scorers, all printing precision / recall / F1:
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -200,3 +201,41 @@ def score_spans(gold: list[dict], pred: dict[str, set], labels: Iterable[str], t
 
 def baseline_spans(rows: list[dict], system: str) -> dict[str, set]:
     return {r["id"]: {(s, e, lab) for s, e, lab in r.get(system, [])} for r in rows}
+
+
+# ------------------------------------------------------------------ pre-tokenised text
+_NO_SPACE_BEFORE = set(",.;:!?)]}%'")
+_NO_SPACE_AFTER = set("([{")
+
+
+def detokenize(text: str) -> tuple[str, list[int]]:
+    """Undo space-separated tokenisation ("self - attentive ( SA ) ," -> "self-attentive (SA),").
+
+    Returns the new text and, for every character of it, its offset in the original text, so spans found
+    in the new text map back exactly.
+    """
+    toks = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
+    out: list[str] = []
+    index: list[int] = []
+    prev = None
+    for i, (start, tok) in enumerate(toks):
+        nxt = toks[i + 1][1] if i + 1 < len(toks) else None
+        glue = prev is not None and (
+            tok[0] in _NO_SPACE_BEFORE or prev[-1] in _NO_SPACE_AFTER or tok == "-" or prev == "-"
+            and (i < 2 or toks[i - 2][1][-1].isalnum()))
+        if tok == "-" and not (prev and prev[-1].isalnum() and nxt and nxt[0].isalnum()):
+            glue = False
+        if prev == "-" and not (i >= 2 and toks[i - 2][1][-1].isalnum() and tok[0].isalnum()):
+            glue = tok[0] in _NO_SPACE_BEFORE
+        if prev is not None and not glue:
+            out.append(" ")
+            index.append(start - 1)
+        out.append(tok)
+        index.extend(range(start, start + len(tok)))
+        prev = tok
+    return "".join(out), index
+
+
+def map_spans(spans: set, index: list[int]) -> set:
+    """Spans over detokenised text back to offsets of the original text."""
+    return {(index[s], index[e - 1] + 1, lab) for s, e, lab in spans if 0 <= s < e <= len(index)}

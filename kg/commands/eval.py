@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import InputError
-from ..evaluate import (GSAP_MAP, PRF, Scores, baseline_spans, read_jsonl, score_papers, score_spans,
-                        spans_from_extraction)
+from ..evaluate import (GSAP_MAP, Scores, baseline_spans, detokenize, map_spans, read_jsonl, score_papers,
+                        score_spans, spans_from_extraction)
 from ..pipeline import extract
 from ..records import Extraction, Paper
 from ..sources import bundled_corpus, read_sources
@@ -93,19 +93,23 @@ def _scier_scores(args, config) -> list[Scores]:
         gold = [r for r in rows if r.get("split") == split]
         if not gold:
             continue
-        papers = [Paper(id=r["id"], title="", abstract=r["text"], source=r["id"]) for r in gold]
+        detok = {r["id"]: detokenize(r["text"]) for r in gold}
+        papers = [Paper(id=r["id"], title="", abstract=detok[r["id"]][0], source=r["id"]) for r in gold]
         exts = {e.paper.id: e for e in extract(papers, config)}
-        pred = {k: spans_from_extraction(e, {"dataset": "Dataset", "benchmark": "Dataset"}) for k, e in exts.items()}
+        pred = {k: map_spans(spans_from_extraction(e, {"dataset": "Dataset", "benchmark": "Dataset"}), detok[k][1])
+                for k, e in exts.items()}
         sc = score_spans(gold, pred, ("Dataset",), f"SciER {split} ({len(gold)} sentences), exact span")
-        rec = PRF()
+        hit = total = 0
         for g in gold:
             methods = {(e["start"], e["end"]) for e in g["entities"] if e["label"] == "Method"}
-            models = {(s, e) for s, e, _ in spans_from_extraction(exts[g["id"]], {"model": "M"})}
-            rec.tp += len(models & methods)
-            rec.fp += len(models - methods)
-        sc.rows["our models on Method spans"] = rec
-        sc.notes.append("'our models on Method spans': precision of model mentions against SciER Method spans "
-                        "(SciER mixes models with methods and architectures, so recall is not meaningful)")
+            models = {(s, e) for s, e, _ in map_spans(spans_from_extraction(exts[g["id"]], {"model": "M"}),
+                                                      detok[g["id"]][1])}
+            hit += len(models & methods)
+            total += len(models)
+        sc.notes.append(f"model mentions that are exactly a SciER Method span: {hit}/{total} "
+                        f"(precision {hit / total if total else 0:.3f}; SciER mixes models with methods and "
+                        "architectures, so recall is not meaningful)")
+        sc.notes.append("text detokenised before extraction; spans mapped back to the gold offsets")
         out.append(sc)
     return out
 
