@@ -153,7 +153,8 @@ _FUNCTION_WORDS = frozenset("to of and or for the in on with by via from as at v
 _NON_LETTER = re.compile(r"[^A-Za-z]")
 _INNER_CAP = re.compile(r"[a-z][A-Z]")
 _DIGIT = re.compile(r"\d")
-_NUM_UNIT = re.compile(r"\d+[A-Z]|[\d.,]+[%xX]?|\d+(?:\.\d+)?[BMKTbmkt]|(?:19|20)\d\d[a-z]?")
+_NUM_UNIT = re.compile(r"\d+[A-Z]|[\d.,]+[%xX]?|\d+(?:\.\d+)?(?:[BMKTbmkt]|[KMGTP]B|[KMGT]iB|ms|GHz|MHz|fps)|"
+                       r"(?:19|20)\d\d[a-z]?|\d+D")
 _PART_SPLIT = re.compile(r"[-/]")
 _SIZE_PART = re.compile(r"\d+(?:\.\d+)?[BM]|\d+x\d+[BM]")
 
@@ -211,7 +212,7 @@ def _words(text: str):
             yield start, w
 
 
-_PLURAL_ACRONYM = re.compile(r"\w*[A-Z]s")
+_PLURAL_ACRONYM = re.compile(r"[\w\-]*[A-Z]s")
 _SLASH_NAME = re.compile(r"[A-Z].*/.*[A-Z]")
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .candidates import (Candidate, find_abbreviations, find_gazetteer, find_name_shapes, find_urls,
+from .candidates import (Candidate, _strong_part, find_abbreviations, find_gazetteer, find_name_shapes, find_urls,
                          type_from_part, type_from_suffix, type_from_words, with_type)
 from .normalize import name_key
 from .rules import RuleData, load_rule_data
@@ -272,6 +272,8 @@ class NameShapeComponent(_RuleComponent):
             return False
         if len(words) > 1 and (words[0].endswith("ing") or words[0].lower() in _STOP_WORDS):
             return False
+        if len(words) > 1 and not any(_strong_part(w) for w in words) and not head_exact(words[-1], self.rd):
+            return False  # "Planning-Driven Programming": a multi-word lead-in needs a name-like word
         return not all(self.rd.is_stop(w) or w.lower() in _STOP_WORDS or w.lower() in _GENERIC_TITLE for w in words)
 
     def _context_type(self, text: str, c: Candidate, long_form: str | None) -> tuple[str | None, str, float]:
