@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from spacy.language import Language
 from spacy.tokens import Doc
 
-from .candidates import (Candidate, _strong_part, find_abbreviations, find_gazetteer, find_name_shapes, find_urls,
+from .candidates import (Candidate, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes, find_urls,
                          type_from_part, type_from_suffix, type_from_words, with_type)
 from .normalize import name_key
 from .rules import RuleData, load_rule_data
@@ -168,6 +168,14 @@ _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|
 _EVAL_ON = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
 _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
                         r"outperform|achiev|recall|F1|improv|surpass", re.IGNORECASE)
+_SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|recent advances|primer|position paper|perspectives?)\b",
+                     re.IGNORECASE)
+_GENERIC_TAIL = re.compile(r"(?<=\S)\s+(?:(?:Large\s+)?Language\s+Models?|LLMs?|Models?|Framework)$")
+_INTRO_BEFORE = re.compile(r"\b(?:we|paper|work|report|study)\b[^.;]{0,40}\b(?:introduce|present|propose|release|develop|"
+                           r"build|design|devise|introduces|presents|proposes|releases)\s+(?:a\s+|an\s+|the\s+)?"
+                           r"(?:new\s+|novel\s+)?$", re.IGNORECASE)
+_INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build", "design", "devise", "introduces",
+               "presents", "proposes", "releases", " a", " an", " the", "new", "novel")
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", ":", ",")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
@@ -206,6 +214,9 @@ class NameShapeComponent(_RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
         rd = self.rd
+        a0 = doc._.kg_abstract_start
+        title = text[:a0] if a0 else ""
+        title_rest = title[title.find(":") + 1:]
         abbrevs = find_abbreviations(text)
         doc._.kg_abbreviations = abbrevs
         long_of = {(s, e): lf for (_, _, lf, s, e, _) in abbrevs}
@@ -227,7 +238,7 @@ class NameShapeComponent(_RuleComponent):
             if c.type is not None:
                 out.append(c)
                 continue
-            typ, rule, conf = self._context_type(text, c, long_of.get((c.start, c.end)))
+            typ, rule, conf = self._context_type(text, c, long_of.get((c.start, c.end)), title_rest)
             out.append(with_type(c, typ, rule, conf) if typ else c)
         self._add(doc, out)
         return doc
@@ -244,8 +255,10 @@ class NameShapeComponent(_RuleComponent):
             m = re.match(r"\s*(?:Introducing\s+)?", title)
             s = m.end()
             prefix = title[s:colon]
+            if _SURVEY.search(title[colon + 1:]):
+                prefix = ""
             for part in re.finditer(r"[^&+]+", prefix):
-                name = part.group().strip()
+                name = _GENERIC_TAIL.sub("", part.group().strip())
                 if name and self._title_name_ok(name):
                     ps = s + part.start() + (len(part.group()) - len(part.group().lstrip()))
                     out.append(Candidate(ps, ps + len(name), name, title_type(title[colon + 1:]), "title-name", 0.74))
@@ -272,11 +285,12 @@ class NameShapeComponent(_RuleComponent):
             return False
         if len(words) > 1 and (words[0].endswith("ing") or words[0].lower() in _STOP_WORDS):
             return False
-        if len(words) > 1 and not any(_strong_part(w) for w in words) and not head_exact(words[-1], self.rd):
+        if len(words) > 1 and not any(is_name_shaped(w, self.rd.stop) for w in words) and not head_exact(words[-1], self.rd):
             return False  # "Planning-Driven Programming": a multi-word lead-in needs a name-like word
         return not all(self.rd.is_stop(w) or w.lower() in _STOP_WORDS or w.lower() in _GENERIC_TITLE for w in words)
 
-    def _context_type(self, text: str, c: Candidate, long_form: str | None) -> tuple[str | None, str, float]:
+    def _context_type(self, text: str, c: Candidate, long_form: str | None,
+                      title_rest: str = "") -> tuple[str | None, str, float]:
         rd = self.rd
         after = text[c.end:c.end + 120]
         m = _HEAD_AFTER.match(after)
@@ -319,6 +333,8 @@ class NameShapeComponent(_RuleComponent):
         typ = type_from_part(c.text, rd)
         if typ:
             return typ, "name-part", 0.7
+        if tail.endswith(_INTRO_ENDS) and _INTRO_BEFORE.search(before):
+            return title_type(title_rest), "introduced-name", 0.66
         return None, "", c.confidence
 
 
