@@ -26,7 +26,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from kg.errors import IRIError
 from kg.records import Entity, Extraction, Mention, Paper
-from ontology.iri import IRIMinter
+from ontology.iri import IRIMinter, normalize_name
 from ontology.namespaces import PREDICATE_PROPERTY, PREFIXES, TYPE_CLASS, kgo
 
 RDF = PREFIXES["rdf"]
@@ -120,18 +120,20 @@ class Mapper:
 
     def entity_triples(self, ent: Entity) -> list[tuple]:
         e = N(self.iri.entity(ent.type, ent.name))
+        # the label is the name as the IRI saw it (NFC, one space per run), so one IRI has one label
         out = [(e, RDF_TYPE, K(TYPE_CLASS[ent.type])),
-               (e, N(SKOS + "prefLabel"), Literal(ent.name)),
+               (e, N(SKOS + "prefLabel"), Literal(normalize_name(ent.name))),
                (e, K("entityType"), Literal(ent.type))]
         for alias in ent.aliases:
-            if alias and alias.strip() and alias != ent.name:
+            if alias and alias.strip() and alias.strip() != ent.name.strip():
                 out.append((e, N(SKOS + "altLabel"), Literal(alias)))
         if ent.params:
             out.append((e, K("parameterCount"), decimal_literal(ent.params)))
         if ent.family and ent.family.strip() and ent.family != ent.name:
             f = N(self.iri.entity("model", ent.family))
             out += [(e, K("family"), f), (f, RDF_TYPE, K("Model")),
-                    (f, N(SKOS + "prefLabel"), Literal(ent.family)), (f, K("entityType"), Literal("model"))]
+                    (f, N(SKOS + "prefLabel"), Literal(normalize_name(ent.family))),
+                    (f, K("entityType"), Literal("model"))]
         if ent.gazetteer_id:
             out.append((e, K("gazetteerId"), Literal(ent.gazetteer_id)))
         if ent.url:

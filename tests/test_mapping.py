@@ -166,3 +166,16 @@ def test_mapping_does_not_import_spacy():
             "sys.exit(1 if any(m == 'spacy' or m.startswith('spacy.') for m in sys.modules) else 0)")
     root = Path(__file__).resolve().parent.parent
     assert subprocess.run([sys.executable, "-c", code], cwd=root).returncode == 0
+
+
+def test_names_that_mint_the_same_iri_get_the_same_label():
+    a, b = tiny(), tiny()
+    b = replace(b, paper=replace(b.paper, id="p2"),
+                entities=(replace(b.entities[0], name="Tiny-LM "),) + b.entities[1:])
+    store_triples = set()
+    for ext in (a, b):
+        for q in Mapper(BASE).map(ext).quads:
+            store_triples.add((q.subject.value, q.predicate.value, q.object.value))
+    labels = {o for s, p, o in store_triples
+              if s == BASE + "model/Tiny-LM" and p.endswith("#prefLabel")}
+    assert labels == {"Tiny-LM"}
