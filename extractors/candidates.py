@@ -319,6 +319,8 @@ def type_from_words(words: str, rd: RuleData) -> str | None:
             for piece in (" ".join(parts[-n:]), " ".join(parts[:n])):
                 if piece in heads:
                     return heads[piece]
+                if piece.endswith("s") and piece[:-1] in heads:
+                    return heads[piece[:-1]]
     return None
 
 

@@ -25,9 +25,11 @@ INTRODUCIBLE = ("model", "dataset", "benchmark", "method")
 _BLOCKERS = re.compile(r"such as|including|\blike\b|e\.g\.|\bthan\b|compar|outperform|surpass|based on|built on|"
                        r"fine-?tun|\busing\b|\buses\b|leverag|\bfrom\b|\bwith\b|\bvia\b|\bover\b|\bto\b|\bby\b|\bon\b|"
                        r"\bagainst\b|\bversus\b|\bvs\b", re.IGNORECASE)
-_CLAUSE_END = re.compile(r"[;:]|\bwhile\b|\bwhereas\b|\bbut\b|\balthough\b|, which\b|, and (?:it|we|our)\b", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[;:]|\bwhile\b|\bwhereas\b|\bbut\b|\balthough\b|\bwhich\b|\bwho\b|, and (?:it|we|our)\b",
+                         re.IGNORECASE)
 _OBJECT_CONTEXT = re.compile(r"\b(?:to|than|with|over|against|matches|match|rivals|rival|like|as|of|vs\.?|versus|"
-                             r"including|from|on|by|outperforms?|surpass(?:es)?|beats?|exceeds?)\s+(?:the\s+)?$",
+                             r"including|from|on|by|using|uses|use|via|outperforms?|surpass(?:es)?|beats?|exceeds?)"
+                             r"\s+(?:the\s+)?$",
                              re.IGNORECASE)
 _LIST_GAP = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*(?:,|,?\s*(?:and|or|as well as))?\s*(?:the\s+)?(?:even\s+)?", re.IGNORECASE)
 _LEAD_IN = re.compile(r"\s*(?:(?:the|both|all|several|many|strong|larger|state-of-the-art|existing|previous|prior|popular|"
