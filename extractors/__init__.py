@@ -1,6 +1,6 @@
 """Extractors: a spaCy pipeline on ``spacy.blank("en")`` made of this project's own components.
 
-``build_nlp()`` returns the pipeline (sentencizer + kg_fields, kg_urls, kg_gazetteer, kg_name_shapes,
+``build_nlp()`` returns the pipeline (kg_sentences, kg_urls, kg_gazetteer, kg_name_shapes,
 kg_resolver, kg_relations); ``extractors.to_records`` turns its Docs into ``Extraction`` records.
 """
 from __future__ import annotations
@@ -10,15 +10,14 @@ from spacy.language import Language
 
 from . import components  # noqa: F401  (registers the factories)
 
-PIPE_NAMES = ("sentencizer", "kg_fields", "kg_urls", "kg_gazetteer", "kg_name_shapes", "kg_resolver", "kg_relations")
+PIPE_NAMES = ("kg_sentences", "kg_urls", "kg_gazetteer", "kg_name_shapes", "kg_resolver", "kg_relations")
 
 
 def build_nlp(data_dir: str | None = None) -> Language:
     """A blank English pipeline with the extraction components added by name."""
     nlp = spacy.blank("en")
     nlp.tokenizer = components.TextKeepingTokenizer(nlp.tokenizer)
-    nlp.add_pipe("sentencizer")
-    nlp.add_pipe("kg_fields")
+    nlp.add_pipe("kg_sentences")
     nlp.add_pipe("kg_urls")
     for name in ("kg_gazetteer", "kg_name_shapes", "kg_resolver", "kg_relations"):
         nlp.add_pipe(name, config={"data_dir": data_dir})

@@ -3,7 +3,8 @@
 A paper is one ``Doc`` of ``title + "\\n\\n" + abstract``. The components run in this order and
 write only what they declare:
 
-- ``kg_fields``: marks where the abstract starts (a forced sentence start) -> ``doc._.kg_abstract_start``
+- ``kg_sentences``: sentence starts, and where the abstract starts -> ``token.is_sent_start``,
+  ``doc._.kg_abstract_start``
 - ``kg_urls``: repository / project URLs -> ``doc._.kg_candidates``
 - ``kg_gazetteer``: curated names with aliases and canonical ids -> ``doc._.kg_candidates``
 - ``kg_name_shapes``: names nobody listed (shapes, type cues, "Long Form (LF)" pairs) -> ``doc._.kg_candidates``,
@@ -113,21 +114,40 @@ class _RuleComponent:
         doc._.kg_candidates.extend(cands)
 
 
-# ------------------------------------------------------------------ kg_fields
-@Language.factory("kg_fields", assigns=["doc._.kg_abstract_start", "token.is_sent_start"])
-def make_fields(nlp: Language, name: str):
-    def kg_fields(doc: Doc) -> Doc:
-        cut = doc_text(doc).find(FIELD_SEP)
-        start = cut + len(FIELD_SEP) if cut >= 0 else 0
-        doc._.kg_abstract_start = start
-        if start:
-            for tok in doc:
-                if tok.idx >= start and not tok.is_space:
-                    if tok.i > 0:
-                        tok.is_sent_start = True
-                    break
+# ------------------------------------------------------------------ kg_sentences
+_BOUNDARY = re.compile(r"(?<=[.!?])(?<!\bal\.)(?<!\be\.g\.)(?<!\bi\.e\.)(?<!\betc\.)(?<!\bvs\.)(?<!\bFig\.)"
+                       r"(?<!\bEq\.)(?<!\bSec\.)(?<!\bNo\.)(?<!\bcf\.)(?<!\bapprox\.)(?<!\bresp\.)"
+                       r"[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+
+
+def sentence_starts(text: str, abstract_start: int) -> list[int]:
+    """Character offsets where sentences start: the title, the abstract, and after ``. ! ?`` followed by a
+    capital or a digit (not after e.g., i.e., et al., Fig. ...)."""
+    starts = {0}
+    if abstract_start:
+        starts.add(abstract_start)
+    starts.update(m.end() for m in _BOUNDARY.finditer(text))
+    return sorted(p for p in starts if p < len(text))
+
+
+@Language.factory("kg_sentences", assigns=["doc._.kg_abstract_start", "token.is_sent_start"])
+def make_sentences(nlp: Language, name: str):
+    """Sentence boundaries and the title/abstract split, found on the text with one regex scan (the
+    sentencizer's per-token loop costs as much as tokenising)."""
+    def kg_sentences(doc: Doc) -> Doc:
+        text = doc_text(doc)
+        cut = text.find(FIELD_SEP)
+        a0 = cut + len(FIELD_SEP) if cut >= 0 else 0
+        doc._.kg_abstract_start = a0
+        if len(doc) == 0:
+            return doc
+        doc[0].is_sent_start = True
+        for p in sentence_starts(text, a0)[1:]:
+            span = doc.char_span(p, p + 1, alignment_mode="expand")
+            if span is not None and len(span) and span[0].i > 0:
+                span[0].is_sent_start = True
         return doc
-    return kg_fields
+    return kg_sentences
 
 
 # ------------------------------------------------------------------ kg_urls
