@@ -188,7 +188,8 @@ def is_name_shaped(w: str, stop=frozenset()) -> bool:
     return w.endswith("++") and w[0].isupper()
 
 
-_VERSION_AFTER = re.compile(r" (?:v?\d+(?:\.\d+)+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM])(?![\w.])")
+_VERSION_AFTER = re.compile(r" (?:v?\d+(?:\.\d+)+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM]|Large|LARGE|Base|BASE|XL|XXL|Small|"
+                            r"Instruct|Chat)(?![\w.])")
 
 
 def m_len(text: str, start: int, w: str) -> int:
@@ -232,10 +233,8 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
         if not is_name_shaped(w, stop) or is_stop(w):
             continue
         # a plural acronym names a class of things (GLMs, PLMs, LLMs), unless its singular is used as a name too
-        if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w):
-            if w[:-1] not in seen or is_stop(w[:-1]):
-                continue
-            w = w[:-1]
+        if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w) and is_stop(w[:-1]):
+            continue
         if "/" in w and not _SLASH_NAME.search(w):
             continue
         end = start + len(w)

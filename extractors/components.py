@@ -179,7 +179,8 @@ def make_name_shapes(nlp: Language, name: str, data_dir: str | None):
 
 
 _HEAD_AFTER = re.compile(r"^[\s\-]+((?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)")
-_APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?,?\s+(?:(?:is|are|was|as)\s+)?(?:a|an|the|our)\s+([^,.;:()]{0,90})")
+_APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,|\s-|\s--|\s\u2013|\s\u2014|\u2014)?\s*(?:(?:is|are|was|as)\s+)?"
+                    r"(?:a|an|the|our)\s+([^,.;:()]{0,90})")
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$",
                      re.IGNORECASE)
 _LIST_INTRO = re.compile(r"([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s*(?:,?\s*(?:such as|including|like|e\.g\.,?|"
@@ -198,6 +199,9 @@ _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build",
                "presents", "proposes", "releases", " a", " an", " the", "new", "novel")
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", ":", ",")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
+_PLURAL_NAME = re.compile(r"[\w\-]*[A-Z]s")
+_STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduced-name"})
+_QUANTITY_NOUNS = frozenset("set suite family series collection pair number variety range group class".split())
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
 _LONG_NAME = re.compile(r"(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)"
                         r"(?:\s+(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)){0,6}")
@@ -216,6 +220,8 @@ def first_head(phrase: str, rd) -> str | None:
     """The type named by the first head noun in a phrase, read left to right, stopping at a clause word."""
     words = re.findall(r"[\w\-]+", phrase)
     for i, w in enumerate(words):
+        if w.lower() == "of" and i and words[i - 1].lower() in _QUANTITY_NOUNS:
+            continue  # "a set of language models", "a family of benchmarks"
         if w.lower() in _STOP_WORDS:
             break
         for n in (3, 2, 1):
@@ -259,6 +265,8 @@ class NameShapeComponent(_RuleComponent):
                 out.append(c)
                 continue
             typ, rule, conf = self._context_type(text, c, long_of.get((c.start, c.end)), title_rest)
+            if typ and _PLURAL_NAME.fullmatch(c.text) and rule not in _STRONG_CONTEXT:
+                typ = None  # "PTMs", "WCNs": a plural acronym names a class of things unless a cue says otherwise
             out.append(with_type(c, typ, rule, conf) if typ else c)
         self._add(doc, out)
         return doc
@@ -338,8 +346,6 @@ class NameShapeComponent(_RuleComponent):
             typ = type_from_words(m.group(1), rd)
             if typ:
                 return typ, "list-head", 0.74
-        if _EVAL_ON.search(before[-90:]) and _EVAL_WORD.search(text, max(0, c.start - 160), c.start):
-            return "benchmark", "evaluated-on-list", 0.66
         if long_form:
             content = [w for w in long_form.split() if w.lower() not in _STOP_WORDS]
             if content and not any(w[0].isupper() for w in content):
@@ -353,6 +359,8 @@ class NameShapeComponent(_RuleComponent):
         typ = type_from_part(c.text, rd)
         if typ:
             return typ, "name-part", 0.7
+        if _EVAL_ON.search(before[-90:]) and _EVAL_WORD.search(text, max(0, c.start - 160), c.start):
+            return "benchmark", "evaluated-on-list", 0.66
         if tail.endswith(_INTRO_ENDS) and _INTRO_BEFORE.search(before):
             return title_type(title_rest), "introduced-name", 0.66
         return None, "", c.confidence
@@ -374,6 +382,14 @@ _TITLE_TYPE = (
     (re.compile(r"\bdataset|\bcorpus|\bcorpora\b|\bdata\b|\binstructions?\b", re.I), "dataset"),
     (re.compile(r"\bmodel|\bLLMs?\b|\bLMs?\b|\bchatbot|\bassistant|\btransformer|\bencoder|\bagent\b", re.I), "model"),
 )
+
+
+def _singular_key(text: str) -> str:
+    """Identity key of a name, a plural made singular: ``ClassiNets`` = ``ClassiNet``, ``SCNs`` = ``SCN``."""
+    if len(text) > 3 and text.endswith("s") and not text.endswith("ss") and (text[-2].isupper() or
+                                                                            re.search(r"[a-z][A-Z]", text)):
+        return name_key(text[:-1])
+    return name_key(text)
 
 
 class ResolverComponent(_RuleComponent):
@@ -408,7 +424,7 @@ class ResolverComponent(_RuleComponent):
                     c = replace(c, gaz_id=entry.id, type=entry.type)
             if c.type is None:
                 continue
-            key = c.url if c.type == "repo" else (c.gaz_id and "gaz:" + c.gaz_id) or name_key(c.text)
+            key = c.url if c.type == "repo" else (c.gaz_id and "gaz:" + c.gaz_id) or _singular_key(c.text)
             mentions.append(MentionSpan(c.start, c.end, c.text, c.type, key, c.rule, c.confidence,
                                         gaz_id=c.gaz_id, family_id=c.family_id, url=c.url,
                                         long_form=long_by_short.get((c.start, c.end))))
