@@ -200,6 +200,12 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
         summary.violations = [str(i) for i in report.violations]
         summary.shape_warnings = [str(i) for i in report.warnings]
         summary.timings["validate"] = time.perf_counter() - t1
+        if stderr is not None:
+            for line in summary.shape_warnings[:20]:
+                print(line, file=stderr)
+            if len(summary.shape_warnings) > 20:
+                print(f"... and {len(summary.shape_warnings) - 20} more shape warnings (kg validate --all lists them)",
+                      file=stderr)
         if not report.conforms:
             jsonl_tmp.unlink(missing_ok=True)
             if stderr is not None:

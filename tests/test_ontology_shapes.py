@@ -83,3 +83,23 @@ def test_split_evaluation_agrees_with_plain_pyshacl(nt):
     theirs = {str(results.value(r, SH.focusNode)).replace(DEFAULT_BASE, "")
               for r in results.subjects(rdflib.RDF.type, SH.ValidationResult)}
     assert {i.focus for i in ours.issues} == theirs and len(theirs) == 2
+
+
+def test_kg_validate_command(tmp_path, nt, capsys):
+    from kg.cli import main
+    good = tmp_path / "good.nt"
+    good.write_bytes(nt)
+    assert main(["validate", str(good)]) == 0
+    assert "conforms (594 triples, 0 warning(s))" in capsys.readouterr().out
+    bad = tmp_path / "bad.nt"
+    bad.write_bytes(nt.replace(b'"0.6"^^<http://www.w3.org/2001/XMLSchema#decimal>',
+                               b'"1.6"^^<http://www.w3.org/2001/XMLSchema#decimal>'))
+    assert main(["validate", str(bad)]) == 2
+    captured = capsys.readouterr()
+    assert "kgo:confidence: an assertion has exactly one confidence" in captured.out
+    assert "E030" in captured.err and "1 violation(s)" in captured.err
+    broken = tmp_path / "broken.ttl"
+    broken.write_text("this is < not turtle")
+    assert main(["validate", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert "E001" in err and "not parseable RDF" in err and "Traceback" not in err

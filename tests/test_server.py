@@ -126,3 +126,24 @@ def test_accept_parsing():
                                                                               "text/csv"]
     assert parse_accept("a/b;q=0, c/d") == ["c/d"]
     assert parse_accept(None) == []
+
+
+def test_kg_serve_command_end_to_end(tmp_path):
+    """Start `kg serve` as its own process on a free port, query it with SPARQLWrapper, stop it."""
+    import subprocess
+
+    from kg.cli import main
+    jsonl = graph_fixture.write_jsonl(tmp_path / "x.jsonl")
+    assert main(["build", "--extractions", str(jsonl), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    root = Path(__file__).resolve().parent.parent
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--out", str(tmp_path / "o"), "--port", "0"],
+                            cwd=root, stderr=subprocess.PIPE, text=True)
+    try:
+        line = proc.stderr.readline()
+        assert "SPARQL endpoint at http://127.0.0.1:" in line, line
+        url = line.split(" at ", 1)[1].split()[0]
+        res = client(url, PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?m a kgo:Model }", JSON).queryAndConvert()
+        assert res["results"]["bindings"][0]["n"]["value"] == "11"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
