@@ -16,7 +16,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, TextIO
+from typing import Iterable, TextIO
 
 from pyoxigraph import Literal, NamedNode, Quad
 
@@ -24,7 +24,7 @@ from . import __version__
 from .config import Config
 from .errors import KGError, NoUsableInput, ValidationFailed
 from .export import export, default_filename, write_build_record, Selection
-from .records import Extraction, Paper
+from .records import Extraction
 from .store import GraphStore
 from ontology.iri import IRIMinter, check_iri
 from ontology.mapping import Mapper, XSD_DATETIME, RDF_TYPE, K, N

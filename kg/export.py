@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 from xml.sax.saxutils import escape
 
-from pyoxigraph import Literal, NamedNode, Quad, RdfFormat, Triple, serialize
+from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
 from .errors import KGError
 from .store import GraphStore
@@ -89,7 +89,7 @@ class Exporter:
 
 def _rdf(fmt: RdfFormat, prefixes: bool = True) -> Callable[[Selection], bytes]:
     def write(sel: Selection) -> bytes:
-        data = sel.quads() if fmt.supports_datasets and fmt not in (RdfFormat.JSON_LD,) else sel.triples()
+        data = sel.quads() if fmt in (RdfFormat.N_QUADS, RdfFormat.TRIG) else sel.triples()
         if not prefixes:
             return serialize(data, format=fmt)
         text = serialize(data, format=fmt, prefixes=sel.prefixes())

@@ -13,8 +13,6 @@ SPARQL JSON / XML / CSV / TSV results; CONSTRUCT and DESCRIBE print Turtle.
 """
 from __future__ import annotations
 
-import csv
-import io
 import re
 from dataclasses import dataclass
 from importlib import resources
@@ -22,8 +20,8 @@ from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote
 
-from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions,
-                        QueryTriples, RdfFormat, Triple, Variable, serialize)
+from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat,
+                        Triple, Variable, serialize)
 
 from .errors import QueryError
 from .store import GraphStore
@@ -225,11 +223,3 @@ def format_table(result: Result, prefixes: dict[str, str], width: int | None = 7
     lines.append(f"({n} row{'s' if n != 1 else ''})")
     return "\n".join(lines)
 
-
-def rows_as_csv(result: Result, delimiter: str = ",") -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-    w.writerow(result.variables)
-    for row in result.rows:
-        w.writerow(["" if t is None else t.value if hasattr(t, "value") else str(t) for t in row])
-    return buf.getvalue()

@@ -16,7 +16,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
-from pyoxigraph import NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat, serialize
+from pyoxigraph import NamedNode, QueryResultsFormat, QueryTriples, RdfFormat, serialize
 
 from . import __version__
 from .errors import KGError

@@ -1,7 +1,6 @@
 """``kg validate``: check the built graph (or an RDF file) against the SHACL shapes and print what is wrong."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 from ..errors import InputError, ValidationFailed
