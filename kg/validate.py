@@ -192,7 +192,7 @@ def validate_graph(data: rdflib.Graph, *, base: str | None = None, oxstore=None)
         oxstore = Store()
         oxstore.load(data.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES)
     _conforms, results, text = validate(data, shacl_graph=core, ont_graph=load_ontology(),
-                                        inference="none", advanced=True, allow_warnings=True)
+                                        inference="none", advanced=False, allow_warnings=True)
     if not isinstance(results, rdflib.Graph):  # pySHACL could not run the shapes at all
         raise ValidationFailed(f"the SHACL shapes could not be applied: {text.strip()}",
                                "fix ontology/shapes.ttl")
