@@ -73,13 +73,43 @@ def confidence_literal(value: float) -> Literal:
     return decimal_literal(round(float(value), 3))
 
 
-def enclosing_sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """Bounds of the sentence around ``text[start:end]`` (a light rule: ``. ! ?`` followed by a space)."""
+_ABBREV = frozenset({"e.g", "i.e", "etc", "et al", "al", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "no",
+                     "approx", "resp", "incl", "dr", "mr", "ms", "prof", "st", "jr", "sr", "inc", "ltd", "co"})
+_BOUNDARY = re.compile(r"[.!?][\"')\]]*(?=\s|$)")
+
+
+def _is_boundary(text: str, m: re.Match) -> bool:
+    """A stop ends a sentence unless it closes a known abbreviation, an initial or a decimal."""
+    if text[m.start()] != ".":
+        return True
+    before = re.search(r"([A-Za-z][A-Za-z.]*)$", text[: m.start()])
+    word = before.group(1).lower() if before else ""
+    if word in _ABBREV or (len(word) == 1 and word.isalpha()):
+        return False
+    after = text[m.end():].lstrip()
+    return not after or not after[0].islower()
+
+
+def enclosing_sentence(text: str, start: int, end: int, spans: Iterable[tuple[int, int]] = ()) -> tuple[int, int]:
+    """Bounds of the sentence around ``text[start:end]``.
+
+    A sentence the extractor already used as evidence (``spans``) wins; otherwise a light rule splits at
+    ``. ! ?`` followed by a space, except after common abbreviations (e.g., et al., vs.) and initials.
+    """
+    for s0, s1 in spans:
+        if s0 <= start and end <= s1:
+            return s0, s1
     left = 0
-    for m in re.finditer(r"[.!?][\"')\]]*\s+", text[:start]):
-        left = m.end()
-    m = re.search(r"[.!?][\"')\]]*(?=\s|$)", text[end:])
-    right = end + m.end() if m else len(text)
+    for m in _BOUNDARY.finditer(text, 0, start):
+        if m.end() <= start and _is_boundary(text, m):
+            left = m.end()
+            while left < start and text[left].isspace():
+                left += 1
+    right = len(text)
+    for m in _BOUNDARY.finditer(text, end):
+        if _is_boundary(text, m):
+            right = m.end()
+            break
     return left, right
 
 
@@ -163,6 +193,9 @@ class Mapper:
         by_name: dict[str, NamedNode] = {}
         by_fold: dict[str, NamedNode] = {}
         mentions = K("mentions")
+        evidence_spans: dict[str, list[tuple[int, int]]] = {}
+        for rel in ext.relations:
+            evidence_spans.setdefault(rel.evidence.field, []).append((rel.evidence.start, rel.evidence.end))
         for ent in ext.entities:
             where = f"paper {paper.id} ({paper.source})"
             if ent.type not in TYPE_CLASS:
@@ -183,7 +216,7 @@ class Mapper:
             first = self._first_mention(paper, ent.mentions)
             if first is not None:
                 text = paper.text(first.field)
-                s0, s1 = enclosing_sentence(text, first.start, first.end)
+                s0, s1 = enclosing_sentence(text, first.start, first.end, evidence_spans.get(first.field, ()))
                 triples += self.assertion_triples(paper, p, mentions, e, rule=first.rule,
                                                   confidence=first.confidence, field_=first.field,
                                                   start=s0, end=s1, sentence=text[s0:s1])

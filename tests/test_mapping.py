@@ -159,6 +159,13 @@ def test_enclosing_sentence():
     s, e = enclosing_sentence(text, text.index("GPT-4"), text.index("GPT-4") + 5)
     assert text[s:e] == "Second has GPT-4 in it!"
     assert enclosing_sentence("No stop at all", 3, 5) == (0, 14)
+    t = "We use LLMs, e.g. GPT-4 (Touvron et al. 2023). It scores 3.5 vs. GPT-3. Next."
+    for name, sentence in (("GPT-4", "We use LLMs, e.g. GPT-4 (Touvron et al. 2023)."),
+                           ("GPT-3", "It scores 3.5 vs. GPT-3.")):
+        s, e = enclosing_sentence(t, t.index(name), t.index(name) + 5)
+        assert t[s:e] == sentence
+    # a sentence the extractor used as evidence wins over the rule
+    assert enclosing_sentence(t, t.index("GPT-3"), t.index("GPT-3") + 5, [(0, len(t))]) == (0, len(t))
 
 
 def test_mapping_does_not_import_spacy():
