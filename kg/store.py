@@ -133,9 +133,19 @@ class GraphStore:
     def graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, NamedNode))
 
-    def paper_graphs(self, base: str) -> list[NamedNode]:
+    def paper_graphs(self, base: str | None = None) -> list[NamedNode]:
+        """The per-paper graphs (under ``base`` if given), in IRI order."""
+        if base is None:
+            return [NamedNode(g) for g in self.graphs() if is_merged_graph(NamedNode(g))]
         prefix = base + "graph/paper/"
         return [NamedNode(g) for g in self.graphs() if g.startswith(prefix)]
+
+    def detect_base(self, default: str) -> str:
+        """The base IRI the store was built with (read off its paper graphs), else ``default``."""
+        for g in self._store.named_graphs():
+            if isinstance(g, NamedNode) and is_merged_graph(g):
+                return g.value.rsplit("graph/paper/", 1)[0]
+        return default
 
     def quads(self, graphs: Iterable[NamedNode] | None = None) -> Iterator[Quad]:
         if graphs is None:

@@ -63,10 +63,21 @@ def test_appending_keeps_other_papers_and_fresh_starts_over(tmp_path, fixture_js
     assert "papers      2 built (2 in the store" in capsys.readouterr().out
 
 
-def test_base_iri_flag(tmp_path, fixture_jsonl):
+def test_base_iri_flag(tmp_path, fixture_jsonl, capsys):
     assert build(tmp_path / "o", "--extractions", str(fixture_jsonl), "--base-iri", "https://example.org/kg/") == 0
     ttl = (tmp_path / "o" / "graph.ttl").read_text()
     assert "@prefix model: <https://example.org/kg/model/> ." in ttl and "w3id.org/llmkg/resource" not in ttl
+    # later commands find the base the store was built with, without being told
+    assert main(["export", "--out", str(tmp_path / "o"), "--format", "turtle", "-o", str(tmp_path / "again.ttl")]) == 0
+    assert (tmp_path / "again.ttl").read_text() == ttl
+    assert main(["query", "model-lineage", "--bind", "name=Vicuna-7B", "--out", str(tmp_path / "o")]) == 0
+    assert main(["query", "edge-evidence", "--bind", "s=model:Vicuna-7B", "--format", "csv",
+                 "--out", str(tmp_path / "o")]) == 0
+    assert main(["validate", "--out", str(tmp_path / "o")]) == 0
+    out = capsys.readouterr().out
+    assert "model:Vicuna-7B  Vicuna-7B  model:Llama_2_7B" in out
+    assert "https://example.org/kg/model/Vicuna-7B,https://example.org/kg/ontology" not in out
+    assert "https://example.org/kg/model/Vicuna-7B,https://w3id.org/llmkg/ontology#outperforms" in out
 
 
 def test_bad_base_iri_is_one_line(tmp_path, fixture_jsonl, capsys):

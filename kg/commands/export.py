@@ -43,6 +43,7 @@ def run(args, config) -> int:
         raise KGError("-o/--output takes one format, but several were given",
                       "drop -o to write OUT/graph.EXT for each format")
     with GraphStore(config.store_path, read_only=True) as store:
+        config = config.with_overrides(base_iri=store.detect_base(config.base_iri))
         for fmt in formats:
             if args.output == "-":
                 sys.stdout.buffer.write(export(store, fmt, base=config.base_iri, with_build=args.with_build))

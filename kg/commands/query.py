@@ -62,9 +62,10 @@ def run(args, config) -> int:
         raise QueryError("no query given", "pass a catalogue name (kg query --list), a .rq file or SPARQL text")
     config = config.with_overrides(out_dir=args.out_dir)
     text, _name = resolve(args.query)
-    prefixes = default_prefixes(config.base_iri)
-    bindings = parse_bindings(args.bind, prefixes)
     with GraphStore(config.store_path, read_only=True) as store:
+        config = config.with_overrides(base_iri=store.detect_base(config.base_iri))
+        prefixes = default_prefixes(config.base_iri)
+        bindings = parse_bindings(args.bind, prefixes)
         if args.format != "table":
             out = serialize_results(store, text, args.format, bindings=bindings, base=config.base_iri)
             sys.stdout.buffer.write(out)

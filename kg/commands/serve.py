@@ -32,6 +32,7 @@ def add_arguments(p) -> None:
 def run(args, config) -> int:
     config = config.with_overrides(out_dir=args.out_dir)
     with GraphStore(config.store_path, read_only=True) as store:
+        config = config.with_overrides(base_iri=store.detect_base(config.base_iri))
         server = make_server(store, args.host, args.port, base=config.base_iri, verbose=args.verbose)
         print(f"kg serve: SPARQL endpoint at {server.url} ({len(store)} quads); Ctrl-C to stop",
               file=sys.stderr, flush=True)

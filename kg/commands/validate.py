@@ -41,7 +41,7 @@ def run(args, config) -> int:
         what = args.file
     else:
         with GraphStore(config.store_path, read_only=True) as store:
-            report = validate_store(store, base=config.base_iri)
+            report = validate_store(store, base=store.detect_base(config.base_iri))
         what = str(config.store_path)
     for line in format_issues(report.issues, None if args.all else 50):
         print(line)
