@@ -247,11 +247,18 @@ class Mapper:
                 warnings.append(f"{where}: {rel.predicate} {rel.subject!r} -> {rel.object!r} has evidence "
                                 f"outside the paper text ({ev.field}:{ev.start}-{ev.end}); dropped")
                 continue
+            sentence = text[ev.start:ev.end]
+            if not sentence.strip():
+                warnings.append(f"{where}: {rel.predicate} {rel.subject!r} -> {rel.object!r} has an empty evidence "
+                                f"span ({ev.field}:{ev.start}-{ev.end}); dropped")
+                continue
+            if ev.text and ev.text != sentence:
+                warnings.append(f"{where}: evidence of {rel.predicate} {rel.subject!r} -> {rel.object!r} does not "
+                                f"match the {ev.field} text at {ev.start}-{ev.end}; the paper text is kept")
             prop = K(prop_name)
             triples.append((s, prop, o))
             triples += self.assertion_triples(paper, s, prop, o, rule=rel.rule, confidence=rel.confidence,
-                                              field_=ev.field, start=ev.start, end=ev.end,
-                                              sentence=ev.text or text[ev.start:ev.end])
+                                              field_=ev.field, start=ev.start, end=ev.end, sentence=sentence)
             edges[rel.predicate] = edges.get(rel.predicate, 0) + 1
         quads = sorted({Quad(s, pr, o, graph) for s, pr, o in triples}, key=_quad_key)
         return MappedPaper(paper.id, graph, quads, warnings, edges)

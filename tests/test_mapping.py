@@ -123,17 +123,22 @@ def test_bad_relations_and_entities_become_warnings_not_crashes():
                       Relation("Tiny-LM", "based_on", "Nobody-LM", 0.5, "r", Evidence("abstract", 0, 21, "x")),
                       Relation("p1", "cites", "Tiny-LM", 0.5, "r", Evidence("abstract", 0, 21, "x")),
                       Relation("Tiny-LM", "outperforms", "Big-LM", 0.5, "r", Evidence("abstract", 30, 999, "x")),
-                      Relation("Tiny-LM", "outperforms", "Big-LM", 0.5, "r", Evidence("body", 0, 5, "x"))))
+                      Relation("Tiny-LM", "outperforms", "Big-LM", 0.5, "r", Evidence("body", 0, 5, "x")),
+                      Relation("Tiny-LM", "outperforms", "Big-LM", 0.5, "r", Evidence("abstract", 21, 22, " ")),
+                      Relation("Tiny-LM", "based_on", "Big-LM", 0.5, "r", Evidence("abstract", 22, 38, "It beats"))))
     mapped = Mapper(BASE).map(bad)
     text = "\n".join(mapped.warnings)
-    assert len(mapped.warnings) == 6
+    assert len(mapped.warnings) == 8
+    assert "empty evidence span" in text and "does not match the abstract text at 22-38; the paper text is kept" in text
     assert "'Nobody-LM', which is not an entity of this paper" in text
     assert "predicate 'cites' is unknown" in text
     assert "unknown type 'gadget'" in text
     assert "is empty" in text
     assert "outside the paper text" in text
     assert all(w.startswith("paper p1 (t.jsonl:1)") for w in mapped.warnings)
-    assert mapped.edges == {"introduces": 1, "outperforms": 1}
+    assert mapped.edges == {"introduces": 1, "outperforms": 1, "based_on": 1}
+    kept = [q.object.value for q in mapped.quads if q.predicate.value.endswith("#sentence")]
+    assert "It beats" not in kept and "It beats Big-LM." in kept
 
 
 def test_relation_names_resolve_through_aliases_and_case():
