@@ -97,3 +97,16 @@ def test_query_errors_are_query_errors():
     store = GraphStore()
     with pytest.raises(QueryError, match="syntax error"):
         store.query("SELECT ?x WHERE { ?x ")
+
+
+def test_other_named_graphs_are_part_of_the_query_default_graph():
+    """Scores written by the analytics stage into <base>graph/analytics are queryable without GRAPH."""
+    store = graph_fixture.load_store()
+    g = ox.NamedNode("https://w3id.org/llmkg/resource/graph/analytics")
+    vic = ox.NamedNode("https://w3id.org/llmkg/resource/model/Vicuna-7B")
+    pr = ox.NamedNode("https://w3id.org/llmkg/ontology#pagerank")
+    store.replace_graph(g, [ox.Quad(vic, pr, ox.Literal("0.25", datatype=ox.NamedNode(
+        "http://www.w3.org/2001/XMLSchema#decimal")), g)])
+    rows = list(store.query(P + "SELECT ?n ?pr WHERE { ?e kgo:pagerank ?pr ; skos:prefLabel ?n }"))
+    assert [(r["n"].value, r["pr"].value) for r in rows] == [("Vicuna-7B", "0.25")]
+    assert store.count_triples() == 594  # the merge holds paper statements only
