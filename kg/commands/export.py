@@ -5,8 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import KGError
-from ..export import EXPORTERS, default_filename, export
+from ..export import EXPORTERS, ExportError, default_filename, export
 from ..store import GraphStore
 
 NAME = "export"
@@ -40,7 +39,7 @@ def run(args, config) -> int:
     config = config.with_overrides(out_dir=args.out_dir)
     formats = args.formats or ["turtle"]
     if args.output and len(formats) > 1:
-        raise KGError("-o/--output takes one format, but several were given",
+        raise ExportError("-o/--output takes one format, but several were given",
                       "drop -o to write OUT/graph.EXT for each format")
     with GraphStore(config.store_path, read_only=True) as store:
         config = config.with_overrides(base_iri=store.detect_base(config.base_iri))
