@@ -48,6 +48,12 @@ def _rows(store: Any, query: str, *, union: bool = True) -> Iterable[Any]:
     return store.query(_PREFIX_DECL + "\n" + query, use_default_graph_as_union=union)
 
 
+def _pairs(store: Any, prop: str) -> list[tuple[str, str]]:
+    """Distinct ``(subject, object value)`` pairs of one property across all graphs."""
+    return [(row["s"].value, row["o"].value)
+            for row in _rows(store, f"SELECT DISTINCT ?s ?o WHERE {{ ?s <{prop}> ?o }}")]
+
+
 def _val(term: Any) -> str | None:
     return None if term is None else term.value
 
@@ -107,18 +113,16 @@ def project(store: Any, *, include_papers: bool = True) -> nx.MultiDiGraph:
     2
     """
     G = nx.MultiDiGraph()
+    store = getattr(store, "raw", store)  # a kg.store.GraphStore or a bare pyoxigraph.Store
+    dct, schema, skos = PREFIXES["dcterms"], PREFIXES["schema"], PREFIXES["skos"]
     papers: dict[str, dict[str, Any]] = {}
-    for row in _rows(store, """
-        SELECT ?p ?id ?title ?url ?date WHERE {
-          ?p a kgo:Paper .
-          OPTIONAL { ?p dcterms:identifier ?id } OPTIONAL { ?p dcterms:title ?title }
-          OPTIONAL { ?p schema:url ?url } OPTIONAL { ?p schema:datePublished ?date }
-        }"""):
-        iri = row["p"].value
-        info = papers.setdefault(iri, {"identifier": None, "title": None, "url": None, "date": None})
-        for key, var in (("identifier", "id"), ("title", "title"), ("url", "url"), ("date", "date")):
-            value = _val(row[var])
-            if value is not None and (info[key] is None or value < info[key]):
+    for row in _rows(store, "SELECT DISTINCT ?p WHERE { ?p a kgo:Paper }"):
+        papers[row["p"].value] = {"identifier": None, "title": None, "url": None, "date": None}
+    for key, prop in (("identifier", dct + "identifier"), ("title", dct + "title"), ("url", schema + "url"),
+                      ("date", schema + "datePublished")):
+        for s, value in _pairs(store, prop):
+            info = papers.get(s)
+            if info is not None and (info[key] is None or value < info[key]):
                 info[key] = value  # deterministic pick if a value is (wrongly) repeated
     for iri, info in papers.items():
         info["identifier"] = info["identifier"] or iri.rsplit("/", 1)[-1]
@@ -129,32 +133,27 @@ def project(store: Any, *, include_papers: bool = True) -> nx.MultiDiGraph:
     ent: dict[str, dict[str, Any]] = {}
     types: dict[str, set[str]] = defaultdict(set)
     values = " ".join(f"<{c}>" for c in CLASS_TYPE)
-    for row in _rows(store, f"""
-        SELECT ?e ?cls ?label ?etype ?params ?url ?family WHERE {{
-          VALUES ?cls {{ {values} }}
-          ?e a ?cls .
-          OPTIONAL {{ ?e skos:prefLabel ?label }} OPTIONAL {{ ?e kgo:entityType ?etype }}
-          OPTIONAL {{ ?e kgo:parameterCount ?params }} OPTIONAL {{ ?e schema:url ?url }}
-          OPTIONAL {{ ?e kgo:family ?family }}
-        }}"""):
+    for row in _rows(store, f"SELECT DISTINCT ?e ?cls WHERE {{ VALUES ?cls {{ {values} }} ?e a ?cls }}"):
         iri = row["e"].value
-        info = ent.setdefault(iri, {"label": None, "aliases": set(), "params": None, "url": None, "family": None})
+        ent.setdefault(iri, {"label": None, "aliases": set(), "params": None, "url": None, "family": None})
         types[iri].add(CLASS_TYPE[row["cls"].value])
-        if row["etype"] is not None and row["etype"].value in TYPE_CLASS:
-            types[iri].add("!" + row["etype"].value)  # the declared type wins over inferred classes
-        for key, var in (("label", "label"), ("url", "url"), ("family", "family")):
-            value = _val(row[var])
-            if value is not None and (info[key] is None or value < info[key]):
+    for s, value in _pairs(store, kgo("entityType")):
+        if s in ent and value in TYPE_CLASS:
+            types[s].add("!" + value)  # the declared type wins over inferred classes
+    for key, prop in (("label", skos + "prefLabel"), ("url", schema + "url"), ("family", kgo("family"))):
+        for s, value in _pairs(store, prop):
+            info = ent.get(s)
+            if info is not None and (info[key] is None or value < info[key]):
                 info[key] = value
-        if row["params"] is not None:
+    for s, value in _pairs(store, kgo("parameterCount")):
+        if s in ent:
             try:
-                info["params"] = float(row["params"].value)
+                ent[s]["params"] = float(value)
             except ValueError:
                 pass
-    for row in _rows(store, "SELECT DISTINCT ?e ?alt WHERE { ?e skos:altLabel ?alt }"):
-        if row["e"].value in ent:
-            ent[row["e"].value]["aliases"].add(row["alt"].value)
-
+    for s, value in _pairs(store, skos + "altLabel"):
+        if s in ent:
+            ent[s]["aliases"].add(value)
     graph_paper: dict[str, str] = {}
     for row in _rows(store, "SELECT ?g ?p WHERE { GRAPH ?g { ?p a kgo:Paper } }", union=False):
         graph_paper.setdefault(row["g"].value, row["p"].value)
@@ -181,29 +180,38 @@ def project(store: Any, *, include_papers: bool = True) -> nx.MultiDiGraph:
             found.add(s)
         elif row["g"] is not None and row["g"].value in graph_paper:
             found.add(graph_paper[row["g"].value])
+    # provenance: one kgo:Assertion per edge; read property by property (joins over the union of
+    # graphs multiply rows by the number of graphs that repeat a triple) and assemble here
+    assertion: dict[str, dict[str, Any]] = defaultdict(dict)
+    for row in _rows(store, "SELECT DISTINCT ?a WHERE { ?a a kgo:Assertion }"):
+        assertion[row["a"].value]
+    fields = {PREFIXES["rdf"] + "subject": "s", PREFIXES["rdf"] + "predicate": "pred",
+              PREFIXES["rdf"] + "object": "o", PREFIXES["prov"] + "wasDerivedFrom": "paper",
+              kgo("sentence"): "sentence", kgo("field"): "field", kgo("startOffset"): "start",
+              kgo("endOffset"): "end", kgo("rule"): "rule", kgo("confidence"): "confidence"}
+    for prop, name in fields.items():
+        for s, value in _pairs(store, prop):
+            a = assertion.get(s)
+            if a is not None and (name not in a or value < a[name]):
+                a[name] = value
     evidence: dict[tuple[str, str, str], list[dict[str, Any]]] = defaultdict(list)
-    for row in _rows(store, """
-        SELECT DISTINCT ?s ?pred ?o ?paper ?sentence ?field ?start ?end ?rule ?conf WHERE {
-          ?a a kgo:Assertion ; rdf:subject ?s ; rdf:predicate ?pred ; rdf:object ?o .
-          OPTIONAL { ?a prov:wasDerivedFrom ?paper } OPTIONAL { ?a kgo:sentence ?sentence }
-          OPTIONAL { ?a kgo:field ?field } OPTIONAL { ?a kgo:startOffset ?start }
-          OPTIONAL { ?a kgo:endOffset ?end } OPTIONAL { ?a kgo:rule ?rule }
-          OPTIONAL { ?a kgo:confidence ?conf }
-        }"""):
-        rel = PROPERTY_RELATION.get(row["pred"].value)
-        if rel is None:
+    for a in assertion.values():
+        rel = PROPERTY_RELATION.get(a.get("pred", ""))
+        if rel is None or "s" not in a or "o" not in a:
             continue
-        key = (row["s"].value, rel, row["o"].value)
-        paper = _val(row["paper"])
-        if paper:
-            support[key].add(paper)
-        evidence[key].append({
-            "paper": paper, "sentence": _val(row["sentence"]) or "", "field": _val(row["field"]),
-            "start": int(row["start"].value) if row["start"] is not None else None,
-            "end": int(row["end"].value) if row["end"] is not None else None,
-            "rule": _val(row["rule"]),
-            "confidence": float(row["conf"].value) if row["conf"] is not None else None})
+        key = (a["s"], rel, a["o"])
+        if a.get("paper"):
+            support[key].add(a["paper"])
 
+        def num(v: str | None, kind: type) -> Any:
+            try:
+                return kind(v) if v is not None else None
+            except ValueError:
+                return None
+        evidence[key].append({
+            "paper": a.get("paper"), "sentence": a.get("sentence", ""), "field": a.get("field"),
+            "start": num(a.get("start"), int), "end": num(a.get("end"), int), "rule": a.get("rule"),
+            "confidence": num(a.get("confidence"), float)})
     introduced: dict[str, set[str]] = defaultdict(set)
     for (s, rel, o), sup in support.items():
         if s in papers:

@@ -199,6 +199,41 @@ def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
+def initial_view(G: nx.Graph, pagerank: dict[Any, float], top_n: int) -> list[Any]:
+    """The nodes of the first view of a large graph: the most central entities and what links them.
+
+    About 60% of ``top_n`` goes to the entities with the highest PageRank; the rest to the papers
+    that connect most of those entities (at least two), so the first view shows relations rather
+    than scattered dots. Remaining room is filled with further entities.
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_nodes_from([("p", {"type": "paper"}), ("a", {"type": "model"}), ("b", {"type": "benchmark"}),
+    ...                   ("c", {"type": "model"})])
+    >>> G.add_edges_from([("p", "a", "mentions"), ("p", "b", "evaluated_on")])
+    ['mentions', 'evaluated_on']
+    >>> sorted(initial_view(G, {"a": .4, "b": .3, "c": .2, "p": .1}, 3))
+    ['a', 'b', 'p']
+    """
+    if G.number_of_nodes() <= top_n:
+        return list(G.nodes)
+    rank = lambda v: (-pagerank.get(v, 0.0), str(v))  # noqa: E731
+    entities = sorted((v for v, d in G.nodes(data=True) if d.get("type") != "paper"), key=rank)
+    papers = [v for v, d in G.nodes(data=True) if d.get("type") == "paper"]
+    n_ent = top_n if not papers else int(math.ceil(top_n * 0.6))
+    chosen = set(entities[:n_ent])
+    H = G.to_undirected(as_view=True)
+    links = {p: sum(1 for u in H.neighbors(p) if u in chosen) for p in papers}
+    linking = sorted((p for p in papers if links[p] >= 2), key=lambda p: (-links[p],) + rank(p))
+    chosen.update(linking[: top_n - len(chosen)])
+    for v in entities[n_ent:]:
+        if len(chosen) >= top_n:
+            break
+        chosen.add(v)
+    return sorted(chosen, key=rank)
+
+
 def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n: int = 400,
                   seed: int = 0, focus: Any = None):
     """Build the PyVis ``Network`` and the details payload for ``G``.
@@ -217,6 +252,10 @@ def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n:
     pos = layout(G, community=com, seed=seed)
     order = sorted(G.nodes, key=lambda v: (-pr.get(v, 0.0), str(v)))
     index = {v: i for i, v in enumerate(order)}
+    first = initial_view(G, pr, top_n)
+    # the first view of a large graph gets a layout of its own, so it fills the screen; "show all"
+    # switches every node to the full layout
+    top_pos = pos if len(first) == G.number_of_nodes() else layout(G.subgraph(first), community=com, seed=seed)
     top_pr = max(pr.values()) if pr else 1.0
     top_pr = top_pr or 1.0
     papers_meta = G.graph.get("papers", {})
@@ -229,9 +268,11 @@ def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n:
         typ = d.get("type", "unknown")
         color, shape = TYPE_STYLE.get(typ, DEFAULT_STYLE)
         size = 8 + 26 * math.sqrt(pr.get(v, 0.0) / top_pr)
-        x, y = pos.get(v, (0.0, 0.0))
+        x, y = top_pos.get(v) or pos.get(v, (0.0, 0.0))
         label = _short(d.get("label", v), 36 if typ == "paper" else 48)
-        extra = {"font": {"size": 11, "color": "#666666"}} if typ == "paper" else {}
+        # labels grow with centrality, so the main entities stay readable when the whole view is fitted
+        extra = ({"font": {"size": 11, "color": "#666666"}} if typ == "paper"
+                 else {"font": {"size": round(14 + 30 * math.sqrt(pr.get(v, 0.0) / top_pr))}})
         net.add_node(index[v], label=label, shape=shape, color=color, size=round(size, 1), **extra,
                      x=round(x, 1), y=round(y, 1), physics=False, title=f"{d.get('label', v)} ({typ})")
         node_details.append({
@@ -285,7 +326,9 @@ def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n:
                    "count": sum(1 for n in node_details if n["type"] == t)} for t in types],
         "relations": [{"name": r, "color": RELATION_COLOR.get(r, "#999999"),
                        "count": sum(1 for e in edge_details if e["relation"] == r)} for r in relations],
-        "top_n": int(top_n), "focus": index.get(focus) if focus is not None else None,
+        "top_n": int(top_n), "initial": sorted(index[v] for v in first),
+        "full_pos": [[round(pos[v][0], 1), round(pos[v][1], 1)] if v in pos else [0, 0] for v in order],
+        "focus": index.get(focus) if focus is not None else None,
     }
     return net, payload
 
@@ -345,8 +388,8 @@ def write_viewer(G: nx.Graph, path: str | os.PathLike, *, metrics: dict[str, dic
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(html, encoding="utf-8")
     n = G.number_of_nodes()
-    return ViewerResult(path=out, nodes=n, edges=len(payload["edge_details"]), initial_nodes=min(n, top_n) if n > top_n else n,
+    return ViewerResult(path=out, nodes=n, edges=len(payload["edge_details"]), initial_nodes=len(payload["initial"]),
                         bytes=len(html.encode("utf-8")))
 
 
-__all__ = ["layout", "build_network", "render_html", "write_viewer", "ViewerResult", "TYPE_STYLE"]
+__all__ = ["layout", "initial_view", "build_network", "render_html", "write_viewer", "ViewerResult", "TYPE_STYLE"]
