@@ -5,16 +5,23 @@ kg_resolver, kg_relations); ``extractors.to_records`` turns its Docs into ``Extr
 """
 from __future__ import annotations
 
-import spacy
-from spacy.language import Language
+from typing import TYPE_CHECKING
 
-from . import components  # noqa: F401  (registers the factories)
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 PIPE_NAMES = ("kg_sentences", "kg_urls", "kg_gazetteer", "kg_name_shapes", "kg_resolver", "kg_relations")
 
 
-def build_nlp(data_dir: str | None = None) -> Language:
-    """A blank English pipeline with the extraction components added by name."""
+def build_nlp(data_dir: str | None = None) -> "Language":
+    """A blank English pipeline with the extraction components added by name.
+
+    spaCy is imported here, not at package import, so commands that never extract start fast.
+    """
+    import spacy
+
+    from . import components  # registers the factories
+
     nlp = spacy.blank("en")
     nlp.tokenizer = components.TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("kg_sentences")

@@ -220,7 +220,6 @@ _SLASH_NAME = re.compile(r"[A-Z].*/.*[A-Z]")
 def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
     out = []
     words = list(_words(text))
-    seen = {w for _, w in words}
     stop, is_stop = rd.stop, rd.is_stop
     for start, w in words:
         if "-" in w:

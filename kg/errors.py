@@ -51,3 +51,7 @@ class StoreError(KGError):
 
 class RuleDataError(KGError):
     code = "E050"
+
+
+class ExportError(KGError):
+    code = "E060"

@@ -21,17 +21,13 @@ from xml.sax.saxutils import escape
 
 from pyoxigraph import NamedNode, Quad, RdfFormat, Triple, serialize
 
-from .errors import KGError
+from .errors import ExportError
 from .store import GraphStore
 from ontology.iri import IRIMinter
 from ontology.namespaces import DEFAULT_BASE, PREFIXES, kgo
 
 RDF_TYPE = PREFIXES["rdf"] + "type"
 EXPORT_PREFIX_KEYS = ("kgo", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "schema", "owl")
-
-
-class ExportError(KGError):
-    code = "E060"
 
 
 @dataclass(frozen=True)

@@ -307,10 +307,24 @@ def _iter_files(path: Path) -> Iterator[Path]:
         yield path
 
 
+def _sample_dir() -> Path:
+    return Path(str(resources.files("kg") / "data" / "sample"))
+
+
+def display_name(path: Path) -> str:
+    """How a file is named in ``file:line`` sources: as given, except the bundled corpus, which is named
+    ``sample/<file>`` so outputs do not depend on where the package is installed."""
+    try:
+        if path.resolve().parent == _sample_dir().resolve():
+            return f"sample/{path.name}"
+    except OSError:
+        pass
+    return str(path)
+
+
 def bundled_corpus() -> list[Path]:
     """The sample corpus shipped inside the package (five daily-papers pages)."""
-    root = resources.files("kg") / "data" / "sample"
-    return sorted(Path(str(p)) for p in root.iterdir() if p.name.endswith(".txt"))
+    return sorted(p for p in _sample_dir().iterdir() if p.name.endswith(".txt"))
 
 
 @dataclass
@@ -349,11 +363,12 @@ def iter_items(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIOBa
             except OSError as exc:
                 yield Skip(f"{f}:0", f"cannot read file ({exc.strerror})")
                 continue
-            text, skip = decode(data, str(f))
+            name = display_name(f)
+            text, skip = decode(data, name)
             if skip:
                 yield skip
                 continue
-            yield from read_text(text, str(f), fmt or EXTENSIONS.get(f.suffix.lower()))
+            yield from read_text(text, name, fmt or EXTENSIONS.get(f.suffix.lower()))
 
 
 def merge(a: Paper, b: Paper) -> Paper:

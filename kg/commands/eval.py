@@ -9,7 +9,6 @@ from ..config import Config
 from ..errors import InputError
 from ..evaluate import (GSAP_MAP, Scores, baseline_spans, detokenize, map_spans, read_jsonl, score_papers,
                         score_spans, spans_from_extraction)
-from ..pipeline import extract
 from ..records import Extraction, Paper
 from ..sources import bundled_corpus, read_sources
 
@@ -38,6 +37,12 @@ def add_arguments(p) -> None:
                    help="also re-score the released baselines on all GSAP-NER paragraphs (all labels)")
     p.add_argument("--scier", metavar="DIR", help="SciER folder with gold.jsonl")
     p.add_argument("--json", metavar="FILE", help="also write all scores as JSON")
+
+
+def extract(papers, config):
+    """The extraction pipeline, imported on first use (spaCy takes a second to load)."""
+    from ..pipeline import extract as run_pipeline
+    return run_pipeline(papers, config)
 
 
 def _extract_map(papers: list[Paper], config: Config) -> dict[str, Extraction]:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..export import EXPORTERS, ExportError, default_filename, export
+from ..errors import ExportError
+from ..export import EXPORTERS, default_filename, export
 from ..store import GraphStore
 
 NAME = "export"

@@ -6,7 +6,6 @@ import sys
 import time
 
 from ..errors import NoUsableInput
-from ..pipeline import extract
 from ..progress import bar
 from ..sources import READERS, ReadResult, bundled_corpus, read_sources
 
@@ -57,6 +56,8 @@ def read_inputs(args) -> ReadResult:
 
 
 def run(args, config) -> int:
+    from ..pipeline import extract
+
     config = config.with_overrides(workers=args.workers, min_confidence=args.min_confidence, progress=args.progress)
     t0 = time.perf_counter()
     res = read_inputs(args)
