@@ -1,0 +1,242 @@
+"""Analytics: projection of the fixture graph, every metric function, scores written back to the store."""
+from __future__ import annotations
+
+import doctest
+import random
+
+import networkx as nx
+import pyoxigraph as ox
+import pytest
+
+from kg import analytics as A
+from ontology.namespaces import KGO_NS
+
+FIXTURE = "tests/fixtures/analytics_seed.trig"
+R = "https://w3id.org/llmkg/resource/"
+M = R + "model/"
+B = R + "benchmark/"
+P = R + "paper/"
+
+
+def load_store(reverse: bool = False, merged_default: bool = False) -> ox.Store:
+    from conftest import FIXTURES
+
+    src = ox.Store()
+    src.load(path=str(FIXTURES / "analytics_seed.trig"))
+    quads = list(src)
+    if reverse:
+        quads.reverse()
+    store = ox.Store()
+    for q in quads:
+        store.add(q)
+        if merged_default and isinstance(q.graph_name, ox.NamedNode) and "/graph/paper/" in q.graph_name.value:
+            store.add(ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph()))
+    return store
+
+
+@pytest.fixture(scope="module")
+def G():
+    return A.project(load_store())
+
+
+def test_projection_types_and_counts(G):
+    counts = A.type_counts(G)
+    assert counts["nodes"] == {"benchmark": 4, "method": 1, "model": 9, "paper": 6, "repo": 2}
+    assert counts["edges"]["evaluated_on"] == 9
+    assert counts["edges"]["based_on"] == 3
+    assert counts["edges"]["outperforms"] == 3
+    llama2 = G.nodes[M + "Llama_2"]
+    assert llama2["type"] == "model" and llama2["label"] == "Llama 2"
+    assert llama2["aliases"] == ["LLaMA 2", "Llama-2"]
+    assert llama2["params"] == 70e9
+    assert llama2["introduced_in"] == [P + "p1"]
+    assert G.nodes[B + "MMLU"]["papers"] == [P + "p1", P + "p2", P + "p4"]
+    assert G.nodes[R + "repo/facebookresearch%2Fllama"]["url"] == "https://github.com/facebookresearch/llama"
+    assert G.graph["papers"][P + "p4"]["date"] == "2024-03-14"
+    assert G.graph["papers"][P + "p5"]["date"] is None
+
+
+def test_edge_weight_counts_supporting_papers_and_keeps_evidence(G):
+    e = G.edges[M + "GLM-4", M + "GPT-4", "outperforms"]
+    assert e["weight"] == 2
+    assert e["papers"] == [P + "p3", P + "p4"]
+    sentences = [ev["sentence"] for ev in e["evidence"]]
+    assert sentences == ["On HumanEval, GLM-4 outperforms GPT-4.",
+                         "GLM-4 closely rivals or outperforms GPT-4 on MMLU, GSM8K and HumanEval."]
+    assert e["evidence"][1]["start"] == 20 and e["evidence"][1]["rule"] == "cue:outperform"
+    assert G.edges[M + "Llama_2", M + "MPT", "outperforms"]["weight"] == 1
+    evaluated = [u for u, _, k in G.in_edges(B + "MMLU", keys=True) if k == "evaluated_on"]
+    assert sorted(evaluated) == [P + "p1", P + "p2", P + "p4"]
+
+
+def test_projection_without_papers_keeps_paper_lists():
+    H = A.project(load_store(), include_papers=False)
+    assert all(d["type"] != "paper" for _, d in H.nodes(data=True))
+    assert sorted({k for _, _, k in H.edges(keys=True)}) == ["based_on", "outperforms"]
+    assert len(H.graph["papers"]) == 6
+    assert H.nodes[M + "GPT-4"]["papers"] == [P + "p2", P + "p3", P + "p4"]
+    assert A.introduced_per_paper(H)[P + "p1"] == [M + "Llama_2"]
+
+
+def test_projection_is_the_same_when_the_default_graph_holds_the_merge(G):
+    """The store keeps a merge of all paper graphs in its default graph; nothing may be counted twice."""
+    H = A.project(load_store(merged_default=True))
+    assert sorted(H.nodes) == sorted(G.nodes)
+    assert sorted(H.edges(keys=True, data="weight")) == sorted(G.edges(keys=True, data="weight"))
+    e = H.edges[M + "GLM-4", M + "GPT-4", "outperforms"]
+    assert len(e["evidence"]) == 2
+
+
+def test_centrality_by_type(G):
+    deg = A.degree_centrality_by_type(G)
+    assert set(deg) == {"benchmark", "method", "model", "paper", "repo"}
+    assert next(iter(deg["benchmark"])) in (B + "MMLU", B + "GSM8K")
+    pr = A.pagerank(G)
+    assert sum(pr.values()) == pytest.approx(1.0)
+    by_type = A.pagerank_by_type(G, top=2)
+    assert all(len(v) <= 2 for v in by_type.values())
+    scores = list(by_type["model"].values())
+    assert scores == sorted(scores, reverse=True)
+    # a benchmark three papers evaluate on outranks the one only one paper uses
+    assert pr[B + "MMLU"] > pr[B + "Long_Range_Arena"]
+
+
+def test_betweenness_exact_and_sampled(G):
+    exact = A.betweenness(G)
+    assert max(exact, key=exact.get) in (M + "GPT-4", B + "GSM8K", B + "MMLU", M + "Llama_2", P + "p1")
+    assert exact[M + "Mamba"] == 0.0
+    big = nx.MultiDiGraph(nx.barabasi_albert_graph(300, 2, seed=3))
+    one = A.betweenness(big, sample_above=100, k=50, seed=1)
+    two = A.betweenness(big, sample_above=100, k=50, seed=1)
+    assert one == two
+    assert one != A.betweenness(big)  # sampled, so not the exact values
+
+
+def test_communities_are_deterministic(G):
+    first = A.communities(G)
+    again = A.communities(A.project(load_store(reverse=True)))
+    assert first == again
+    assert first[M + "Mamba"] == first[B + "Long_Range_Arena"] == first[P + "p6"]
+    assert first[M + "Mamba"] != first[M + "GPT-4"]
+    sizes = [list(first.values()).count(c) for c in sorted(set(first.values()))]
+    assert sizes == sorted(sizes, reverse=True)
+
+
+def test_components(G):
+    comp = A.components(G)
+    assert comp["count"] == 2
+    assert comp["sizes"] == [19, 3]
+    assert comp["membership"][M + "Mamba"] == 1
+
+
+def test_lineage(G):
+    lin = A.lineage(G)
+    assert lin["roots"] == [M + "LLaMA"]
+    assert lin["depth"][M + "Vicuna"] == 2 and lin["depth"][M + "Alpaca"] == 1
+    assert lin["descendants"][M + "LLaMA"] == [M + "Alpaca", M + "Llama_2", M + "Vicuna"]
+    assert lin["children"][M + "Llama_2"] == [M + "Vicuna"]
+    assert lin["max_depth"] == 2 and lin["cycles"] == []
+
+
+def test_lineage_reports_cycles():
+    H = nx.MultiDiGraph([("a", "b", "based_on"), ("b", "a", "based_on"), ("c", "a", "fine_tuned_from")])
+    lin = A.lineage(H)
+    assert lin["cycles"] == [["a", "b"]]
+    assert lin["depth"]["c"] == 1
+
+
+def test_co_use_and_comparisons(G):
+    co = A.model_benchmark_co_use(G)
+    assert co[M + "GPT-4"][B + "MMLU"] == 2
+    assert co[M + "Mamba"] == {B + "Long_Range_Arena": 1}
+    cmp = A.most_compared_models(G)
+    assert list(cmp)[:2] == [M + "GLM-4", M + "GPT-4"]
+    assert cmp[M + "GLM-4"]["wins"] == 2 and cmp[M + "GPT-4"]["losses"] == 2
+    assert cmp[M + "Vicuna"]["beats"] == [M + "Alpaca"]
+
+
+def test_introduced_and_rising(G):
+    intro = A.introduced_per_paper(G)
+    assert len(intro) == 6 and intro[P + "p4"] == [M + "GLM-4"]
+    rising = A.rising_entities(G)
+    assert M + "GLM-4" in rising and rising[M + "GLM-4"]["earlier"] == 0
+    assert B + "MMLU" not in rising  # used by two of the early papers, one recent one
+    assert list(rising.values())[0]["score"] >= list(rising.values())[-1]["score"]
+    assert A.rising_entities(G, window_days=6)[M + "GLM-4"]["recent"] == 2  # p3 (Mar 9) and p4
+    assert M + "GLM-4" not in A.rising_entities(G, window_days=3)  # only p4 is that recent
+    # no dates, no trend
+    H = G.copy()
+    H.graph["papers"] = {p: {**m, "date": None} for p, m in G.graph["papers"].items()}
+    assert A.rising_entities(H) == {}
+
+
+def test_compute_all_registry(G):
+    out = A.compute_all(G)
+    assert set(out) == set(A.METRICS)
+    with pytest.raises(KeyError):
+        A.compute_all(G, ["nope"])
+
+
+def test_write_scores_annotates_entities_in_the_analytics_graph(G):
+    store = load_store()
+    scores = A.compute_all(G, ["pagerank", "degree", "communities"])
+    n = A.write_scores(store, G, pagerank=scores["pagerank"], degree=scores["degree"],
+                       community=scores["communities"])
+    entities = sum(1 for _, d in G.nodes(data=True) if d["type"] != "paper")
+    assert n == 4 * entities
+    again = A.write_scores(store, G, pagerank=scores["pagerank"], degree=scores["degree"],
+                           community=scores["communities"])
+    assert again == n
+    rows = list(store.query(f"""
+        PREFIX kgo: <{KGO_NS}>
+        SELECT ?e ?pr ?c ?n WHERE {{ GRAPH <{A.analytics_graph_iri()}> {{
+          ?e kgo:pagerank ?pr ; kgo:community ?c ; kgo:papersCount ?n }} }} ORDER BY DESC(?pr)"""))
+    assert len(rows) == entities  # replaced, not duplicated; papers not annotated
+    by_iri = {r["e"].value: r for r in rows}
+    assert by_iri[B + "MMLU"]["n"].value == "3"
+    assert by_iri[B + "MMLU"]["pr"].datatype.value.endswith("#decimal")
+    assert float(by_iri[B + "MMLU"]["pr"].value) == pytest.approx(scores["pagerank"][B + "MMLU"], abs=1e-7)
+    assert by_iri[M + "Mamba"]["c"].value == str(scores["communities"][M + "Mamba"])
+
+
+def test_find_entity_and_ego_graph(G):
+    assert A.find_entity(G, "llama-2") == [M + "Llama_2"]
+    assert A.find_entity(G, "GPT-4") == [M + "GPT-4"]
+    assert A.find_entity(G, M + "Mamba") == [M + "Mamba"]
+    assert A.find_entity(G, "no such thing") == []
+    assert sorted(A.ego_graph(G, M + "Mamba", radius=1)) == [M + "Mamba", P + "p6"]
+    ego = A.ego_graph(G, M + "Mamba", radius=2)
+    assert sorted(ego) == [R + "benchmark/Long_Range_Arena", M + "Mamba", P + "p6"]
+    assert ego.graph["center"] == M + "Mamba"
+    assert len(A.ego_graph(G, M + "GLM-4", radius=2)) > len(A.ego_graph(G, M + "GLM-4", radius=1))
+
+
+def test_docstring_examples_run(monkeypatch):
+    from conftest import ROOT
+
+    monkeypatch.chdir(ROOT)
+    result = doctest.testmod(A, optionflags=doctest.ELLIPSIS)
+    assert result.attempted >= 15 and result.failed == 0
+
+
+def test_projection_scales_linearly_enough():
+    """A 300-paper synthetic store projects in well under a second (guards against join blow-ups)."""
+    import time
+
+    rng = random.Random(0)
+    lines = ["@prefix kgo: <https://w3id.org/llmkg/ontology#> .", "@prefix skos: <http://www.w3.org/2004/02/skos/core#> ."]
+    for i in range(300):
+        g = f"<{R}graph/paper/s{i}>"
+        body = [f"<{P}s{i}> a kgo:Paper ."]
+        for j in rng.sample(range(40), 8):
+            e = f"<{M}m{j}>"
+            body += [f"{e} a kgo:Model ; skos:prefLabel \"m{j}\" ; kgo:entityType \"model\" .",
+                     f"<{P}s{i}> kgo:mentions {e} ."]
+        lines.append(g + " { " + " ".join(body) + " }")
+    store = ox.Store()
+    store.load("\n".join(lines), format=ox.RdfFormat.TRIG)
+    t0 = time.perf_counter()
+    H = A.project(store)
+    assert time.perf_counter() - t0 < 2.0
+    assert H.number_of_nodes() == 340
+    assert sum(len(d["papers"]) for n, d in H.nodes(data=True) if d["type"] == "model") == 300 * 8
