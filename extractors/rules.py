@@ -13,6 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from kg.errors import RuleDataError
+from kg.jsonl import iter_jsonl
 
 from .normalize import chunks, fold, name_key
 
@@ -100,17 +101,7 @@ class RuleData:
 
 
 def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
-    rows = []
-    if not path.exists():
-        raise RuleDataError(f"rule data file {path} is missing", "reinstall the package or restore the file")
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            rows.append((n, json.loads(line)))
-        except json.JSONDecodeError as exc:
-            raise RuleDataError(f"{path}:{n}: malformed JSON ({exc.msg})", "fix the line") from exc
-    return rows
+    return list(iter_jsonl(path, RuleDataError, "fix the line, or reinstall the package to restore the file"))
 
 
 def _trie_regex(forms: list[str]) -> str:

@@ -24,6 +24,7 @@ from . import __version__
 from .config import Config
 from .errors import KGError, NoUsableInput, ValidationFailed
 from .export import export, default_filename, write_build_record, Selection
+from .jsonl import read_extractions
 from .records import Extraction
 from .store import GraphStore
 from ontology.iri import IRIMinter, check_iri
@@ -72,23 +73,6 @@ class BuildSummary:
         for name, path in self.outputs.items():
             out.append(f"wrote       {path}")
         return out
-
-
-def read_extractions(path: str | Path) -> list[Extraction]:
-    """Extraction records from an ``extractions.jsonl`` file (the ``kg extract`` output)."""
-    out = []
-    p = Path(path)
-    if not p.is_file():
-        raise NoUsableInput(f"extractions file {p} not found", "run kg extract first or give an existing file")
-    for lineno, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            out.append(Extraction.from_json(json.loads(line)))
-        except (json.JSONDecodeError, KeyError, TypeError) as exc:
-            raise NoUsableInput(f"{p}:{lineno}: not an extraction record ({exc})",
-                                "give a file written by kg extract or kg build") from exc
-    return out
 
 
 def _now() -> str:

@@ -12,7 +12,6 @@ Three scorers, all printing precision / recall / F1:
 """
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -21,7 +20,7 @@ from typing import Iterable
 
 from extractors.normalize import name_key
 
-from .errors import InputError
+from .jsonl import iter_jsonl
 from .records import Extraction, Paper
 
 
@@ -71,17 +70,7 @@ class Scores:
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
-    rows = []
-    p = Path(path)
-    if not p.exists():
-        raise InputError(f"{p}: no such file", "give the path of a JSON Lines file")
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
-        if line.strip():
-            try:
-                rows.append(json.loads(line))
-            except json.JSONDecodeError as exc:
-                raise InputError(f"{p}:{n}: malformed JSON ({exc.msg})", "fix or remove the line") from exc
-    return rows
+    return [obj for _, obj in iter_jsonl(path)]
 
 
 # ------------------------------------------------------------------ paper level

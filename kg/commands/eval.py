@@ -9,6 +9,7 @@ from ..config import Config
 from ..errors import InputError
 from ..evaluate import (GSAP_MAP, Scores, baseline_spans, detokenize, map_spans, read_jsonl, score_papers,
                         score_spans, spans_from_extraction)
+from ..jsonl import read_extractions
 from ..records import Extraction, Paper
 from ..sources import bundled_corpus, read_sources
 
@@ -52,10 +53,7 @@ def _extract_map(papers: list[Paper], config: Config) -> dict[str, Extraction]:
 def _paper_scores(args, config) -> list[Scores]:
     out = []
     if args.pred:
-        preds = {}
-        for row in read_jsonl(args.pred):
-            ext = Extraction.from_json(row)
-            preds[ext.paper.id] = ext
+        preds = {ext.paper.id: ext for ext in read_extractions(args.pred)}
     else:
         res = read_sources(args.inputs or [str(p) for p in bundled_corpus()])
         preds = _extract_map(res.papers, config)
