@@ -67,6 +67,19 @@ _BASED_HINT = re.compile(r"based|built|fine-?tun|finetun|initiali|variant|versio
 _CASED: dict = {}
 
 
+def _gate(cues: list[str]) -> tuple[str, ...]:
+    return tuple(sorted({max(c.lower().split(), key=len) for c in cues}))
+
+
+# every match of _BASED_HINT contains one of these
+_BASED_STEMS = ("based", "built", "tun", "initiali", "variant", "version", "extension", "extend", "adapt", "style",
+                "like", "derived", "distill", "continu", "on top")
+
+
+def _any_in(stems: tuple[str, ...], text: str) -> bool:
+    return any(w in text for w in stems)
+
+
 def _positions(rx: re.Pattern, text: str, low: str | None) -> list:
     """All matches of a case-insensitive cue regex. On lowercased text a case-sensitive copy of the
     pattern runs several times faster (the regex engine can skip ahead on literal first characters)."""
@@ -106,6 +119,9 @@ class RelationComponent(_RuleComponent):
         self.new_appos_re = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?,?\s+(?:(?:is|are)\s+)?(?:a|an)\s+(?:[\w\-]+\s+){{0,3}}?"
                                        rf"(?:{alt(c['new_markers'])})\b", re.IGNORECASE)
         self.eval_re = self.rd.words_re("eval_cues")
+        # a cue can only match where its longest word occurs: a cheap substring gate before each scan
+        self.naming_gate = _gate(c["naming_cues"])
+        self.out_gate = _gate(c["outperform_cues"])
         self.naming_word_re = re.compile(rf"\b(?:{alt(c['naming_cues'])})\b", re.IGNORECASE)
         self.out_re = re.compile(rf"\b(?:{alt(c['outperform_cues'])})\b", re.IGNORECASE)
         self.neg_re = re.compile(rf"(?:{alt(c['negations'])})\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
@@ -151,11 +167,13 @@ class RelationComponent(_RuleComponent):
         low = text.lower()
         if len(low) != len(text):  # a rare character whose lowercase is longer: search the text as it is
             low = None
+        folded = low if low is not None else text.lower()
         intro_at = _positions(self.intro_re, text, low)
         eval_at = _positions(self.eval_re, text, low)
-        out_at = _positions(self.out_re, text, low)
-        based_at = _positions(_BASED_HINT, text, low)
-        naming_at = _positions(self.naming_word_re, text, low)
+        # a substring test is far cheaper than a scan: skip scans whose cue words cannot occur
+        out_at = _positions(self.out_re, text, low) if _any_in(self.out_gate, folded) else []
+        based_at = _positions(_BASED_HINT, text, low) if _any_in(_BASED_STEMS, folded) else []
+        naming_at = _positions(self.naming_word_re, text, low) if _any_in(self.naming_gate, folded) else []
 
         # ---- introduces
         title = text[:a0] if a0 else ""
