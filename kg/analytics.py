@@ -481,10 +481,20 @@ def components(G: nx.Graph) -> dict[str, Any]:
             "membership": {node: i for i, c in enumerate(parts) for node in c}}
 
 
-def lineage(G: nx.Graph, *, relations: tuple[str, ...] = LINEAGE_RELATIONS) -> dict[str, Any]:
+def _typed(G: nx.Graph, node: Any, types: tuple[str, ...] | None) -> bool:
+    """Whether ``node`` is of one of ``types`` (nodes without a type pass, so plain graphs work)."""
+    if types is None:
+        return True
+    typ = G.nodes[node].get("type")
+    return typ is None or typ in types
+
+
+def lineage(G: nx.Graph, *, relations: tuple[str, ...] = LINEAGE_RELATIONS,
+            types: tuple[str, ...] | None = ("model",)) -> dict[str, Any]:
     """The model lineage: which models were built on (fine-tuned from) which.
 
-    ``X based_on Y`` makes ``Y`` a parent of ``X``. Roots are parents that build on nothing;
+    ``X based_on Y`` makes ``Y`` a parent of ``X``; only edges between nodes of ``types`` count
+    (``None``: any). Roots are parents that build on nothing;
     depth is the longest chain from a root; cycles (extraction errors) are reported and each is
     treated as a single step.
 
@@ -506,7 +516,7 @@ def lineage(G: nx.Graph, *, relations: tuple[str, ...] = LINEAGE_RELATIONS) -> d
     D = nx.DiGraph()
     for u, v, key, d in G.edges(keys=True, data=True):
         rel = d.get("relation", key)
-        if rel in relations and u != v:
+        if rel in relations and u != v and _typed(G, u, types) and _typed(G, v, types):
             D.add_edge(v, u)  # parent -> child
     if D.number_of_nodes() == 0:
         return {"roots": [], "depth": {}, "descendants": {}, "children": {}, "max_depth": 0, "cycles": []}
@@ -563,8 +573,11 @@ def model_benchmark_co_use(G: nx.Graph, *, min_papers: int = 1) -> dict[Any, dic
     return dict(sorted(out.items(), key=lambda kv: (-sum(kv[1].values()), str(kv[0]))))
 
 
-def most_compared_models(G: nx.Graph, *, top: int | None = None) -> dict[Any, dict[str, Any]]:
+def most_compared_models(G: nx.Graph, *, top: int | None = None,
+                         types: tuple[str, ...] | None = ("model",)) -> dict[Any, dict[str, Any]]:
     """Models ranked by how often papers compare them (``outperforms`` edges, either side).
+
+    Only edges between nodes of ``types`` count (``None``: any).
 
     Returns
     -------
@@ -582,7 +595,7 @@ def most_compared_models(G: nx.Graph, *, top: int | None = None) -> dict[Any, di
     """
     stats: dict[Any, dict[str, Any]] = defaultdict(lambda: {"wins": 0, "losses": 0, "beats": set(), "beaten_by": set()})
     for u, v, key, d in G.edges(keys=True, data=True):
-        if d.get("relation", key) != "outperforms" or u == v:
+        if d.get("relation", key) != "outperforms" or u == v or not (_typed(G, u, types) and _typed(G, v, types)):
             continue
         w = d.get("weight", 1)
         stats[u]["wins"] += w

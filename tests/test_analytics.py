@@ -240,3 +240,14 @@ def test_projection_scales_linearly_enough():
     assert time.perf_counter() - t0 < 2.0
     assert H.number_of_nodes() == 340
     assert sum(len(d["papers"]) for n, d in H.nodes(data=True) if d["type"] == "model") == 300 * 8
+
+
+def test_lineage_and_comparisons_keep_to_models():
+    H = nx.MultiDiGraph()
+    H.add_nodes_from([("m1", {"type": "model"}), ("m2", {"type": "model"}), ("x", {"type": "method"})])
+    H.add_edges_from([("m1", "m2", "based_on"), ("m1", "x", "based_on"), ("x", "m2", "outperforms"),
+                      ("m1", "m2", "outperforms")])
+    assert A.lineage(H)["descendants"] == {"m2": ["m1"]}
+    assert sorted(A.lineage(H, types=None)["roots"]) == ["m2", "x"]
+    assert list(A.most_compared_models(H)) == ["m1", "m2"]
+    assert "x" in A.most_compared_models(H, types=None)

@@ -1,0 +1,134 @@
+"""Report, stats.json and the insights step of kg build, on the hand-written fixture graph."""
+from __future__ import annotations
+
+import doctest
+import json
+import re
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from kg import analytics as A
+from kg import report as R
+from kg.config import Config
+from kg.insights import write_insights
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURE = ROOT / "tests" / "fixtures" / "analytics_seed.trig"
+CHROMIUM = "/usr/bin/chromium"
+
+
+def fixture_store() -> ox.Store:
+    store = ox.Store()
+    store.load(path=str(FIXTURE))
+    return store
+
+
+@pytest.fixture(scope="module")
+def graph_and_metrics():
+    G = A.project(fixture_store())
+    return G, A.compute_all(G)
+
+
+@pytest.fixture(scope="module")
+def stats(graph_and_metrics):
+    return R.build_stats(*graph_and_metrics)
+
+
+def test_stats_content(stats):
+    assert stats["graph"]["papers"] == 6 and stats["graph"]["entities"] == 16
+    assert stats["graph"]["nodes_by_type"]["model"] == 9
+    assert [b["label"] for b in stats["top_benchmarks"][:2]] == ["GSM8K", "MMLU"]
+    assert stats["top_benchmarks"][0]["evaluations"] == 3
+    assert stats["components"] == {"count": 2, "largest": 19, "largest_fraction": round(19 / 22, 4), "sizes": [19, 3]}
+    assert sum(stats["communities"]["sizes"]) == 22
+    lin = stats["lineage"]
+    assert lin["roots"] == 1 and lin["max_depth"] == 2
+    tree = lin["trees"][0]
+    assert tree["label"] == "LLaMA"
+    assert sorted(c["label"] for c in tree["children"]) == ["Alpaca", "Llama 2"]
+    llama2 = [c for c in tree["children"] if c["label"] == "Llama 2"][0]
+    assert [c["label"] for c in llama2["children"]] == ["Vicuna"]
+    assert stats["most_compared"][0]["label"] == "GLM-4" and stats["most_compared"][0]["wins"] == 2
+    assert {"model": "GPT-4", "benchmark": "MMLU", "papers": 2} in stats["co_use"]
+    assert stats["introduced"]["entities_introduced"] == 6
+    assert stats["rising"]["dated_papers"] == 5 and stats["rising"]["last_date"] == "2024-03-14"
+    assert "GLM-4" in [x["label"] for x in stats["rising"]["entities"]]
+    assert all(x["type"] != "paper" for x in stats["betweenness"])
+    json.dumps(stats)  # JSON-ready as it is
+
+
+def test_html_report_is_offline_escaped_and_has_charts(stats):
+    page = R.render_html(stats)
+    assert "<script" not in page.lower().replace("&lt;script", "")
+    assert not re.search(r"""(?:src|href)\s*=\s*["']?(?:https?:)?//""", page)
+    assert "<img" not in page
+    assert "&lt;script&gt;window.__xss" in page  # the hostile title is shown as text
+    assert page.count("<svg") >= 6  # types, models, benchmarks, communities, a lineage tree, comparisons, rising
+    assert ">MMLU<" in page and ">Vicuna<" in page
+    assert "Not enough dated papers" not in page
+
+
+def test_markdown_twin_says_the_same(stats):
+    md = R.render_markdown(stats)
+    for heading in ("## Top models", "## Top benchmarks", "## Communities", "## Model lineage",
+                    "## Model x benchmark co-use", "## Most compared models", "## Entities introduced per paper",
+                    "## Rising entities"):
+        assert heading in md
+    assert "| 1 | GSM8K | 3 | 3 |" in md
+    assert "- LLaMA\n  - Alpaca\n  - Llama 2\n    - Vicuna" in md
+    assert "<script>" not in md and "<img" not in md  # raw HTML from papers never reaches the Markdown
+    assert "&lt;script&gt;" in md
+
+
+def test_no_dates_means_no_trend_section(graph_and_metrics):
+    G, metrics = graph_and_metrics
+    H = G.copy()
+    H.graph["papers"] = {p: {**m, "date": None} for p, m in G.graph["papers"].items()}
+    stats = R.build_stats(H, {**metrics, "rising": A.rising_entities(H)})
+    assert stats["rising"]["entities"] == []
+    assert "Not enough dated papers" in R.render_html(stats)
+    assert "Not enough dated papers" in R.render_markdown(stats)
+
+
+def test_write_insights_writes_everything_and_annotates(tmp_path):
+    store = fixture_store()
+    out = write_insights(store, Config(out_dir=tmp_path / "out", viewer_top_n=10))
+    names = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert names == ["graph.html", "report.html", "report.md", "stats.json"]
+    assert out["nodes"] == 22 and out["viewer_initial_nodes"] == 10
+    stats = json.loads((tmp_path / "out" / "stats.json").read_text())
+    assert stats["graph"]["papers"] == 6
+    rows = list(store.query(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{A.analytics_graph_iri()}> "
+                            "{ ?e <https://w3id.org/llmkg/ontology#pagerank> ?pr } }"))
+    assert int(rows[0]["n"].value) == 16
+    assert out["annotations"] == 64
+    assert set(out["timings"]) == {"project", "metrics", "report", "viewer", "annotate"}
+
+
+def test_docstring_examples_run():
+    assert doctest.testmod(R).failed == 0
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} not found: install Debian's chromium package")
+def test_report_renders_offline_in_chromium(stats, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    path = tmp_path / "report.html"
+    path.write_text(R.render_html(stats), encoding="utf-8")
+    attempted = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu",
+                                                                    "--disable-background-networking"])
+        page = browser.new_page()
+        page.route("**/*", lambda r: r.continue_() if r.request.url.startswith("file:")
+                   else (attempted.append(r.request.url), r.abort()))
+        page.goto(path.as_uri())
+        assert page.locator("svg").count() >= 6
+        assert page.locator("svg rect").count() >= 10  # bars drawn
+        assert page.evaluate("() => window.__xss") is None
+        assert "<script>window.__xss='title'</script>" in page.inner_text("body")
+        browser.close()
+    assert attempted == []
