@@ -1,0 +1,74 @@
+"""``kg view ENTITY``: write the ego network of one entity (from the built store) as an offline viewer page."""
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+from ..errors import QueryError, StoreError
+
+NAME = "view"
+ORDER = 35
+HELP = "write an interactive page of one entity's neighbourhood (ego network)"
+DESCRIPTION = """Write the ego network of one entity as a self-contained HTML page (works offline).
+
+ENTITY is a canonical name, an alias (case-insensitive) or the entity's IRI. The page holds every
+node within --radius hops of it (papers count as hops: with the default radius 1 you see the papers
+that mention it and the entities it is directly related to; radius 2 adds what those papers also
+use). It opens with the entity selected and its details shown: names, papers, evidence sentences.
+
+examples:
+  kg view GPT-4
+  kg view "Llama 2" --radius 2 --out llama2.html
+  kg view https://w3id.org/llmkg/resource/benchmark/MMLU --no-papers"""
+
+
+def add_arguments(p) -> None:
+    p.add_argument("entity", metavar="ENTITY", help="canonical name, alias or IRI of the entity")
+    p.add_argument("--out", dest="out_file", metavar="FILE", default=None,
+                   help="HTML file to write (default: OUT/view-<name>.html)")
+    p.add_argument("--radius", type=int, default=1, metavar="N", help="hops around the entity (default: 1)")
+    p.add_argument("--no-papers", action="store_true",
+                   help="leave papers out: entities and their direct relations only")
+    p.add_argument("--build-dir", dest="out_dir", metavar="DIR", default=None,
+                   help="directory of the build whose store to read (default: outputs)")
+
+
+def _file_name(label: str) -> str:
+    slug = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")[:60]
+    return f"view-{slug or 'entity'}.html"
+
+
+def run(args, config) -> int:
+    from .. import analytics, viewer
+    from ..store import GraphStore
+
+    config = config.with_overrides(out_dir=args.out_dir)
+    if args.radius < 1:
+        raise QueryError(f"--radius {args.radius} is too small", "give 1 or more hops")
+    if not Path(config.store_path).exists():
+        raise StoreError(f"no store at {config.store_path}", "run kg build first, or pass --build-dir DIR of a build")
+    with GraphStore(config.store_path, read_only=True) as store:
+        G = analytics.project(store, include_papers=not args.no_papers)
+    found = analytics.find_entity(G, args.entity)
+    entities = [n for n in found if G.nodes[n].get("type") != "paper"] or found
+    if not entities:
+        labels = {str(d.get("label", n)): n for n, d in G.nodes(data=True) if d.get("type") != "paper"}
+        close = difflib.get_close_matches(args.entity, list(labels), n=5, cutoff=0.6)
+        hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else \
+            "check the spelling, or list entities with: kg query 'SELECT ?l WHERE { ?e skos:prefLabel ?l }'"
+        raise QueryError(f"no entity named {args.entity!r} in the store at {config.store_path}", hint)
+    exact = [n for n in entities if str(G.nodes[n].get("label", "")).casefold() == args.entity.casefold()]
+    if len(exact) > 1:
+        raise QueryError(f"{args.entity!r} names {len(exact)} entities: "
+                         + ", ".join(f"{n} ({G.nodes[n].get('type')})" for n in exact),
+                         "pass the IRI of the one you mean")
+    center = (exact or entities)[0]
+    ego = analytics.ego_graph(G, center, radius=args.radius)
+    label = str(G.nodes[center].get("label", center))
+    out = Path(args.out_file) if args.out_file else Path(config.out_dir) / _file_name(label)
+    result = viewer.write_viewer(ego, out, top_n=max(config.viewer_top_n, 1), focus=center,
+                                 title=f"{label} \u2014 {args.radius}-hop neighbourhood")
+    print(f"kg view: wrote {result.path} ({result.nodes} nodes, {result.edges} edges around "
+          f"{label} [{G.nodes[center].get('type')}], radius {args.radius})")
+    return 0
