@@ -209,6 +209,10 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
             summary.outputs[fmt] = export(store, fmt, out_dir / default_filename(fmt), base=minter.base)
         summary.outputs["build"] = write_build_record(store, out_dir / "build.ttl", minter.base)
         summary.timings["export"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        from .insights import write_insights  # analytics: report.html/.md, stats.json, graph.html, scores
+        summary.outputs.update(write_insights(store, config)["outputs"])
+        summary.timings["analytics"] = time.perf_counter() - t1
     summary.seconds = time.perf_counter() - t0
     return summary
 
