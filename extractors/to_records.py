@@ -18,6 +18,10 @@ from .relations import PAPER
 from .rules import RuleData
 
 
+OBJECT_TYPES = {"evaluated_on": ("benchmark", "dataset"), "outperforms": ("model", "method"),
+                "based_on": ("model", "method"), "has_repository": ("repo",)}
+
+
 class Canonicalizer:
     """Run-wide registry: identity key -> canonical name (deterministic in input order)."""
 
@@ -103,11 +107,15 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
                                family=canon.family(first, name), params=params,
                                gazetteer_id=first.gaz_id, url=first.url))
     relations = []
+    types = {key: e.type for key, e in zip(groups, entities)}
     for r in res.relations:
         subj = paper.id if r.subject == PAPER else names.get(r.subject)
         obj = names.get(r.object)
         if subj is None or obj is None:
             continue
+        wanted = OBJECT_TYPES.get(r.predicate)
+        if wanted and types.get(r.object) not in wanted:
+            continue  # the entity's resolved type (over all its mentions) no longer fits the relation
         relations.append(Relation(subject=subj, predicate=r.predicate, object=obj, confidence=r.confidence,
                                   rule=r.rule, evidence=_evidence(text, a0, r)))
     return Extraction(paper=paper, entities=tuple(entities), relations=tuple(relations))
