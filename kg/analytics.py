@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable
 
 import networkx as nx
 
+from ontology.iri import IRIMinter
 from ontology.namespaces import DEFAULT_BASE, PREDICATE_PROPERTY, PREFIXES, TYPE_CLASS, kgo
 
 PAPER = "paper"
@@ -736,7 +737,7 @@ def compute_all(G: nx.Graph, metrics: Iterable[str] | None = None) -> dict[str, 
 # ------------------------------------------------------------------------------------- back to RDF
 def analytics_graph_iri(base_iri: str = DEFAULT_BASE) -> str:
     """The named graph that holds the analytics annotations."""
-    return base_iri + "graph/analytics"
+    return IRIMinter(base_iri).analytics_graph()
 
 
 def _decimal(value: float) -> str:

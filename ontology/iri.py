@@ -108,6 +108,10 @@ class IRIMinter:
     def build_graph(self) -> str:
         return self._mint("graph/build")
 
+    def analytics_graph(self) -> str:
+        """The named graph holding the analytics scores (PageRank, communities, ...)."""
+        return self._mint("graph/analytics")
+
     def entity(self, type_: str, name: str) -> str:
         if type_ not in TYPE_CLASS:
             raise IRIError(f"entity type {type_!r} of {name!r} is unknown",
