@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from spacy.language import Language
 
+MAX_TEXT = 2_000_000  # characters of title + abstract; longer records are skipped by the readers
 PIPE_NAMES = ("kg_sentences", "kg_urls", "kg_gazetteer", "kg_name_shapes", "kg_resolver", "kg_relations")
 
 
@@ -23,6 +24,7 @@ def build_nlp(data_dir: str | None = None) -> "Language":
     from . import components  # registers the factories
 
     nlp = spacy.blank("en")
+    nlp.max_length = MAX_TEXT  # no parser or NER runs here, so long texts cost memory linearly only
     nlp.tokenizer = components.TextKeepingTokenizer(nlp.tokenizer)
     nlp.add_pipe("kg_sentences")
     nlp.add_pipe("kg_urls")

@@ -286,7 +286,7 @@ def find_abbreviations(text: str) -> list[tuple[int, int, str, int, int, str]]:
         short = m.group(1)
         if not any(c.isupper() for c in short) or len(short) > 20:
             continue
-        window_start = max(0, m.start() - 120)
+        window_start = max(0, m.start() - 120, text.rfind("\n\n", 0, m.start()) + 2)
         before = text[window_start:m.start()].rstrip()
         # do not cross a sentence or clause boundary
         cut = max(before.rfind(". "), before.rfind("; "), before.rfind(": "))

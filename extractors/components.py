@@ -18,7 +18,9 @@ import re
 from dataclasses import dataclass, replace
 
 from spacy.language import Language
-from spacy.tokens import Doc
+import numpy as np
+from spacy.attrs import SENT_START
+from spacy.tokens import Doc, Span
 
 from .candidates import (Candidate, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes, find_urls,
                          type_from_part, type_from_suffix, type_from_words, with_type)
@@ -31,6 +33,11 @@ for _name, _default in (("kg_text", None), ("kg_candidates", None), ("kg_abbrevi
         Doc.set_extension(_name, default=_default)
 
 FIELD_SEP = "\n\n"
+
+
+def token_starts(doc: Doc):
+    """Character offset of every token, as one array (``Doc.char_span`` scans the tokens on each call)."""
+    return doc.to_array("IDX")
 
 
 def doc_text(doc: Doc) -> str:
@@ -141,11 +148,12 @@ def make_sentences(nlp: Language, name: str):
         doc._.kg_abstract_start = a0
         if len(doc) == 0:
             return doc
-        doc[0].is_sent_start = True
-        for p in sentence_starts(text, a0)[1:]:
-            span = doc.char_span(p, p + 1, alignment_mode="expand")
-            if span is not None and len(span) and span[0].i > 0:
-                span[0].is_sent_start = True
+        # every token's SENT_START in one array call (setting tokens one by one rescans the Doc each time)
+        flags = np.full((len(doc), 1), -1, dtype="int64")
+        first = np.searchsorted(token_starts(doc), np.array(sentence_starts(text, a0)), side="left")
+        flags[first[first < len(doc)], 0] = 1
+        flags[0, 0] = 1
+        doc.from_array([SENT_START], flags.astype("uint64"))
         return doc
     return kg_sentences
 
@@ -204,7 +212,7 @@ _STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduce
 _QUANTITY_NOUNS = frozenset("set suite family series collection pair number variety range group class".split())
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
 _LONG_NAME = re.compile(r"(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)"
-                        r"(?:\s+(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)){0,6}")
+                        r"(?:[ \t]+(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)){0,6}")
 
 
 def head_exact(phrase: str, rd) -> str | None:
@@ -399,18 +407,19 @@ class ResolverComponent(_RuleComponent):
         rd = self.rd
         text = doc_text(doc)
         cands = sorted(doc._.kg_candidates or [], key=lambda c: (c.start, -(c.end - c.start), -_RULE_RANK.get(c.rule, 0)))
+        a0 = doc._.kg_abstract_start
+        title_end = a0 - len(FIELD_SEP) if a0 else 0
         chosen: list[Candidate] = []
         for c in cands:
-            clash = [k for k in chosen if c.start < k.end and k.start < c.end]
-            if not clash:
+            if a0 and c.start < a0 and c.end > title_end:
+                continue  # runs from the title into the abstract: no single field holds it
+            # candidates come by start, and the chosen ones do not overlap: only the last can clash
+            k = chosen[-1] if chosen and c.start < chosen[-1].end else None
+            if k is None:
                 chosen.append(c)
-                continue
-            # prefer the longer span unless the shorter is curated and the longer is only a shape guess
-            k = clash[0]
-            if (c.end - c.start) > (k.end - k.start) and not (k.rule in _RULE_RANK and c.type is None):
-                chosen.remove(k)
-                chosen.append(c)
-        chosen.sort(key=lambda c: c.start)
+            elif (c.end - c.start) > (k.end - k.start) and not (k.rule in _RULE_RANK and c.type is None):
+                # prefer the longer span unless the shorter is curated and the longer is only a shape guess
+                chosen[-1] = c
         abbrevs = doc._.kg_abbreviations or []
         chosen = self._type_from_aliases(chosen, abbrevs)
         chosen = self._type_from_title(doc, chosen)
@@ -430,11 +439,13 @@ class ResolverComponent(_RuleComponent):
                                         long_form=long_by_short.get((c.start, c.end))))
         mentions = self._merge_abbreviations(mentions, abbrevs)
         doc._.kg_mentions = mentions
+        idx = token_starts(doc)
+        starts = np.searchsorted(idx, [m.start for m in mentions], side="right") - 1
+        ends = np.searchsorted(idx, [m.end for m in mentions], side="left")
         spans = []
-        for m in mentions:
-            sp = doc.char_span(m.start, m.end, label=m.type, alignment_mode="expand")
-            if sp is not None:
-                spans.append(sp)
+        for m, first, last in zip(mentions, starts.tolist(), ends.tolist()):  # "expand" alignment
+            if max(first, 0) < last:
+                spans.append(Span(doc, max(first, 0), last, label=m.type))
         doc.spans["kg"] = spans
         return doc
 
@@ -504,7 +515,7 @@ class ResolverComponent(_RuleComponent):
                     if re.fullmatch(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?", gap):
                         neigh.append(out[j].type)
             if neigh:
-                out[i] = with_type(c, max(set(neigh), key=neigh.count), "list-member", 0.62)
+                out[i] = with_type(c, max(neigh, key=neigh.count), "list-member", 0.62)  # ties: nearest first
         return out
 
 

@@ -12,6 +12,7 @@ Every relation keeps the sentence it came from, the rule that fired and a confid
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from spacy.language import Language
 from spacy.tokens import Doc  # noqa: F401
@@ -57,43 +58,47 @@ def _object_list(text: str, pos: int, end: int, after: list) -> list:
     return objs
 
 
-_STYLE_LIST = re.compile(r"\u27e6(?P<B>\d+)\u27e7[- ](?:based|style|like)\s+(?:[\w\-]+\s+){0,3}?(?:models?|LLMs?|LMs?|"
+# a mention in a sentence is replaced by a slot \ue000<index>\ue001 (private-use characters, removed from the text
+# first) so that patterns can speak of "an entity" and give back which one
+SLOT_OPEN, SLOT_CLOSE = "\ue000", "\ue001"
+SLOT = r"\ue000(\d+)\ue001"
+_STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[\w\-]+\s+){0,3}?(?:models?|LLMs?|LMs?|"
                          r"variants?|encoders?|decoders?)\s*(?:\(\s*|,\s*|:\s*|named\s+|called\s+|dubbed\s+)"
-                         r"(?P<list>\u27e6\d+\u27e7(?:\s*(?:,|and|or|,\s*and)\s*\u27e6\d+\u27e7)*)", re.IGNORECASE)
+                         r"(?P<list>\ue000\d+\ue001(?:\s*(?:,|and|or|,\s*and)\s*\ue000\d+\ue001)*)", re.IGNORECASE)
 _BASED_HINT = re.compile(r"based|built|fine-?tun|finetun|initiali|variant|version|extension|extend|adapt|style|"
                          r"\blike\b|derived|distill|continu|on top", re.IGNORECASE)
 
 
-_CASED: dict = {}
-
-
-def _gate(cues: list[str]) -> tuple[str, ...]:
-    return tuple(sorted({max(c.lower().split(), key=len) for c in cues}))
-
-
+_NO_HITS: tuple[list, list[int]] = ([], [])
 # every match of _BASED_HINT contains one of these
 _BASED_STEMS = ("based", "built", "tun", "initiali", "variant", "version", "extension", "extend", "adapt", "style",
                 "like", "derived", "distill", "continu", "on top")
+
+
+def _unslot(text: str) -> str:
+    return text.replace(SLOT_OPEN, " ").replace(SLOT_CLOSE, " ")
+
+
+def _gate(cues: list[str]) -> tuple[str, ...]:
+    """Words of which one must occur for any of ``cues`` to match: the longest word of each cue."""
+    return tuple(sorted({max(c.lower().split(), key=len) for c in cues}))
 
 
 def _any_in(stems: tuple[str, ...], text: str) -> bool:
     return any(w in text for w in stems)
 
 
-def _positions(rx: re.Pattern, text: str, low: str | None) -> list:
-    """All matches of a case-insensitive cue regex. On lowercased text a case-sensitive copy of the
-    pattern runs several times faster (the regex engine can skip ahead on literal first characters)."""
-    if low is None:
-        return list(rx.finditer(text))
-    fast = _CASED.get(rx.pattern)
-    if fast is None:
-        # lowercasing is safe only when the pattern has no uppercase escape such as \W or \S
-        fast = _CASED[rx.pattern] = rx if re.search(r"\\[A-Z]", rx.pattern) else re.compile(rx.pattern.lower())
-    return list(fast.finditer(text if fast is rx else low))
+def cased_copy(rx: re.Pattern) -> re.Pattern:
+    """A case-sensitive copy of a case-insensitive cue regex, to run on lowercased text (several times faster:
+    the regex engine can skip ahead on literal first characters). Lowercasing the pattern is safe only when it
+    has no uppercase escape such as \\W or \\S; otherwise the pattern itself is returned."""
+    return rx if re.search(r"\\[A-Z]", rx.pattern) else re.compile(rx.pattern.lower())
 
 
-def _within(matches: list, sent: tuple[int, int]) -> list:
-    return [m for m in matches if sent[0] <= m.start() < sent[1]]
+def _within(hits: tuple[list, list[int]], sent: tuple[int, int]) -> list:
+    """The matches that start inside ``sent``, found by bisection over their sorted starts."""
+    matches, starts = hits
+    return matches[bisect_left(starts, sent[0]):bisect_left(starts, sent[1])]
 
 
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
@@ -112,6 +117,7 @@ class RelationComponent(_RuleComponent):
 
     def _compile(self) -> None:
         c = self.rd.cues
+        self._cased: dict[str, re.Pattern] = {}
         alt = lambda ws: "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))  # noqa: E731
         self.intro_re = re.compile(rf"\b(?:{alt(c['intro_subjects'])})\b[^.;]{{0,60}}?\b(?:{alt(c['intro_verbs'])})\b",
                                    re.IGNORECASE)
@@ -129,12 +135,22 @@ class RelationComponent(_RuleComponent):
                                   re.IGNORECASE)
         self.own_re = re.compile(r"\b(?:we|our|this (?:work|paper)|named|called|dubbed)\b", re.IGNORECASE)
         self.break_re = re.compile(rf"\b(?:{alt(c['comparison_breaks'])})\b", re.IGNORECASE)
-        self.based_implicit = [re.compile(p, re.IGNORECASE) for p in c["based_on_implicit"]]
-        slot = r"\u27e6(\d+)\u27e7"
-        self.based_res = []
-        for p in c["based_on_patterns"]:
-            rx = p.replace("{A}", slot.replace("(", "(?P<A>", 1)).replace("{B}", slot.replace("(", "(?P<B>", 1))
-            self.based_res.append(re.compile(rx, re.IGNORECASE))
+        def slots(p: str) -> re.Pattern:
+            return re.compile(p.replace("{A}", SLOT.replace("(", "(?P<A>", 1)).replace("{B}", SLOT.replace("(", "(?P<B>", 1)),
+                              re.IGNORECASE)
+        self.based_res = [slots(p) for p in c["based_on_patterns"]]
+        self.based_implicit = [slots(p) for p in c["based_on_implicit"]]
+
+    def _hits(self, rx: re.Pattern, text: str, low: str | None) -> tuple[list, list[int]]:
+        """Every match of a cue regex in the text, with the sorted list of their starts."""
+        if low is None:
+            matches = list(rx.finditer(text))
+        else:
+            fast = self._cased.get(rx.pattern)
+            if fast is None:
+                fast = self._cased[rx.pattern] = cased_copy(rx)
+            matches = list(fast.finditer(text if fast is rx else low))
+        return matches, [m.start() for m in matches]
 
     # -------------------------------------------------------------- main
     def __call__(self, doc: Doc) -> Doc:
@@ -161,19 +177,20 @@ class RelationComponent(_RuleComponent):
             add(PAPER, "introduces", m.key, sent, rule, conf)
 
         by_sent = []
+        m_starts = [m.start for m in mentions]  # mentions come sorted by start
         for sent in sents:
-            by_sent.append((sent, [m for m in mentions if sent[0] <= m.start < sent[1]]))
+            by_sent.append((sent, mentions[bisect_left(m_starts, sent[0]):bisect_left(m_starts, sent[1])]))
         # cue positions over the whole text, once (a regex call per sentence costs more than the work)
         low = text.lower()
         if len(low) != len(text):  # a rare character whose lowercase is longer: search the text as it is
             low = None
         folded = low if low is not None else text.lower()
-        intro_at = _positions(self.intro_re, text, low)
-        eval_at = _positions(self.eval_re, text, low)
+        intro_at = self._hits(self.intro_re, text, low)
+        eval_at = self._hits(self.eval_re, text, low)
         # a substring test is far cheaper than a scan: skip scans whose cue words cannot occur
-        out_at = _positions(self.out_re, text, low) if _any_in(self.out_gate, folded) else []
-        based_at = _positions(_BASED_HINT, text, low) if _any_in(_BASED_STEMS, folded) else []
-        naming_at = _positions(self.naming_word_re, text, low) if _any_in(self.naming_gate, folded) else []
+        out_at = self._hits(self.out_re, text, low) if _any_in(self.out_gate, folded) else _NO_HITS
+        based_at = self._hits(_BASED_HINT, text, low) if _any_in(_BASED_STEMS, folded) else _NO_HITS
+        naming_at = self._hits(self.naming_word_re, text, low) if _any_in(self.naming_gate, folded) else _NO_HITS
 
         # ---- introduces
         title = text[:a0] if a0 else ""
@@ -274,10 +291,10 @@ class RelationComponent(_RuleComponent):
         s0, s1 = sent
         parts, pos = [], s0
         for i, m in enumerate(ms):
-            parts.append(text[pos:m.start])
-            parts.append(f"\u27e6{i}\u27e7")
+            parts.append(_unslot(text[pos:m.start]))
+            parts.append(f"{SLOT_OPEN}{i}{SLOT_CLOSE}")
             pos = m.end
-        parts.append(text[pos:s1])
+        parts.append(_unslot(text[pos:s1]))
         slotted = "".join(parts)
         found = False
         for rx in self.based_res:
@@ -288,7 +305,7 @@ class RelationComponent(_RuleComponent):
                     found = True
         for bm in _STYLE_LIST.finditer(slotted):
             b = ms[int(bm.group("B"))]
-            for a_slot in re.findall(r"\u27e6(\d+)\u27e7", bm.group("list")):
+            for a_slot in re.findall(SLOT, bm.group("list")):
                 a = ms[int(a_slot)]
                 if a.type in MODELISH and b.type in MODELISH and a.key != b.key:
                     add(a.key, "based_on", b.key, sent, "based-on-style-list", 0.7)
@@ -298,6 +315,6 @@ class RelationComponent(_RuleComponent):
             return
         for rx in self.based_implicit:
             for bm in rx.finditer(slotted):
-                b = ms[int(bm.group("B")[1:-1])]
+                b = ms[int(bm.group("B"))]
                 if b.type in MODELISH and b.key not in {m.key for m in own}:
                     add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.62)

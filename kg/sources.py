@@ -32,6 +32,9 @@ ARXIV_URL_RE = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.(?:co|host)/
                           r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})")
 
 
+MAX_RECORD_CHARS = 1_000_000
+
+
 def normalize_title(title: str) -> str:
     """Lowercase, NFKC, every run of non-alphanumerics collapsed to one space."""
     t = unicodedata.normalize("NFKC", title).casefold()
@@ -76,6 +79,9 @@ def make_paper(*, title: str, abstract: str, source: str, id: str | None = None,
         return Skip(source, "record has an abstract but no title (add a 'title')")
     if not abstract:
         return Skip(source, f"paper {title[:60]!r} has no abstract (add an 'abstract' or 'summary')")
+    if len(title) + len(abstract) > MAX_RECORD_CHARS:
+        return Skip(source, f"paper {title[:60]!r} is {len(title) + len(abstract):,} characters long, over the "
+                            f"{MAX_RECORD_CHARS:,} a title and abstract may have (give the abstract, not the full text)")
     arxiv = find_arxiv_id(url, id)
     pid = (str(id).strip() if id not in (None, "") else None) or arxiv or title_id(title)
     return Paper(id=pid, title=title, abstract=abstract, source=source, url=url or None,
