@@ -323,7 +323,7 @@ def type_from_words(words: str, rd: RuleData) -> str | None:
 
 
 def type_from_suffix(name: str, rd: RuleData) -> str | None:
-    for pattern, typ in rd._compiled.setdefault("suffix_types", [(re.compile(p), t) for p, t in rd.cues["suffix_types"]]):
+    for pattern, typ in rd.suffix_types:
         if pattern.search(name):
             return typ
     return None

@@ -44,10 +44,7 @@ def doc_text(doc: Doc) -> str:
     """The Doc's text. ``Doc.text`` rebuilds the string from every token on each access, so the tokenizer
     wrapper (``TextKeepingTokenizer``) stores it once in ``doc._.kg_text``."""
     t = doc._.kg_text
-    if t is None:
-        t = doc.text
-        doc._.kg_text = t
-    return t
+    return doc.text if t is None else t
 
 
 class TextKeepingTokenizer:
@@ -137,12 +134,14 @@ def sentence_starts(text: str, abstract_start: int) -> list[int]:
     return sorted(p for p in starts if p < len(text))
 
 
-@Language.factory("kg_sentences", assigns=["doc._.kg_abstract_start", "token.is_sent_start"])
+@Language.factory("kg_sentences", assigns=["doc._.kg_text", "doc._.kg_abstract_start", "token.is_sent_start"])
 def make_sentences(nlp: Language, name: str):
     """Sentence boundaries and the title/abstract split, found on the text with one regex scan (the
     sentencizer's per-token loop costs as much as tokenising)."""
     def kg_sentences(doc: Doc) -> Doc:
-        text = doc_text(doc)
+        if doc._.kg_text is None:  # a Doc made without the text-keeping tokenizer
+            doc._.kg_text = doc.text
+        text = doc._.kg_text
         cut = text.find(FIELD_SEP)
         a0 = cut + len(FIELD_SEP) if cut >= 0 else 0
         doc._.kg_abstract_start = a0

@@ -2,7 +2,8 @@
 
 Rules are data. This module reads and checks the files (a broken line is a ``RuleDataError``
 naming file:line and the fix), indexes gazetteer names by ``name_key`` and compiles the
-matchers the components use. Nothing here is mutated after loading.
+matchers the components use. The rule data never changes after loading; compiled matchers are cached on
+first use.
 """
 from __future__ import annotations
 
@@ -52,6 +53,7 @@ class RuleData:
     cues: dict
     first_chunks: frozenset = frozenset()  # first chunk of every listed form: a cheap pre-check
     lower_first: frozenset = frozenset()   # first chunks of forms that may match in all-lowercase text
+    suffix_types: list = field(default_factory=list, repr=False)  # (compiled name-suffix pattern, type)
     _forms_by_first: dict = field(default_factory=dict, repr=False)
     _by_first: dict = field(default_factory=dict, repr=False)
     _compiled: dict = field(default_factory=dict, repr=False)
@@ -175,5 +177,6 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
     return RuleData(entries=entries, by_key=by_key, by_name=by_name, exact_forms=exact_forms,
                     loose_forms=loose_forms, lower_forms=lower_forms, stop=stop,
                     cues=cues, first_chunks=frozenset(by_first), _forms_by_first=by_first,
+                    suffix_types=[(re.compile(p), t) for p, t in cues["suffix_types"]],
                     lower_first=frozenset(chunks(f)[0] for f in forms if f.islower()
                                           or (not _everyday(f) and not any(c.isalpha() for c in chunks(f)[0]))))

@@ -32,14 +32,45 @@ class Config:
     def store_path(self) -> Path:
         return self.out_dir / "store"
 
-    def with_overrides(self, **kw: Any) -> "Config":
+    def with_overrides(self, *, source: str = "option", **kw: Any) -> "Config":
+        """A copy with the given settings changed (``None`` means "not given"); each value is checked and
+        converted to the field's type, and a wrong one is a ``ConfigError`` naming the setting and ``source``."""
         valid = {f.name for f in fields(self)}
-        clean = {k: v for k, v in kw.items() if v is not None and k in valid}
-        if "out_dir" in clean:
-            clean["out_dir"] = Path(clean["out_dir"])
-        if "formats" in clean:
-            clean["formats"] = tuple(clean["formats"])
+        clean = {k: _convert(k, v, source) for k, v in kw.items() if v is not None and k in valid}
         return replace(self, **clean)
+
+
+def _convert(name: str, value: Any, source: str) -> Any:
+    def bad(expected: str) -> ConfigError:
+        return ConfigError(f"{source}: setting {name!r} must be {expected}, got {value!r}",
+                           f"give {name} = <{expected}>")
+
+    if name == "out_dir":
+        if not isinstance(value, (str, Path)) or not str(value):
+            raise bad("a directory path")
+        return Path(value)
+    if name == "base_iri":
+        if not isinstance(value, str):
+            raise bad("an IRI string")
+        return value
+    if name in ("workers", "batch_size", "viewer_top_n"):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise bad("a whole number of at least 1")
+        return value
+    if name == "min_confidence":
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1:
+            raise bad("a number from 0 to 1")
+        return float(value)
+    if name == "formats":
+        items = (value,) if isinstance(value, str) else value
+        if not isinstance(items, (list, tuple)) or not items or not all(isinstance(v, str) for v in items):
+            raise bad("a format name or a list of them")
+        return tuple(items)
+    if name == "progress":
+        if not isinstance(value, bool):
+            raise bad("true or false")
+        return value
+    return value
 
 
 def load_config(path: str | Path | None = None) -> Config:
@@ -53,9 +84,11 @@ def load_config(path: str | Path | None = None) -> Config:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: not valid TOML ({exc})", "fix the syntax or remove the file") from exc
+    except OSError as exc:
+        raise ConfigError(f"{p}: cannot read the config file ({exc.strerror})", "give a readable TOML file") from exc
     data = data.get("kg", data)
     valid = {f.name for f in fields(Config)}
     unknown = sorted(set(data) - valid)
     if unknown:
         raise ConfigError(f"{p}: unknown setting(s) {', '.join(unknown)}", f"use one of {', '.join(sorted(valid))}")
-    return cfg.with_overrides(**data)
+    return cfg.with_overrides(source=str(p), **data)

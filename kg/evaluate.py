@@ -20,6 +20,7 @@ from typing import Iterable
 
 from extractors.normalize import name_key
 
+from .errors import InputError
 from .jsonl import iter_jsonl
 from .records import Extraction, Paper
 
@@ -71,6 +72,48 @@ class Scores:
 
 def read_jsonl(path: str | Path) -> list[dict]:
     return [obj for _, obj in iter_jsonl(path)]
+
+
+def _require(ok: bool, path, lineno: int, what: str) -> None:
+    if not ok:
+        raise InputError(f"{path}:{lineno}: {what}", "fix the record (see devset/README.md for the format)")
+
+
+def read_gold_papers(path: str | Path) -> list[dict]:
+    """Paper-level gold records, checked: a malformed record is an error naming ``file:line``."""
+    rows = []
+    for n, r in iter_jsonl(path):
+        _require(isinstance(r, dict) and isinstance(r.get("id"), str), path, n, "a record needs a string 'id'")
+        ents = r.get("entities", [])
+        _require(isinstance(ents, list) and all(isinstance(e, dict) and isinstance(e.get("name"), str)
+                                                and isinstance(e.get("type"), str)
+                                                and isinstance(e.get("aliases", []), list) for e in ents),
+                 path, n, "'entities' must be a list of {name, type, aliases}")
+        for rel in ("introduces", "evaluated_on"):
+            _require(isinstance(r.get(rel, []), list) and all(isinstance(x, str) for x in r.get(rel, [])),
+                     path, n, f"'{rel}' must be a list of names")
+        for rel in ("outperforms", "based_on"):
+            _require(isinstance(r.get(rel, []), list) and all(isinstance(x, list) and len(x) == 2
+                                                              and all(isinstance(y, str) for y in x)
+                                                              for x in r.get(rel, [])),
+                     path, n, f"'{rel}' must be a list of [A, B] name pairs")
+        rows.append(r)
+    return rows
+
+
+def read_gold_spans(path: str | Path) -> list[dict]:
+    """Span-annotated gold paragraphs (``id``, ``text``, ``entities`` with ``start``/``end``/``label``), checked."""
+    rows = []
+    for n, r in iter_jsonl(path):
+        _require(isinstance(r, dict) and isinstance(r.get("id"), str) and isinstance(r.get("text"), str),
+                 path, n, "a record needs a string 'id' and 'text'")
+        ents = r.get("entities")
+        _require(isinstance(ents, list) and all(isinstance(e, dict) and isinstance(e.get("start"), int)
+                                                and isinstance(e.get("end"), int) and isinstance(e.get("label"), str)
+                                                for e in ents),
+                 path, n, "'entities' must be a list of {start, end, label}")
+        rows.append(r)
+    return rows
 
 
 # ------------------------------------------------------------------ paper level

@@ -15,7 +15,11 @@ def iter_jsonl(path: str | Path, error: type[KGError] = InputError,
     p = Path(path)
     if not p.is_file():
         raise error(f"{p}: no such file", "give the path of an existing JSON Lines file")
-    for n, line in enumerate(p.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{p}: cannot read ({exc})", "give a readable UTF-8 JSON Lines file") from exc
+    for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():
             continue
         try:

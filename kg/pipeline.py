@@ -7,6 +7,7 @@ result does not depend on how papers were split across workers.
 from __future__ import annotations
 
 import multiprocessing as mp
+from functools import lru_cache
 from concurrent.futures import ProcessPoolExecutor
 from typing import Iterable, Iterator
 
@@ -24,13 +25,10 @@ def paper_text(paper: Paper) -> str:
     return paper.title + FIELD_SEP + paper.abstract
 
 
-_NLP = {}
-
-
+@lru_cache(maxsize=4)
 def get_nlp(data_dir: str | None = None):
-    if data_dir not in _NLP:
-        _NLP[data_dir] = build_nlp(data_dir)
-    return _NLP[data_dir]
+    """The extraction pipeline, built once per process (and per rule-data folder)."""
+    return build_nlp(data_dir)
 
 
 def _process_chunk(args: tuple[list[str], str | None, int]) -> list[DocResult]:

@@ -42,8 +42,10 @@ def normalize_title(title: str) -> str:
 
 
 def title_id(title: str) -> str:
-    """A stable paper id from the normalised title (used when no arXiv id is known)."""
-    return "t" + hashlib.sha1(normalize_title(title).encode("utf-8")).hexdigest()[:12]
+    """A stable paper id from the normalised title (used when no arXiv id is known). A title with no letters or
+    digits (emoji only, punctuation) is hashed as written, so two such titles do not share an id."""
+    key = normalize_title(title) or unicodedata.normalize("NFC", title.strip())
+    return "t" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
 
 
 def find_arxiv_id(*values: str | None) -> str | None:
@@ -106,10 +108,10 @@ def _is_abstract_line(line: str) -> bool:
 def read_hf_page(text: str, name: str) -> Iterator[Item]:
     """Read a Hugging Face daily-papers page copied as text (either layout)."""
     pending: tuple[int, str] | None = None  # (line number, title)
-    for lineno, raw in enumerate(text.splitlines(), 1):
+    for lineno, raw in enumerate(lines(text), 1):
         line = raw.strip()
-        if line.lower().startswith("subscribe") and len(line) > len("subscribe"):
-            line = line[len("subscribe"):].strip()
+        if re.match(r"Subscribe(?=[A-Z0-9\"'(])", line):  # the page's button text glued to the first title
+            line = line[len("Subscribe"):].strip()
         if not line or CHROME_RE.match(line):
             continue
         if _is_abstract_line(line):
@@ -139,21 +141,46 @@ def _from_obj(obj: object, source: str) -> Item:
     abstract = obj.get("abstract") or obj.get("summary") or ""
     if not isinstance(title, str) or not isinstance(abstract, str):
         return Skip(source, "'title' and 'abstract' must be strings")
-    authors = obj.get("authors") or []
-    if isinstance(authors, str):
-        authors = [a for a in re.split(r",|;| and ", authors)]
-    authors = [a.get("name", "") if isinstance(a, dict) else str(a) for a in authors]
-    pid = obj.get("id") or obj.get("arxiv_id") or obj.get("paper_id")
-    url = obj.get("url") or obj.get("link") or None
-    if not url and find_arxiv_id(str(pid) if pid else None):
-        url = f"https://arxiv.org/abs/{find_arxiv_id(str(pid))}"
-    published = obj.get("published") or obj.get("publishedAt") or obj.get("date") or None
-    return make_paper(title=title, abstract=abstract, source=source, id=str(pid) if pid else None,
-                      url=url, authors=authors, published=str(published) if published else None)
+    pid = _scalar(obj.get("id")) or _scalar(obj.get("arxiv_id")) or _scalar(obj.get("paper_id"))
+    url = next((v.strip() for v in (obj.get("url"), obj.get("link")) if isinstance(v, str) and v.strip()), None)
+    if not url and find_arxiv_id(pid):
+        url = f"https://arxiv.org/abs/{find_arxiv_id(pid)}"
+    published = _scalar(obj.get("published")) or _scalar(obj.get("publishedAt")) or _scalar(obj.get("date"))
+    return make_paper(title=title, abstract=abstract, source=source, id=pid, url=url,
+                      authors=_authors(obj.get("authors")), published=published)
+
+
+def _scalar(value: object) -> str | None:
+    """A field that should hold one string: strings and numbers are kept (as text), anything else is ignored."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (str, int, float)):
+        return str(value).strip() or None
+    return None
+
+
+def _authors(value: object) -> list[str]:
+    """Author names from a string ("A, B and C"), a list of strings, or a list of ``{"name": ...}`` objects."""
+    if isinstance(value, str):
+        return [a for a in re.split(r",|;| and ", value) if a.strip()]
+    if not isinstance(value, list):
+        return []
+    names = []
+    for a in value:
+        name = a.get("name") if isinstance(a, dict) else a
+        if isinstance(name, str) and name.strip():
+            names.append(name)
+    return names
+
+
+def lines(text: str) -> list[str]:
+    """Physical lines: split on newline only (``str.splitlines`` also breaks on U+2028, U+0085, form feeds...,
+    which JSON strings and abstracts may hold)."""
+    return [line[:-1] if line.endswith("\r") else line for line in text.split("\n")]
 
 
 def read_jsonl(text: str, name: str) -> Iterator[Item]:
-    for lineno, line in enumerate(text.splitlines(), 1):
+    for lineno, line in enumerate(lines(text), 1):
         if not line.strip():
             continue
         try:
@@ -213,12 +240,24 @@ def read_csv(text: str, name: str, delimiter: str | None = None) -> Iterator[Ite
             delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",\t;").delimiter
         except csv.Error:
             delimiter = ","
-    reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
+    csv.field_size_limit(max(csv.field_size_limit(), 2 * MAX_RECORD_CHARS))  # abstracts can exceed 128 KiB
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
+    except csv.Error as exc:
+        yield Skip(f"{name}:1", f"malformed CSV header ({exc})")
+        return
     if "title" not in fields or not ({"abstract", "summary"} & fields.keys()):
         yield Skip(f"{name}:1", f"CSV header needs 'title' and 'abstract' (or 'summary') columns, has {sorted(fields)}")
         return
-    for row in reader:
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:  # the csv module cannot resume after this: name where reading stopped
+            yield Skip(f"{name}:{reader.line_num}", f"malformed CSV ({exc}); the rest of the file was not read")
+            return
         lineno = reader.line_num
         if None in row:
             yield Skip(f"{name}:{lineno}", "row has more cells than the header")
@@ -273,13 +312,13 @@ def sniff_format(text: str) -> str:
     if head.startswith("["):
         return "json"
     if head.startswith("{"):
-        first = head.splitlines()[0].strip()
+        first = lines(head)[0].strip()
         try:
             json.loads(first)
             return "jsonl"
         except json.JSONDecodeError:
             return "json"
-    first = head.splitlines()[0].lower() if head else ""
+    first = lines(head)[0].lower() if head else ""
     if "title" in first and ("abstract" in first or "summary" in first) and ("," in first or "\t" in first):
         return "tsv" if "\t" in first else "csv"
     return "hf-page"
@@ -384,6 +423,11 @@ def merge(a: Paper, b: Paper) -> Paper:
                    arxiv_id=a.arxiv_id or b.arxiv_id)
 
 
+def _different_ids(a: Paper, b: Paper) -> bool:
+    """Two records with the same title are different papers when both carry their own, different ids."""
+    return a.id != b.id and a.id != title_id(a.title) and b.id != title_id(b.title)
+
+
 def read_sources(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIOBase | None = None) -> ReadResult:
     """Read every input; one ``Paper`` per distinct paper, in first-seen order."""
     res = ReadResult()
@@ -395,13 +439,16 @@ def read_sources(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIO
             continue
         res.records += 1
         key_t = normalize_title(item.title)
-        idx = by_id.get(item.id, by_title.get(key_t))
+        idx = by_id.get(item.id)
+        if idx is None and key_t in by_title and not _different_ids(res.papers[by_title[key_t]], item):
+            idx = by_title[key_t]
         if idx is not None:
             first = res.papers[idx]
             res.papers[idx] = merge(first, item)
             res.duplicates.append(Skip(item.source, f"same paper as {first.source} (id {first.id}); merged"))
             continue
         by_id[item.id] = len(res.papers)
-        by_title[key_t] = len(res.papers)
+        if key_t:
+            by_title.setdefault(key_t, len(res.papers))
         res.papers.append(item)
     return res

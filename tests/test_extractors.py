@@ -186,3 +186,37 @@ def test_workers_give_the_same_result(sample_papers):
     one = [e.to_json() for e in extract(papers, Config(workers=1))]
     two = [e.to_json() for e in extract(papers, Config(workers=2))]
     assert one == two
+
+
+def test_no_mention_crosses_from_title_into_abstract(extract_one):
+    for title, abstract in [("A model called Foo", "Bar Baz is a new language model."),
+                            ("Towards Retrieval", "Augmented Generation (RAG) helps. We use GPT-4.")]:
+        ext = extract_one(title, abstract)
+        for e in ext.entities:
+            assert "\n" not in e.name
+            for m in e.mentions:
+                assert (title if m.field == "title" else abstract)[m.start:m.end] == m.text
+
+
+def test_slot_characters_in_text_are_harmless(extract_one):
+    ext = extract_one("FooNet: a model", "We fine-tune \ue0007\ue001 and \u27e67\u27e7 based on Llama-2 models.")
+    assert "FooNet" in ents(ext)
+
+
+def test_list_typing_does_not_depend_on_hash_seed():
+    import os
+    import subprocess
+    import sys
+    code = ("from kg.pipeline import extract; from kg.records import Paper; "
+            "e = next(extract([Paper(id='x', title='T', abstract='We compare GPT-4, ZorbQX and MMLU in this study.', "
+            "source='s')])); print(sorted((x.name, x.type) for x in e.entities))")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outs) == 1 and "ZorbQX" in outs.pop()
+
+
+def test_long_abstract_is_processed(extract_one):
+    base = "We introduce FooLM-7B, a language model fine-tuned from Llama-2-7B. It outperforms GPT-3.5 on MMLU. "
+    ext = extract_one("Long", base * 2000)
+    assert {"FooLM-7B", "MMLU"} <= ents(ext)
+    assert all(m.end <= len(base) * 2000 for e in ext.entities for m in e.mentions)

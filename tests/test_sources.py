@@ -143,3 +143,64 @@ def test_same_paper_twice_is_merged(tmp_path):
     res = read_sources([str(f)])
     assert len(res.papers) == 1 and res.papers[0].url == "https://x.org"
     assert len(res.duplicates) == 1 and "merged" in res.duplicates[0].reason
+
+
+def test_odd_json_types_do_not_crash_and_keep_the_record(tmp_path):
+    f = tmp_path / "odd.jsonl"
+    rows = [{"title": "A", "abstract": ABSTRACT, "url": 12345, "authors": 5},
+            {"title": "B", "abstract": ABSTRACT, "link": ["http://x"], "authors": [None, {"name": None}, "Ann"]},
+            {"title": "C", "abstract": ABSTRACT, "id": 42, "published": None}]
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    res = read_sources([str(f)])
+    assert [p.title for p in res.papers] == ["A", "B", "C"]
+    assert res.papers[0].url is None and res.papers[0].authors == ()
+    assert res.papers[1].authors == ("Ann",)
+    assert res.papers[2].id == "42"
+
+
+def test_line_separators_inside_json_strings(tmp_path):
+    f = tmp_path / "ls.jsonl"
+    f.write_text(json.dumps({"title": "Sep\u2028arated", "abstract": ABSTRACT + "\u0085x"}, ensure_ascii=False) + "\n"
+                 + json.dumps({"title": "Next", "abstract": ABSTRACT}) + "\n{bad\n", encoding="utf-8")
+    res = read_sources([str(f)])
+    assert [p.title for p in res.papers] == ["Sep arated", "Next"]
+    assert [s.source.rsplit(":", 1)[1] for s in res.skips] == ["3"]
+
+
+def test_subscribe_is_only_stripped_from_the_page_button(tmp_path):
+    f = tmp_path / "p.txt"
+    f.write_text("SubscribeFirst Title\n" + ABSTRACT + "\nSubscriber Churn Prediction with LLMs\n" + ABSTRACT + "\n")
+    assert [p.title for p in read_sources([str(f)]).papers] == ["First Title", "Subscriber Churn Prediction with LLMs"]
+
+
+def test_same_title_different_ids_are_different_papers(tmp_path):
+    f = tmp_path / "ids.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in [
+        {"id": "2401.00001", "title": "Introduction", "abstract": ABSTRACT},
+        {"id": "2401.00002", "title": "Introduction", "abstract": ABSTRACT + " Other."},
+        {"title": "introduction", "abstract": ABSTRACT},
+        {"title": "\U0001f600", "abstract": ABSTRACT},
+        {"title": "\U0001f680", "abstract": ABSTRACT}]) + "\n")
+    res = read_sources([str(f)])
+    assert [p.id for p in res.papers][:2] == ["2401.00001", "2401.00002"]
+    assert len(res.papers) == 4 and len(res.duplicates) == 1  # the id-less listing joins the first
+    assert res.papers[0].abstract == ABSTRACT
+
+
+def test_csv_long_fields_and_broken_rows(tmp_path):
+    long_abstract = "word " * 40000
+    f = tmp_path / "big.csv"
+    f.write_text('title,abstract\n"Long","' + long_abstract + '"\n"Short","' + ABSTRACT + '"\n', newline="")
+    res = read_sources([str(f)])
+    assert [p.title for p in res.papers] == ["Long", "Short"]
+    g = tmp_path / "cr.csv"
+    g.write_bytes(b'title,abstract\n"A","' + ABSTRACT.encode() + b'"\n"B\rx,"y\n')
+    res = read_sources([str(g)])
+    assert [p.title for p in res.papers] == ["A"] and res.skips and "cr.csv" in res.skips[0].source
+
+
+def test_oversized_record_is_skipped_with_its_size(tmp_path):
+    f = tmp_path / "huge.jsonl"
+    f.write_text(json.dumps({"title": "Huge", "abstract": "x " * 600_000}) + "\n")
+    res = read_sources([str(f)])
+    assert not res.papers and "characters long" in res.skips[0].reason

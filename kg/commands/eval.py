@@ -7,8 +7,8 @@ from pathlib import Path
 
 from ..config import Config
 from ..errors import InputError
-from ..evaluate import (GSAP_MAP, Scores, baseline_spans, detokenize, map_spans, read_jsonl, score_papers,
-                        score_spans, spans_from_extraction)
+from ..evaluate import (GSAP_MAP, Scores, baseline_spans, detokenize, map_spans, read_gold_papers, read_gold_spans,
+                        read_jsonl, score_papers, score_spans, spans_from_extraction)
 from ..jsonl import read_extractions
 from ..records import Extraction, Paper
 from ..sources import bundled_corpus, read_sources
@@ -58,14 +58,14 @@ def _paper_scores(args, config) -> list[Scores]:
         res = read_sources(args.inputs or [str(p) for p in bundled_corpus()])
         preds = _extract_map(res.papers, config)
     for g in args.gold:
-        out.append(score_papers(read_jsonl(g), preds, title=f"paper-level: {g}"))
+        out.append(score_papers(read_gold_papers(g), preds, title=f"paper-level: {g}"))
     return out
 
 
 def _gsap_scores(args, config) -> list[Scores]:
     d = Path(args.gsap)
     gold_path = d / "gold_abstracts.jsonl" if d.is_dir() else d
-    gold = read_jsonl(gold_path)
+    gold = read_gold_spans(gold_path)
     papers = [Paper(id=r["id"], title=r.get("title") or "", abstract=r["text"], source=f"{gold_path}:{i}")
               for i, r in enumerate(gold, 1)]
     pred = {e.paper.id: spans_from_extraction(e, GSAP_MAP) for e in extract(papers, config)}
@@ -78,7 +78,7 @@ def _gsap_scores(args, config) -> list[Scores]:
             out.append(score_spans(gold, baseline_spans(base, system), labels,
                                    f"GSAP-NER abstracts, exact span: released {system} baseline"))
         if args.gsap_full:
-            full = read_jsonl((d if d.is_dir() else d.parent) / "gold.jsonl")
+            full = read_gold_spans((d if d.is_dir() else d.parent) / "gold.jsonl")
             all_labels = sorted({e["label"] for r in full for e in r["entities"]})
             for system in ("scibert", "scideberta", "roberta"):
                 sc = score_spans(full, baseline_spans(base, system), all_labels,
@@ -90,7 +90,7 @@ def _gsap_scores(args, config) -> list[Scores]:
 
 def _scier_scores(args, config) -> list[Scores]:
     d = Path(args.scier)
-    rows = read_jsonl(d / "gold.jsonl" if d.is_dir() else d)
+    rows = read_gold_spans(d / "gold.jsonl" if d.is_dir() else d)
     out = []
     for split in ("test_ood", "test"):
         gold = [r for r in rows if r.get("split") == split]

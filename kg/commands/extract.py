@@ -4,8 +4,9 @@ from __future__ import annotations
 import json
 import sys
 import time
+from pathlib import Path
 
-from ..errors import NoUsableInput
+from ..errors import InputError, NoUsableInput
 from ..progress import bar
 from ..sources import READERS, ReadResult, bundled_corpus, read_sources
 
@@ -63,9 +64,12 @@ def run(args, config) -> int:
     res = read_inputs(args)
     out = sys.stdout if args.output == "-" else None
     if out is None:
-        from pathlib import Path
-        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-        out = open(args.output, "w", encoding="utf-8")
+        try:
+            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
+            out = open(args.output, "w", encoding="utf-8")
+        except OSError as exc:
+            raise InputError(f"cannot write {args.output} ({exc.strerror})",
+                             "give -o a file path in a writable directory, or '-' for stdout") from exc
     n_ent = n_rel = 0
     try:
         with bar(len(res.papers), "extract", config.progress) as pb:

@@ -1,0 +1,77 @@
+"""The command line: help for every command, and user mistakes as one coded line with exit code 2."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kg.cli import build_parser, main
+from kg.config import Config, load_config
+from kg.errors import ConfigError
+
+
+def test_every_command_has_help(capsys):
+    _, table = build_parser()
+    assert {"extract", "build", "query", "export", "validate", "serve", "view", "eval"} <= set(table)
+    for name in table:
+        with pytest.raises(SystemExit) as exc:
+            main([name, "--help"])
+        assert exc.value.code == 0
+        assert "usage: kg " + name in capsys.readouterr().out
+
+
+def test_python_dash_m_and_version():
+    out = subprocess.run([sys.executable, "-m", "kg", "--version"], capture_output=True, text=True)
+    assert out.returncode == 0 and out.stdout.startswith("kg ")
+
+
+@pytest.mark.parametrize("toml,needle", [
+    ('workers = "two"', "setting 'workers' must be a whole number"),
+    ("min_confidence = 3", "setting 'min_confidence' must be a number from 0 to 1"),
+    ("out_dir = 5", "setting 'out_dir' must be a directory path"),
+    ("colour = 1", "unknown setting(s) colour"),
+    ("workers = ", "not valid TOML"),
+])
+def test_bad_config_is_one_line(tmp_path, capsys, toml, needle):
+    cfg = tmp_path / "kg.toml"
+    cfg.write_text(toml + "\n")
+    assert main(["--config", str(cfg), "extract", "-o", str(tmp_path / "x.jsonl")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert needle in err and "E003" in err and len(err.splitlines()) == 1 and str(cfg) in err
+
+
+def test_config_layers_and_conversions(tmp_path):
+    cfg = tmp_path / "kg.toml"
+    cfg.write_text('[kg]\nformats = "trig"\nworkers = 2\nout_dir = "elsewhere"\n')
+    c = load_config(cfg)
+    assert c.formats == ("trig",) and c.workers == 2 and str(c.out_dir) == "elsewhere"
+    assert c.with_overrides(workers=3, out_dir=None).workers == 3 and str(c.out_dir) == "elsewhere"
+    assert Config().formats == ("turtle",)
+    with pytest.raises(ConfigError):
+        load_config(tmp_path)  # a directory, not a file
+
+
+def test_output_to_a_directory_is_one_line(tmp_path, capsys):
+    src = tmp_path / "p.jsonl"
+    src.write_text(json.dumps({"title": "T", "abstract": "We introduce FooLM-7B, a model."}) + "\n")
+    assert main(["extract", str(src), "-o", str(tmp_path), "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("kg extract: error: E001 cannot write") and "Traceback" not in err
+
+
+@pytest.mark.parametrize("line,needle", [
+    ('{"title": "no id"}', "needs a string 'id'"),
+    ('{"id": "a", "entities": [{"name": "X"}]}', "'entities' must be a list"),
+    ('{"id": "a", "entities": [], "outperforms": [["A", "B", "C"]]}', "'outperforms' must be a list of [A, B]"),
+    ("[1, 2]", "needs a string 'id'"),
+])
+def test_malformed_gold_is_named_by_line(tmp_path, capsys, line, needle):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text('{"id": "ok", "entities": []}\n' + line + "\n")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text("")
+    assert main(["eval", "--gold", str(gold), "--pred", str(pred)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"{gold}:2:" in err and needle in err and len(err.splitlines()) == 1
