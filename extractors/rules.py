@@ -164,7 +164,14 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
             by_key.setdefault(name_key(form), e.id)
     by_name = {e.name: e.id for e in entries.values()}
     stop = frozenset(fold(r["term"]) for _, r in _read_jsonl(d / "stoplist.jsonl"))
-    cues = json.loads((d / "cues.json").read_text(encoding="utf-8"))
+    cues_path = d / "cues.json"
+    try:
+        cues = json.loads(cues_path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise RuleDataError(f"rule data file {cues_path} cannot be read ({exc.strerror})",
+                            "reinstall the package or restore the file") from exc
+    except json.JSONDecodeError as exc:
+        raise RuleDataError(f"{cues_path}:{exc.lineno}: malformed JSON ({exc.msg})", "fix the file") from exc
     exact_forms, loose_forms, lower_forms = {}, {}, {}
     for e in entries.values():
         exact_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if _everyday(f))

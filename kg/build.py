@@ -10,6 +10,7 @@ validates the merged graph against the SHACL shapes and, only if it conforms, wr
 from __future__ import annotations
 
 import json
+from contextlib import contextmanager
 import sys
 import time
 from collections import Counter
@@ -75,6 +76,16 @@ class BuildSummary:
         return out
 
 
+@contextmanager
+def _removed_on_error(path: Path):
+    """Delete a partly written file when the block fails, so no stale ``.tmp`` is left in the outputs."""
+    try:
+        yield
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -134,7 +145,8 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
     graphs: list[NamedNode] = []
     jsonl_tmp = out_dir / "extractions.jsonl.tmp"
     t_map = 0.0
-    with GraphStore(config.store_path) as store, open(jsonl_tmp, "w", encoding="utf-8") as jsonl:
+    with _removed_on_error(jsonl_tmp), GraphStore(config.store_path) as store, \
+            open(jsonl_tmp, "w", encoding="utf-8") as jsonl:
         if fresh:
             store.clear()
         progress = bar(total, "build", config.progress)
