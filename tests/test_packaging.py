@@ -1,0 +1,35 @@
+"""Every data file the packages read at run time is declared as package data (else a wheel install breaks)."""
+from __future__ import annotations
+
+import fnmatch
+from pathlib import Path
+
+try:
+    import tomllib
+except ImportError:  # Python 3.10
+    import tomli as tomllib
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_all_data_files_are_package_data():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    declared = meta["tool"]["setuptools"]["package-data"]
+    missing = []
+    for pkg in ("kg", "extractors", "ontology"):
+        for f in (ROOT / pkg).rglob("*"):
+            if f.is_dir() or f.suffix in (".py", ".pyc") or "__pycache__" in f.parts:
+                continue
+            rel = f.relative_to(ROOT / pkg).as_posix()
+            if not any(fnmatch.fnmatch(rel, pattern) for pattern in declared.get(pkg, [])):
+                missing.append(f"{pkg}/{rel}")
+    assert not missing, f"not declared in [tool.setuptools.package-data]: {missing}"
+
+
+def test_console_script_and_python_floor():
+    meta = tomllib.loads((ROOT / "pyproject.toml").read_text())
+    assert meta["project"]["scripts"]["kg"] == "kg.cli:main"
+    assert meta["project"]["requires-python"] == ">=3.10"
+    deps = " ".join(meta["project"]["dependencies"])
+    for name in ("spacy", "rdflib", "pyoxigraph", "networkx", "pyvis", "pyshacl", "scipy"):
+        assert name in deps
