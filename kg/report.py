@@ -262,9 +262,14 @@ def svg_bars(items: list[tuple[str, float]], *, color: str = "#4e79a7", width: i
         rows.append(f'<text x="{label_w - 6}" y="{y + bar * 0.72:.1f}" text-anchor="end">{_e(short)}<title>{_e(label)}</title></text>'
                     f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar}" fill="{color}" rx="2"/>'
                     f'<text x="{label_w + w + 5:.1f}" y="{y + bar * 0.72:.1f}">{_e(fmt.format(value))}</text>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{h}" viewBox="0 0 {width} {h}" '
-            f'role="img" aria-label="{_e(title)}" font-size="12" font-family="system-ui, sans-serif">'
-            + "".join(rows) + "</svg>")
+    return _svg(width, h, title, 12, rows)
+
+
+def _svg(width: float, height: float, title: str, font_size: int, parts: list[str]) -> str:
+    """An inline ``<svg>`` document around already-escaped chart parts."""
+    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
+            f'role="img" aria-label="{_e(title)}" font-size="{font_size}" font-family="system-ui, sans-serif">'
+            + "".join(parts) + "</svg>")
 
 
 def svg_columns(values: list[int], *, color: str = "#59a14f", width: int = 640, height: int = 160,
@@ -285,9 +290,7 @@ def svg_columns(values: list[int], *, color: str = "#59a14f", width: int = 640, 
     parts.append(f'<text x="26" y="12" text-anchor="end">{top}</text>'
                  f'<text x="30" y="{height - 4}">largest</text>'
                  f'<line x1="30" y1="{height - 18}" x2="{width - 10}" y2="{height - 18}" stroke="#999"/>')
-    return (f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" viewBox="0 0 {width} {height}" '
-            f'role="img" aria-label="{_e(title)}" font-size="11" font-family="system-ui, sans-serif">'
-            + "".join(parts) + "</svg>")
+    return _svg(width, height, title, 11, parts)
 
 
 def svg_tree(tree: dict, *, dx: int = 170, dy: int = 22) -> str:
