@@ -101,6 +101,8 @@ def _within(hits: tuple[list, list[int]], sent: tuple[int, int]) -> list:
     return matches[bisect_left(starts, sent[0]):bisect_left(starts, sent[1])]
 
 
+# "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent
+_SCOPE_PREP = re.compile(r"\b(?:on|across|for|at|under)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|corpus|"
                         r"collected|curated|built from|distill\w*)\b", re.IGNORECASE)
@@ -258,7 +260,7 @@ class RelationComponent(_RuleComponent):
                 continue
             passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed")
             stop = s1
-            for rx in (_CLAUSE_END, self.break_re):
+            for rx in (_CLAUSE_END, self.break_re, _SCOPE_PREP):
                 b = rx.search(text, cm.end(), stop)
                 if b:
                     stop = b.start()
