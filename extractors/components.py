@@ -296,7 +296,10 @@ class NameShapeComponent(_RuleComponent):
                 name = _GENERIC_TAIL.sub("", part.group().strip())
                 if name and self._title_name_ok(name):
                     ps = s + part.start() + (len(part.group()) - len(part.group().lstrip()))
-                    out.append(Candidate(ps, ps + len(name), name, title_type(title[colon + 1:]), "title-name", 0.74))
+                    typ = title_type(title[colon + 1:])
+                    # the title naming what it is is evidence; the fallback ("method") is a weak guess
+                    conf = 0.74 if _TITLE_SAYS.search(title[colon + 1:]) else 0.6
+                    out.append(Candidate(ps, ps + len(name), name, typ, "title-name", conf))
         for (ls, le, lf, ss, se, sf) in abbrevs:
             words = lf.split()
             content = [w for w in words if w.lower() not in _STOP_WORDS and w.lower() not in ("a", "the", "as")]
@@ -389,6 +392,7 @@ _TITLE_TYPE = (
     (re.compile(r"\bdataset|\bcorpus|\bcorpora\b|\bdata\b|\binstructions?\b", re.I), "dataset"),
     (re.compile(r"\bmodel|\bLLMs?\b|\bLMs?\b|\bchatbot|\bassistant|\btransformer|\bencoder|\bagent\b", re.I), "model"),
 )
+_TITLE_SAYS = re.compile("|".join(rx.pattern for rx, _ in _TITLE_TYPE), re.IGNORECASE)
 
 
 def _singular_key(text: str) -> str:
@@ -405,7 +409,9 @@ class ResolverComponent(_RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         rd = self.rd
         text = doc_text(doc)
-        cands = sorted(doc._.kg_candidates or [], key=lambda c: (c.start, -(c.end - c.start), -_RULE_RANK.get(c.rule, 0)))
+        # by start; then longest, curated, typed and most confident first (the first of equal spans is kept)
+        cands = sorted(doc._.kg_candidates or [], key=lambda c: (c.start, -(c.end - c.start), -_RULE_RANK.get(c.rule, 0),
+                                                                c.type is None, -c.confidence))
         a0 = doc._.kg_abstract_start
         title_end = a0 - len(FIELD_SEP) if a0 else 0
         chosen: list[Candidate] = []
@@ -428,7 +434,7 @@ class ResolverComponent(_RuleComponent):
         for c in chosen:
             if c.gaz_id is None and c.type != "repo":
                 entry = rd.lookup(c.text)
-                if entry is not None:
+                if entry is not None and rd.accepts(entry.id, c.text)[0]:  # "SPARROW" is not the listed "Sparrow"
                     c = replace(c, gaz_id=entry.id, type=entry.type)
             if c.type is None:
                 continue
