@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc  # noqa: F401
 
 from .components import MentionSpan, RelationSpan, _RuleComponent, doc_text
+from .rules import word_trie
 
 PAPER = "#paper"
 MODELISH = ("model", "method")
@@ -120,7 +121,7 @@ class RelationComponent(_RuleComponent):
     def _compile(self) -> None:
         c = self.rd.cues
         self._cased: dict[str, re.Pattern] = {}
-        alt = lambda ws: "|".join(re.escape(w) for w in sorted(ws, key=len, reverse=True))  # noqa: E731
+        alt = word_trie
         self.intro_re = re.compile(rf"\b(?:{alt(c['intro_subjects'])})\b[^.;]{{0,60}}?\b(?:{alt(c['intro_verbs'])})\b",
                                    re.IGNORECASE)
         self.naming_re = re.compile(rf"(?<!so-)\b(?:{alt(c['naming_cues'])})\s*[:,]?\s*[\"'\u201c]?$", re.IGNORECASE)

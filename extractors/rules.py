@@ -96,10 +96,29 @@ class RuleData:
     def words_re(self, name: str) -> re.Pattern:
         """A case-insensitive word-boundary alternation of one cue list."""
         if name not in self._compiled:
-            words = sorted(self.cues[name], key=len, reverse=True)
-            self._compiled[name] = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])",
-                                              re.IGNORECASE)
+            self._compiled[name] = re.compile(r"(?<![\w-])" + word_trie(self.cues[name]) + r"(?![\w-])", re.IGNORECASE)
         return self._compiled[name]
+
+
+def word_trie(words) -> str:
+    """One regex alternation of ``words`` (lowercased), factored as a character trie: the regex engine then
+    tries one branch per character instead of every word in turn."""
+    trie: dict = {}
+    for w in {w.lower() for w in words if w}:
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict) -> str:
+        kids = sorted(k for k in node if k)
+        if not kids:
+            return ""
+        alts = [re.escape(k) + emit(node[k]) for k in kids]
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return f"(?:{body})?" if "" in node else body
+
+    return "(?:" + emit(trie) + ")"
 
 
 def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
