@@ -139,7 +139,11 @@ def _family_id(entry: GazEntry, rd: RuleData) -> str | None:
 
 
 # ------------------------------------------------------------------ name shapes (names nobody listed)
-WORD_RE = re.compile(r"(?<![\w\-+.^/@])(?=[\w\-+.^/]*?(?:[a-z0-9][A-Z]|[A-Z][A-Z]|[A-Z][\w\-./]*\d|\+))[A-Za-z0-9][A-Za-z0-9+^]*(?:\.\d+)*(?:[\-/][A-Za-z0-9][A-Za-z0-9+^]*(?:\.\d+)*)*"
+# a word made of letters (any script), digits, "+" and "^", joined by "-" or "/", that has a capital inside, two
+# capitals, a capital and a digit, or a "+": the shapes of GreaseLM, mGPT, GLM-130B, T5, GERNERMED++, GlórIA
+_AL = r"[^\W_]"
+WORD_RE = re.compile(rf"(?<![\w\-+.^/@])(?=[\w\-+.^/]*?(?:[^\W\d_][A-Z]|\d[A-Z]|[A-Z][A-Z]|[A-Z][\w\-./]*\d|\+))"
+                     rf"{_AL}(?:{_AL}|[+^])*(?:\.\d+)*(?:[\-/]{_AL}(?:{_AL}|[+^])*(?:\.\d+)*)*"
                      r"(?:\+\+|\+)?(?![\w@/])")
 GENERIC_SUFFIX = re.compile(r"(?:-(?:based|style|like|powered|generated|specific|aware|driven|guided|centric|only|level|"
                             r"scale|sized|augmented|enhanced|tuned|finetuned|aligned|free|agnostic|related|oriented|"
@@ -151,11 +155,12 @@ _FUNCTION_WORDS = frozenset("to of and or for the in on with by via from as at v
 
 
 _NON_LETTER = re.compile(r"[^A-Za-z]")
-_INNER_CAP = re.compile(r"[a-z][A-Z]")
+_INNER_CAP = re.compile(r"[^\W\d_A-Z][A-Z]")  # a lowercase letter of any script, then a capital
 _DIGIT = re.compile(r"\d")
 _NUM_UNIT = re.compile(r"\d+[A-Z]|[\d.,]+[%xX]?|\d+(?:\.\d+)?(?:[BMKTbmkt]|[KMGTP]B|[KMGT]iB|ms|GHz|MHz|fps)|"
                        r"(?:19|20)\d\d[a-z]?|\d+D")
 _PART_SPLIT = re.compile(r"[-/]")
+_DIGIT_WORD = re.compile(r"\d+[a-z]{3,}")  # "4timesRTX", "3rd": a number glued to an ordinary word
 _SIZE_PART = re.compile(r"\d+(?:\.\d+)?[BM]|\d+x\d+[BM]")
 
 
@@ -175,7 +180,7 @@ def _strong_part(part: str) -> bool:
 
 def is_name_shaped(w: str, stop=frozenset()) -> bool:
     """Does a (hyphen-joined) word look like a proper name of a model, dataset or method?"""
-    if len(w) < 2 or _NUM_UNIT.fullmatch(w):
+    if len(w) < 2 or _NUM_UNIT.fullmatch(w) or _DIGIT_WORD.match(w):
         return False
     parts = [p for p in _PART_SPLIT.split(w.rstrip("+")) if p]
     if not parts or any(p.lower() in _FUNCTION_WORDS for p in parts[1:]):

@@ -220,3 +220,9 @@ def test_long_abstract_is_processed(extract_one):
     ext = extract_one("Long", base * 2000)
     assert {"FooLM-7B", "MMLU"} <= ents(ext)
     assert all(m.end <= len(base) * 2000 for e in ext.entities for m in e.mentions)
+
+
+def test_names_in_other_scripts_and_glued_numbers(extract_one):
+    ext = extract_one("GlórIA: A Generative Model for Portuguese", "We present GlórIA, a language model. It runs on 4timesRTX cards.")
+    assert "GlórIA" in ents(ext, "model")
+    assert not any("times" in n for n in ents(ext))
