@@ -76,6 +76,12 @@ _BASED_STEMS = ("based", "built", "tun", "initiali", "variant", "version", "exte
                 "like", "derived", "distill", "continu", "on top")
 
 
+def _lineage(a: MentionSpan, b: MentionSpan) -> bool:
+    """Can ``a`` be based on ``b``? A model on a model, a method on a method; a model "pre-trained with" a
+    method, or a method "for fine-tuning" a model, is not lineage."""
+    return a.type in MODELISH and a.type == b.type and a.key != b.key
+
+
 def _unslot(text: str) -> str:
     return text.replace(SLOT_OPEN, " ").replace(SLOT_CLOSE, " ")
 
@@ -303,14 +309,14 @@ class RelationComponent(_RuleComponent):
         for rx in self.based_res:
             for bm in rx.finditer(slotted):
                 a, b = ms[int(bm.group("A"))], ms[int(bm.group("B"))]
-                if a.type in MODELISH and b.type in MODELISH and a.key != b.key:
+                if _lineage(a, b):
                     add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
                     found = True
         for bm in _STYLE_LIST.finditer(slotted):
             b = ms[int(bm.group("B"))]
             for a_slot in re.findall(SLOT, bm.group("list")):
                 a = ms[int(a_slot)]
-                if a.type in MODELISH and b.type in MODELISH and a.key != b.key:
+                if _lineage(a, b):
                     add(a.key, "based_on", b.key, sent, "based-on-style-list", 0.7)
                     found = True
         own = [m for m in introduced if m.type in MODELISH]
@@ -319,5 +325,5 @@ class RelationComponent(_RuleComponent):
         for rx in self.based_implicit:
             for bm in rx.finditer(slotted):
                 b = ms[int(bm.group("B"))]
-                if b.type in MODELISH and b.key not in {m.key for m in own}:
+                if _lineage(own[0], b) and b.key not in {m.key for m in own}:
                     add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.62)
