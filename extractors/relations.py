@@ -108,6 +108,10 @@ def _within(hits: tuple[list, list[int]], sent: tuple[int, int]) -> list:
     return matches[bisect_left(starts, sent[0]):bisect_left(starts, sent[1])]
 
 
+# "outperforms ... using X / with X": X is a tool of the comparison, not an opponent ("the results of X" is one)
+_TOOL_CONTEXT = re.compile(r"\b(?:on|in|using|with)\s+(?:the\s+)?$")
+_THAT_CLAUSE = re.compile(r"\b(?:that|show|shows|showed|demonstrate|demonstrates|find|finds|reveal|reveals|"
+                          r"indicate|indicates|suggest|suggests)\b", re.IGNORECASE)
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent
 _SCOPE_PREP = re.compile(r"\b(?:on|across|for|at|under)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
@@ -274,12 +278,13 @@ class RelationComponent(_RuleComponent):
             if n + 1 < len(cues):
                 stop = min(stop, cues[n + 1].start())
             objs = [m for m in ms if cm.end() <= m.start < stop and m.type in MODELISH
-                    and not re.search(r"\b(?:on|in|of|using|with)\s+(?:the\s+)?$", text[max(s0, m.start - 12):m.start])]
+                    and not _TOOL_CONTEXT.search(text, max(s0, m.start - 12), m.start)]
             before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
                       and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
             subj = before[-1] if before else None
-            if subj is not None and self.self_re.search(text[subj.end:cm.start()]):
-                subj = None
+            if subj is not None and (self.self_re.search(text[subj.end:cm.start()])
+                                     or _THAT_CLAUSE.search(text, subj.end, cm.start())):
+                subj = None  # "... on A and B show that X outperforms": A is not the subject
             if subj is None and introduced and (self.self_re.search(pre) or not any(m.end <= cm.start() for m in ms)):
                 own = [m for m in introduced if m.type in MODELISH]
                 subj = own[0] if own else None
