@@ -338,9 +338,6 @@ def with_type(c: Candidate, typ: str, rule: str, conf: float) -> Candidate:
     return replace(c, type=typ, rule=f"{c.rule}+{rule}", confidence=conf)
 
 
-def key_of(c: Candidate) -> str:
-    return name_key(c.text)
-
 
 def type_from_part(name: str, rd: RuleData) -> str | None:
     """A name built on a listed name takes its type: AfriMMLU (MMLU), GeneGPT (GPT), CodeBERTER (BERT)."""

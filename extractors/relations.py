@@ -33,30 +33,6 @@ _OBJECT_CONTEXT = re.compile(r"\b(?:to|than|with|over|against|matches|match|riva
                              r"including|from|on|by|using|uses|use|via|outperforms?|surpass(?:es)?|beats?|exceeds?)"
                              r"\s+(?:the\s+)?$",
                              re.IGNORECASE)
-_LIST_GAP = re.compile(r"\s*(?:\([^)]{0,30}\))?\s*(?:,|,?\s*(?:and|or|as well as))?\s*(?:the\s+)?(?:even\s+)?", re.IGNORECASE)
-_LEAD_IN = re.compile(r"\s*(?:(?:the|both|all|several|many|strong|larger|state-of-the-art|existing|previous|prior|popular|"
-                      r"open-source|proprietary|closed-source|leading|competitive|baseline|baselines|models?|methods?|"
-                      r"approaches|LLMs?|counterparts|systems?|such|as|including|like|e\.g\.,?|even|significantly|"
-                      r"considerably|substantially|consistently|[\w\-]+\s+(?:models?|LLMs?|baselines?)|\d+x|larger|size)\s*,?\s*)*",
-                      re.IGNORECASE)
-
-
-def _object_list(text: str, pos: int, end: int, after: list) -> list:
-    """The names right after a comparison verb: ``outperforms [strong baselines such as] A, B and C``."""
-    objs = []
-    lead = _LEAD_IN.match(text, pos, end)
-    cur = lead.end() if lead else pos
-    for m in after:
-        if m.start != cur and not (m.start > cur and not text[cur:m.start].strip()):
-            break
-        if m.type not in MODELISH:
-            break
-        objs.append(m)
-        gap = _LIST_GAP.match(text, m.end, end)
-        cur = gap.end() if gap and gap.end() > m.end else m.end
-        if cur == m.end:
-            break
-    return objs
 
 
 # a mention in a sentence is replaced by a slot \ue000<index>\ue001 (private-use characters, removed from the text
