@@ -196,6 +196,7 @@ _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|
 _EVAL_ON = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
 _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
                         r"outperform|achiev|recall|F1|improv|surpass", re.IGNORECASE)
+_TITLE_PARTS = re.compile(r"(?:(?!\s+and\s+)[^&+,])+")
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|recent advances|primer|position paper|perspectives?)\b",
                      re.IGNORECASE)
 _GENERIC_TAIL = re.compile(r"(?<=\S)\s+(?:(?:Large\s+)?Language\s+Models?|LLMs?|Models?|Framework)$")
@@ -292,7 +293,7 @@ class NameShapeComponent(_RuleComponent):
             prefix = title[s:colon]
             if _SURVEY.search(title[colon + 1:]):
                 prefix = ""
-            for part in re.finditer(r"[^&+]+", prefix):
+            for part in _TITLE_PARTS.finditer(prefix):  # "ARBERT & MARBERT", "FooLM and BarLM", "X+Y"
                 name = _GENERIC_TAIL.sub("", part.group().strip())
                 if name and self._title_name_ok(name):
                     ps = s + part.start() + (len(part.group()) - len(part.group().lstrip()))

@@ -86,6 +86,7 @@ def _within(hits: tuple[list, list[int]], sent: tuple[int, int]) -> list:
 
 # "outperforms ... using X / with X": X is a tool of the comparison, not an opponent ("the results of X" is one)
 _TOOL_CONTEXT = re.compile(r"\b(?:on|in|using|with)\s+(?:the\s+)?$")
+_PLURAL_REF = re.compile(r"\b(?:models|methods|approaches|systems|frameworks)\b", re.IGNORECASE)
 _THAT_CLAUSE = re.compile(r"\b(?:that|show|shows|showed|demonstrate|demonstrates|find|finds|reveal|reveals|"
                           r"indicate|indicates|suggest|suggests)\b", re.IGNORECASE)
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent
@@ -261,18 +262,23 @@ class RelationComponent(_RuleComponent):
             if subj is not None and (self.self_re.search(text[subj.end:cm.start()])
                                      or _THAT_CLAUSE.search(text, subj.end, cm.start())):
                 subj = None  # "... on A and B show that X outperforms": A is not the subject
-            if subj is None and introduced and (self.self_re.search(pre) or not any(m.end <= cm.start() for m in ms)):
-                own = [m for m in introduced if m.type in MODELISH]
-                subj = own[0] if own else None
-            if subj is None or not objs:
+            subjects = [subj] if subj is not None else []
+            if not subjects and introduced:
+                ref = self.self_re.search(pre)
+                if ref or not any(m.end <= cm.start() for m in ms):
+                    own = [m for m in introduced if m.type in MODELISH]
+                    # "our models outperform ...": every model the paper introduces; "our model": the first
+                    subjects = own if ref and _PLURAL_REF.search(ref.group()) else own[:1]
+            if not subjects or not objs:
                 continue
-            conf = 0.8 if subj in before else 0.68
+            conf = 0.8 if subj is not None else 0.68
             for o in objs:
                 used_as_object.add(o.key)
-                if o.key == subj.key:
-                    continue
-                a, b = (o, subj) if passive else (subj, o)
-                add(a.key, "outperforms", b.key, sent, "outperform-cue" + ("-passive" if passive else ""), conf)
+                for sj in subjects:
+                    if o.key == sj.key:
+                        continue
+                    a, b = (o, sj) if passive else (sj, o)
+                    add(a.key, "outperforms", b.key, sent, "outperform-cue" + ("-passive" if passive else ""), conf)
 
     # -------------------------------------------------------------- based_on
     def _based_on(self, text, sent, ms, add, introduced=()) -> None:

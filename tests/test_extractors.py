@@ -226,3 +226,11 @@ def test_names_in_other_scripts_and_glued_numbers(extract_one):
     ext = extract_one("GlórIA: A Generative Model for Portuguese", "We present GlórIA, a language model. It runs on 4timesRTX cards.")
     assert "GlórIA" in ents(ext, "model")
     assert not any("times" in n for n in ents(ext))
+
+
+def test_our_models_stands_for_every_introduced_model(extract_one):
+    ext = extract_one("FooLM and BarLM: Two Models",
+                      "We introduce FooLM-7B and BarLM-13B, two language models. Our models outperform Llama-2-13B.")
+    assert {"FooLM", "BarLM"} <= ents(ext, "model")
+    winners = {a for a, b in rels(ext, "outperforms") if name_key(b) == "llama213b"}
+    assert {"FooLM-7B", "BarLM-13B"} <= winners
