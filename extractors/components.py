@@ -196,6 +196,7 @@ _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|
 _EVAL_ON = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
 _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
                         r"outperform|achiev|recall|F1|improv|surpass", re.IGNORECASE)
+_SIZE_WORD = re.compile(r"\d+(?:\.\d+)?[BMK]|v?\d+(?:\.\d+)*", re.IGNORECASE)
 _TITLE_PARTS = re.compile(r"(?:(?!\s+and\s+)[^&+,])+")
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|recent advances|primer|position paper|perspectives?)\b",
                      re.IGNORECASE)
@@ -275,6 +276,10 @@ class NameShapeComponent(_RuleComponent):
             typ, rule, conf = self._context_type(text, c, long_of.get((c.start, c.end)), title_rest)
             if typ and _PLURAL_NAME.fullmatch(c.text) and rule not in _STRONG_CONTEXT:
                 typ = None  # "PTMs", "WCNs": a plural acronym names a class of things unless a cue says otherwise
+            elif typ and len(c.text) <= 3 and rule not in _STRONG_CONTEXT:
+                typ = None  # "DE", "HMM", "TM": a short acronym needs a cue to be a name
+            elif typ and c.rule == "long-form" and rule in ("name-suffix", "name-part"):
+                typ = None  # "Computer Vision (CV)": a spelled-out phrase is not typed by how it ends
             out.append(with_type(c, typ, rule, conf) if typ else c)
         self._add(doc, out)
         return doc
@@ -324,6 +329,8 @@ class NameShapeComponent(_RuleComponent):
             return False
         if len(words) > 1 and (words[0].endswith("ing") or words[0].lower() in _STOP_WORDS):
             return False
+        if len(words) > 1 and self.rd.lookup(words[0]) is not None and not _SIZE_WORD.fullmatch(words[-1]):
+            return False  # "ChatGPT Beyond English": a listed name followed by a phrase is about that name
         if len(words) > 1 and not any(is_name_shaped(w, self.rd.stop) for w in words) and not head_exact(words[-1], self.rd):
             return False  # "Planning-Driven Programming": a multi-word lead-in needs a name-like word
         return not all(self.rd.is_stop(w) or w.lower() in _STOP_WORDS or w.lower() in _GENERIC_TITLE for w in words)
