@@ -241,8 +241,10 @@ def first_head(phrase: str, rd) -> str | None:
 
 
 def title_type(title_rest: str) -> str:
-    """What a title says its paper is about: a benchmark, a dataset, a model, else a method."""
-    return next((t for rx, t in _TITLE_TYPE if rx.search(title_rest)), "method")
+    """What a title says its paper is about: the type whose keyword comes first ("A Benchmark Dataset for ...":
+    benchmark; "Leveraging Language Models ... via Text Data": model), else a method."""
+    hits = [(m.start(), t) for rx, t in _TITLE_TYPE for m in [rx.search(title_rest)] if m]
+    return min(hits)[1] if hits else "method"
 
 
 class NameShapeComponent(_RuleComponent):
@@ -278,8 +280,8 @@ class NameShapeComponent(_RuleComponent):
                 typ = None  # "PTMs", "WCNs": a plural acronym names a class of things unless a cue says otherwise
             elif typ and len(c.text) <= 3 and rule not in _STRONG_CONTEXT:
                 typ = None  # "DE", "HMM", "TM": a short acronym needs a cue to be a name
-            elif typ and c.rule == "long-form" and rule in ("name-suffix", "name-part"):
-                typ = None  # "Computer Vision (CV)": a spelled-out phrase is not typed by how it ends
+            elif typ and c.rule == "long-form" and rule not in _STRONG_CONTEXT | {"abbreviation-head"}:
+                typ = None  # "Computer Vision (CV)": a spelled-out phrase is typed by a cue, not by how it ends
             out.append(with_type(c, typ, rule, conf) if typ else c)
         self._add(doc, out)
         return doc
@@ -397,7 +399,8 @@ def make_resolver(nlp: Language, name: str, data_dir: str | None):
 _RULE_RANK = {"url": 4, "gazetteer": 3, "gazetteer-variant": 3}
 _TITLE_TYPE = (
     (re.compile(r"\bbenchmark|\bleaderboard|\bevaluation (?:suite|set|framework)|\barena\b|\btest suite", re.I), "benchmark"),
-    (re.compile(r"\bdataset|\bcorpus|\bcorpora\b|\bdata\b|\binstructions?\b", re.I), "dataset"),
+    (re.compile(r"\bdataset|\bcorpus|\bcorpora\b|\bdata\b(?! (?:science|analysis|efficien|augmentation|selection|"
+                r"synthesis|generation|contamination|mixing|pruning))|\binstruction (?:data|set)", re.I), "dataset"),
     (re.compile(r"\bmodel|\bLLMs?\b|\bLMs?\b|\bchatbot|\bassistant|\btransformer|\bencoder|\bagent\b", re.I), "model"),
 )
 _TITLE_SAYS = re.compile("|".join(rx.pattern for rx, _ in _TITLE_TYPE), re.IGNORECASE)
