@@ -209,7 +209,8 @@ _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build",
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", ":", ",")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
 _PLURAL_NAME = re.compile(r"[\w\-]*[A-Z]s")
-_STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduced-name"})
+_STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduced-name", "own-head"})
+_OWN_HEAD = re.compile(r"\b(?:our|the proposed|a new|a novel|this)\s+((?:[\w\-]+\s+){0,2}?[\w\-]+)\s*,\s*$", re.IGNORECASE)
 _QUANTITY_NOUNS = frozenset("set suite family series collection pair number variety range group class".split())
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
 _LONG_NAME = re.compile(r"(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)"
@@ -361,6 +362,11 @@ class NameShapeComponent(_RuleComponent):
             typ = first_head(m.group(1), rd) if m else None
             if typ:
                 return typ, "naming-cue", 0.85
+        m = _OWN_HEAD.search(before[-60:]) if tail.endswith(",") else None
+        if m:
+            typ = type_from_words(m.group(1), rd)
+            if typ:
+                return typ, "own-head", 0.8  # "Our method, X", "the proposed model, X"
         m = _LIST_INTRO.search(before[-60:]) if tail.endswith(_LIST_ENDS) else None
         if m:
             typ = type_from_words(m.group(1), rd)
