@@ -251,7 +251,9 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
 
 
 # ------------------------------------------------------------------ abbreviations "Long Form (LF)"
-PAREN_RE = re.compile(r"\(\s*([A-Za-z][\w\-+.]{0,20}[\w+])\s*(?:[;,][^)]*)?\)")
+PAREN_RE = re.compile(r"\(\s*(?P<cue>(?:called|named|dubbed|aka|a\.k\.a\.|or)\s+)?([A-Za-z][\w\-+.]{0,20}[\w+])\s*"
+                      r"(?:[;,][^)]*)?\)", re.IGNORECASE)
+_TITLE_PHRASE = re.compile(r"(?:[A-Z][\w\-]*(?:\s+(?:of|for|with|and|in|on|to|the|via|from|a)?\s*[A-Z][\w\-]*){0,5})\s*$")
 
 
 def _long_form(before: str, short: str) -> str | None:
@@ -289,8 +291,14 @@ def find_abbreviations(text: str) -> list[tuple[int, int, str, int, int, str]]:
     """``(long_start, long_end, long, short_start, short_end, short)`` for every "Long Form (LF)" pair."""
     pairs = []
     for m in PAREN_RE.finditer(text):
-        short = m.group(1)
+        short = m.group(2)
         if not any(c.isupper() for c in short) or len(short) > 20:
+            continue
+        if m.group("cue"):  # "Generalized Instruction Tuning (called GLAN)": the Title Case phrase before is the name
+            t = _TITLE_PHRASE.search(text, max(0, m.start() - 80), m.start())
+            if t and t.group().strip() and " " in t.group().strip():
+                lf = t.group().strip()
+                pairs.append((t.start(), t.start() + len(lf), lf, m.start(2), m.start(2) + len(short), short))
             continue
         window_start = max(0, m.start() - 120, text.rfind("\n\n", 0, m.start()) + 2)
         before = text[window_start:m.start()].rstrip()
@@ -304,7 +312,7 @@ def find_abbreviations(text: str) -> list[tuple[int, int, str, int, int, str]]:
         ls = text.rfind(lf, window_start, m.start())
         if ls < 0:
             continue
-        pairs.append((ls, ls + len(lf), lf, m.start(1), m.start(1) + len(short), short))
+        pairs.append((ls, ls + len(lf), lf, m.start(2), m.start(2) + len(short), short))
     return pairs
 
 

@@ -196,6 +196,9 @@ _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|
 _EVAL_ON = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
 _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
                         r"outperform|achiev|recall|F1|improv|surpass", re.IGNORECASE)
+_INTRO_NAME = re.compile(r"\b(?:introduce|introduces|present|presents|propose|proposes|release|releases|develop|"
+                         r"develops)\s+(?:the\s+)?([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})"
+                         r"(?=\s*(?:,\s*(?:a|an|the|our)\b|\(|:|--|\u2014))")
 _SIZE_WORD = re.compile(r"\d+(?:\.\d+)?[BMK]|v?\d+(?:\.\d+)*", re.IGNORECASE)
 _TITLE_PARTS = re.compile(r"(?:(?!\s+and\s+)[^&+,])+")
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|recent advances|primer|position paper|perspectives?)\b",
@@ -209,7 +212,8 @@ _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build",
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", ":", ",")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
 _PLURAL_NAME = re.compile(r"[\w\-]*[A-Z]s")
-_STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduced-name", "own-head"})
+_STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduced-name", "own-head", "head-before"})
+_HEAD_BEFORE = re.compile(r"\b(?:a|an|the|our|novel|new)\s+(?:[\w\-]+\s+){0,3}?((?:[a-z\-]+\s+)?[a-z\-]+)\s+$")
 _OWN_HEAD = re.compile(r"\b(?:our|the proposed|a new|a novel|this)\s+((?:[\w\-]+\s+){0,2}?[\w\-]+)\s*,\s*$", re.IGNORECASE)
 _QUANTITY_NOUNS = frozenset("set suite family series collection pair number variety range group class".split())
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
@@ -230,8 +234,10 @@ def first_head(phrase: str, rd) -> str | None:
     """The type named by the first head noun in a phrase, read left to right, stopping at a clause word."""
     words = re.findall(r"[\w\-]+", phrase)
     for i, w in enumerate(words):
+        if w.lower() in _QUANTITY_NOUNS and i + 1 < len(words) and words[i + 1].lower() == "of":
+            continue  # "a set of language models", "a suite of benchmarks": the noun after "of" says the type
         if w.lower() == "of" and i and words[i - 1].lower() in _QUANTITY_NOUNS:
-            continue  # "a set of language models", "a family of benchmarks"
+            continue
         if w.lower() in _STOP_WORDS:
             break
         for n in (3, 2, 1):
@@ -314,6 +320,10 @@ class NameShapeComponent(_RuleComponent):
             content = [w for w in words if w.lower() not in _STOP_WORDS and w.lower() not in ("a", "the", "as")]
             if len(words) >= 2 and content and all(w[0].isupper() for w in content) and not rd.is_stop(lf):
                 out.append(Candidate(ls, le, lf, None, "long-form", 0.7))
+        for m in _INTRO_NAME.finditer(text):  # "we introduce Scylla, a ...", "This work introduces Salamandra, a suite"
+            name = m.group(1)
+            if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
+                out.append(Candidate(m.start(1), m.end(1), name, None, "introduced-word", 0.66))
         for m in re.finditer(r"(?:called|named|dubbed|termed|coined)\s+[\"'\u201c]?", text):
             lm = _LONG_NAME.match(text, m.end())
             if lm:
@@ -362,6 +372,11 @@ class NameShapeComponent(_RuleComponent):
             typ = first_head(m.group(1), rd) if m else None
             if typ:
                 return typ, "naming-cue", 0.85
+        m = _HEAD_BEFORE.search(before[-60:])
+        if m:
+            typ = head_exact(m.group(1), rd) or head_exact(m.group(1).split()[-1], rd)
+            if typ:
+                return typ, "head-before", 0.8  # "a novel approach FnCTOD"
         m = _OWN_HEAD.search(before[-60:]) if tail.endswith(",") else None
         if m:
             typ = type_from_words(m.group(1), rd)

@@ -52,6 +52,12 @@ _BASED_STEMS = ("based", "built", "tun", "initiali", "variant", "version", "exte
                 "like", "derived", "distill", "continu", "on top")
 
 
+def _distinct(ms: list[MentionSpan]) -> list[MentionSpan]:
+    """Drop a name that is part of another one in the list ("Paramanu" beside "Gyan AI Paramanu")."""
+    keys = [m.key for m in ms]
+    return [m for m in ms if not any(m.key != k and m.key in k for k in keys)]
+
+
 def _lineage(a: MentionSpan, b: MentionSpan) -> bool:
     """Can ``a`` be based on ``b``? A model on a model, a method on a method; a model "pre-trained with" a
     method, or a method "for fine-tuning" a model, is not lineage."""
@@ -160,8 +166,8 @@ class RelationComponent(_RuleComponent):
         introduced: list[MentionSpan] = []
 
         def intro(m: MentionSpan, sent, rule, conf) -> None:
-            if m.type not in INTRODUCIBLE or (m.gaz_id and m.type == "method" and rule != "title-name"):
-                return
+            if m.type not in INTRODUCIBLE or (m.gaz_id and m.type == "method" and m.text.islower() and rule != "title-name"):
+                return  # a generic listed technique ("instruction tuning") is used, not introduced
             if m.key not in {x.key for x in introduced}:
                 introduced.append(m)
             add(PAPER, "introduces", m.key, sent, rule, conf)
@@ -268,7 +274,7 @@ class RelationComponent(_RuleComponent):
                 if ref or not any(m.end <= cm.start() for m in ms):
                     own = [m for m in introduced if m.type in MODELISH]
                     # "our models outperform ...": every model the paper introduces; "our model": the first
-                    subjects = own if ref and _PLURAL_REF.search(ref.group()) else own[:1]
+                    subjects = _distinct(own) if ref and _PLURAL_REF.search(ref.group()) else own[:1]
             if not subjects or not objs:
                 continue
             conf = 0.8 if subj is not None else 0.68
