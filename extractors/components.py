@@ -427,10 +427,14 @@ _TITLE_TYPE = (
 _TITLE_SAYS = re.compile("|".join(rx.pattern for rx, _ in _TITLE_TYPE), re.IGNORECASE)
 
 
+_LOWER_UPPER = re.compile(r"[a-z][A-Z]")
+_LIST_SEP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?")
+
+
 def _singular_key(text: str) -> str:
     """Identity key of a name, a plural made singular: ``ClassiNets`` = ``ClassiNet``, ``SCNs`` = ``SCN``."""
     if len(text) > 3 and text.endswith("s") and not text.endswith("ss") and (text[-2].isupper() or
-                                                                            re.search(r"[a-z][A-Z]", text)):
+                                                                            _LOWER_UPPER.search(text)):
         return name_key(text[:-1])
     return name_key(text)
 
@@ -549,7 +553,7 @@ class ResolverComponent(_RuleComponent):
                 if 0 <= j < len(out) and out[j].type in ("benchmark", "dataset", "model"):
                     lo, hi = sorted((out[j], c), key=lambda x: x.start)
                     gap = text[lo.end:hi.start]
-                    if re.fullmatch(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?", gap):
+                    if _LIST_SEP.fullmatch(gap):
                         neigh.append(out[j].type)
             if neigh:
                 out[i] = with_type(c, max(neigh, key=neigh.count), "list-member", 0.62)  # ties: nearest first

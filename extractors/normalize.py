@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+_THE = re.compile(r"^the\s+")
+_BILLION = re.compile(r"(?<=\d)\s*(?:billion)\b")
 _SEP = re.compile(r"[\s\-_\u2010-\u2015/]+")
 _CHUNK = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
 SIZE_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BMK])(?![a-zA-Z])|(?<![\w.])(\d+)x(\d+(?:\.\d+)?)([BM])(?![a-zA-Z])",
@@ -26,8 +28,10 @@ def fold(text: str) -> str:
 def name_key(name: str) -> str:
     """The canonical-identity key of a name: folded, separators removed, ``the`` dropped at the start."""
     t = fold(name).strip()
-    t = re.sub(r"^the\s+", "", t)
-    t = re.sub(r"(?<=\d)\s*(?:billion)\b", "b", t)
+    if t.startswith("the"):
+        t = _THE.sub("", t)
+    if "billion" in t:
+        t = _BILLION.sub("b", t)
     return _SEP.sub("", t).strip(".,;:")
 
 

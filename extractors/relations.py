@@ -46,6 +46,8 @@ _BASED_HINT = re.compile(r"based|built|fine-?tun|finetun|initiali|variant|versio
                          r"\blike\b|derived|distill|continu|on top", re.IGNORECASE)
 
 
+_MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
+_ON_WORD = re.compile(r"\b(?:on|across|over)\b", re.IGNORECASE)
 _NO_HITS: tuple[list, list[int]] = ([], [])
 # every match of _BASED_HINT contains one of these
 _BASED_STEMS = ("based", "built", "tun", "initiali", "variant", "version", "extension", "extend", "adapt", "style",
@@ -206,7 +208,7 @@ class RelationComponent(_RuleComponent):
                 for m in ms:
                     if m.start < vend or m.start >= min(limit, vend + 160):
                         continue
-                    if re.match(r"[- ](?:based|style|like|inspired|derived)\b", text[m.end:m.end + 10]):
+                    if _MODIFIER_AFTER.match(text, m.end):
                         continue
                     gap = text[vend:m.start]
                     if m.gaz_id is None or len(gap) <= 30:
@@ -234,7 +236,7 @@ class RelationComponent(_RuleComponent):
                         0.8 if has_eval else 0.6)
                 elif m.type == "dataset" and has_eval and m.key not in intro_keys:
                     pre = text[max(s0, m.start - 60):m.start]
-                    if not _TRAIN_CUE.search(pre) and re.search(r"\b(?:on|across|over)\b", pre, re.I):
+                    if not _TRAIN_CUE.search(pre) and _ON_WORD.search(pre):
                         add(PAPER, "evaluated_on", m.key, sent, "dataset-in-eval", 0.6)
             cues = _within(out_at, sent)
             if cues:

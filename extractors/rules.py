@@ -159,8 +159,11 @@ def _everyday(form: str) -> bool:
     return form.isalpha() and ((form.isupper() and len(form) <= 6) or form.istitle() or form.islower())
 
 
+_SQUEEZE = re.compile(r"[\s\-_]")
+
+
 def _squeeze(form: str) -> str:
-    return re.sub(r"[\s\-_]", "", form)
+    return _SQUEEZE.sub("", form)
 
 
 @lru_cache(maxsize=4)
