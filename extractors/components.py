@@ -213,7 +213,7 @@ _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "know
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
 _PLURAL_NAME = re.compile(r"[\w\-]*[A-Z]s")
 _STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduced-name", "own-head", "head-before"})
-_HEAD_BEFORE = re.compile(r"\b(?:a|an|the|our|novel|new)\s+(?:[\w\-]+\s+){0,3}?((?:[a-z\-]+\s+)?[a-z\-]+)\s+$")
+_ARTICLES = frozenset("a an the our novel new".split())
 _OWN_HEAD = re.compile(r"\b(?:our|the proposed|a new|a novel|this)\s+((?:[\w\-]+\s+){0,2}?[\w\-]+)\s*,\s*$", re.IGNORECASE)
 _QUANTITY_NOUNS = frozenset("set suite family series collection pair number variety range group class".split())
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
@@ -372,10 +372,10 @@ class NameShapeComponent(_RuleComponent):
             typ = first_head(m.group(1), rd) if m else None
             if typ:
                 return typ, "naming-cue", 0.85
-        m = _HEAD_BEFORE.search(before[-60:])
-        if m:
-            typ = head_exact(m.group(1), rd) or head_exact(m.group(1).split()[-1], rd)
-            if typ:
+        words = before[-60:].split()[-5:]
+        if len(words) >= 2 and words[-1].islower():
+            typ = head_exact(" ".join(words[-2:]), rd) or head_exact(words[-1], rd)
+            if typ and any(w.lower() in _ARTICLES for w in words[:-1]):
                 return typ, "head-before", 0.8  # "a novel approach FnCTOD"
         m = _OWN_HEAD.search(before[-60:]) if tail.endswith(",") else None
         if m:
