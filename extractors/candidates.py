@@ -141,9 +141,9 @@ def _family_id(entry: GazEntry, rd: RuleData) -> str | None:
 # ------------------------------------------------------------------ name shapes (names nobody listed)
 # a word made of letters (any script), digits, "+" and "^", joined by "-" or "/", that has a capital inside, two
 # capitals, a capital and a digit, or a "+": the shapes of GreaseLM, mGPT, GLM-130B, T5, GERNERMED++, GlórIA
-_AL = r"(?:[^\W_]|[\u0300-\u036f])"  # letters and digits of any script, and combining accents
-WORD_RE = re.compile(rf"(?<![\w\-+.^/@])(?=[\w\-+.^/]*?(?:[^\W\d_][A-Z]|\d[A-Z]|[A-Z][A-Z]|[A-Z][\w\-./]*\d|\+))"
-                     rf"{_AL}(?:{_AL}|[+^])*(?:\.\d+)*(?:[\-/]{_AL}(?:{_AL}|[+^])*(?:\.\d+)*)*"
+_AL = r"[\w\u0300-\u036f+^]"  # letters and digits of any script, combining accents, "+" and "^"
+WORD_RE = re.compile(rf"(?<![\w\u0300-\u036f\-+.^/@])(?=[\w\u0300-\u036f\-+.^/]*?(?:[^\W\d_][A-Z]|\d[A-Z]|[A-Z][A-Z]|[A-Z][\w\-./]*\d|\+))"
+                     rf"[^\W_]{_AL}*(?:\.\d+)*(?:[\-/][^\W_]{_AL}*(?:\.\d+)*)*"
                      r"(?:\+\+|\+)?(?![\w@/])")
 GENERIC_SUFFIX = re.compile(r"(?:-(?:based|style|like|powered|generated|specific|aware|driven|guided|centric|only|level|"
                             r"scale|sized|augmented|enhanced|tuned|finetuned|aligned|free|agnostic|related|oriented|"
