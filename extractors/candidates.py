@@ -62,9 +62,27 @@ def normalize_url(url: str) -> str:
     return f"https://{host}{path}"
 
 
+# every URL_RE match holds one of these within its first 24 characters; a scan for them is several times
+# cheaper than URL_RE's own (whose alternatives and look-behind defeat the regex engine's fast skip)
+_URL_GATE = re.compile(r"://|www\.|\.(?:com|co|host|cn|org)/", re.IGNORECASE)
+
+
+def _url_matches(text: str):
+    """The matches of ``URL_RE.finditer(text)``, found by running ``URL_RE`` only near a gate hit."""
+    pos = 0
+    for g in _URL_GATE.finditer(text):
+        if g.start() < pos:
+            continue
+        m = URL_RE.search(text, max(pos, g.start() - 24))
+        if m is None:
+            return
+        yield m
+        pos = m.end()
+
+
 def find_urls(text: str) -> list[Candidate]:
     out = []
-    for m in URL_RE.finditer(text):
+    for m in _url_matches(text):
         raw = trim_url(m.group())
         if len(raw) < 8 or "." not in raw:
             continue

@@ -7,7 +7,7 @@ import pytest
 import spacy
 
 from extractors import PIPE_NAMES, build_nlp
-from extractors.candidates import find_urls, normalize_url
+from extractors.candidates import URL_RE, _url_matches, find_urls, normalize_url
 from extractors.normalize import name_key, parse_params, strip_variant
 from extractors.rules import load_rule_data
 from kg.errors import RuleDataError
@@ -59,6 +59,17 @@ def test_urls_trimmed_and_hosts_normalised():
                      "https://example.org/page": "https://example.org/page",
                      "www.modelscope.cn/models/x": "https://modelscope.cn/models/x"}
     assert normalize_url("http://hf.co/org/model/") == "https://huggingface.co/org/model"
+
+
+@pytest.mark.parametrize("text", [
+    "see www.x.org/a and github.com/a/b, https://hf.co/x}. huggingface.host/u/v and gitlab.com/g/h",
+    "no link here at all, only e.g. foo.com and a://b",
+    "https://a.io/x https://b.io/y www.c.io/z bitbucket.org/q modelscope.cn/m/n hf.co/o/p",
+    "two glued:https://github.com/a/bhttps://github.com/c/d and mail x@github.com/y",
+    "x" * 30 + "huggingface.co/org/model" + " " + "github.com/" * 3,
+])
+def test_url_scan_near_gates_finds_what_a_full_scan_finds(text):
+    assert [(m.start(), m.group()) for m in _url_matches(text)] == [(m.start(), m.group()) for m in URL_RE.finditer(text)]
 
 
 def test_one_entity_per_canonical_name(extract_one):
