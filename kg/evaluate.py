@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
 
+from extractors.candidates import normalize_url
 from extractors.normalize import name_key
 
 from .errors import InputError
@@ -120,8 +121,15 @@ def read_gold_spans(path: str | Path) -> list[dict]:
 HEADLINE = {"model": "model", "dataset": "data", "benchmark": "data", "repo": "repo"}
 
 
+_URLISH = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+/\S*$", re.IGNORECASE)
+
+
 def _keys(names: Iterable[str]) -> frozenset[str]:
-    return frozenset(k for k in (name_key(n) for n in names if n) if k)
+    """Identity keys of a name and its aliases; a URL also keys as its normalised form, so a link written
+    with a mirror host (huggingface.host) matches the same link on huggingface.co."""
+    names = [n for n in names if n]
+    urls = [normalize_url(n) for n in names if _URLISH.match(n)]
+    return frozenset(k for k in (name_key(n) for n in names + urls) if k)
 
 
 def _match(gold: list[frozenset[str]], pred: list[frozenset[str]]) -> PRF:

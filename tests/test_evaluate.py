@@ -45,6 +45,15 @@ def test_paper_scoring_matches_through_aliases():
     assert (sc["relation:based_on"].fp, sc["relation:based_on"].fn) == (1, 0)
 
 
+def test_repo_links_match_across_mirror_hosts():
+    gold = [{"id": "p", "entities": [{"name": "https://huggingface.host/org/m", "type": "repo", "aliases": []},
+                                     {"name": "github.com/a/b", "type": "repo", "aliases": []}],
+             "introduces": [], "evaluated_on": [], "outperforms": [], "based_on": []}]
+    pred = {"p": _ext("p", [("https://huggingface.co/org/m", "repo", []), ("https://github.com/a/c", "repo", [])])}
+    sc = score_papers(gold, pred).rows["entity:repo"]
+    assert (sc.tp, sc.fp, sc.fn) == (1, 1, 1)
+
+
 def test_span_scoring_counts():
     gold = [{"id": "a", "entities": [{"start": 0, "end": 4, "label": "MLModel"}, {"start": 10, "end": 15, "label": "Dataset"},
                                      {"start": 20, "end": 25, "label": "Task"}]}]
@@ -70,7 +79,7 @@ def test_scorer_reproduces_published_gsap_baselines():
 
 
 def test_devset_is_well_formed():
-    for name in ("tune.jsonl", "heldout.jsonl"):
+    for name in ("tune.jsonl", "tune2.jsonl", "heldout.jsonl"):
         rows = [json.loads(line) for line in (ROOT / "devset" / name).read_text().splitlines()]
         for r in rows:
             names = {e["name"] for e in r["entities"]}
