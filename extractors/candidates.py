@@ -160,8 +160,8 @@ def _family_id(entry: GazEntry, rd: RuleData) -> str | None:
 # a word made of letters (any script), digits, "+" and "^", joined by "-" or "/", that has a capital inside, two
 # capitals, a capital and a digit, or a "+": the shapes of GreaseLM, mGPT, GLM-130B, T5, GERNERMED++, GlórIA
 _AL = r"[\w\u0300-\u036f+^]"  # letters and digits of any script, combining accents, "+" and "^"
-WORD_RE = re.compile(rf"(?<![\w\u0300-\u036f\-+.^/@])(?=[\w\u0300-\u036f\-+.^/]*?(?:[^\W\d_][A-Z]|\d[A-Z]|[A-Z][A-Z]|[A-Z][\w\-./]*\d|\+))"
-                     rf"[^\W_]{_AL}*(?:\.\d+)*(?:[\-/][^\W_]{_AL}*(?:\.\d+)*)*"
+WORD_RE = re.compile(rf"(?<![\w\u0300-\u036f\-+.^/@])(?=[\w\u0300-\u036f\-+.^/]*?(?:[^\W\d_][A-Z]|\d[A-Z]|[A-Z][A-Z]|[A-Z][\w\-./]*\d|\+|[^\W\d_]-[A-Z]))"
+                     rf"[^\W_]{_AL}*(?:\.\d+[BMKbmk]?)*(?:[\-/][^\W_]{_AL}*(?:\.\d+[BMKbmk]?)*)*"
                      r"(?:\+\+|\+)?(?![\w@/])")
 GENERIC_SUFFIX = re.compile(r"(?:-(?:based|style|like|powered|generated|specific|aware|driven|guided|centric|only|level|"
                             r"scale|sized|augmented|enhanced|tuned|finetuned|aligned|free|agnostic|related|oriented|"
@@ -241,6 +241,20 @@ _PLURAL_ACRONYM = re.compile(r"[\w\-]*[A-Z]s")
 _SLASH_NAME = re.compile(r"[A-Z].*/.*[A-Z]")
 
 
+def _listed_compound(w: str, rd: RuleData) -> bool:
+    """A listed model joined by hyphens to a capitalised word: Mental-Alpaca, Llama-3-Physician, Med-PaLM."""
+    parts = w.split("-")
+    if len(parts) < 2 or not all(p and (p[0].isupper() or p[0].isdigit()) for p in parts):
+        return False
+    for i in range(1, len(parts)):
+        head, tail = "-".join(parts[:i]), "-".join(parts[i:])
+        for listed, other in ((head, tail), (tail, head)):
+            e = rd.lookup(listed)
+            if e is not None and e.type == "model" and other[0].isupper() and not rd.is_stop(other):
+                return True
+    return False
+
+
 def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
     out = []
     words = list(_words(text))
@@ -253,7 +267,7 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
             w = w.rstrip("-/")
         if w.endswith("'s"):
             w = w[:-2]
-        if not is_name_shaped(w, stop) or is_stop(w):
+        if not (is_name_shaped(w, stop) or _listed_compound(w, rd)) or is_stop(w):
             continue
         # a plural acronym names a class of things (GLMs, PLMs, LLMs), unless its singular is used as a name too
         if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w) and is_stop(w[:-1]):

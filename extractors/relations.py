@@ -18,6 +18,7 @@ from spacy.language import Language
 from spacy.tokens import Doc  # noqa: F401
 
 from .components import MentionSpan, RelationSpan, _RuleComponent, doc_text
+from .candidates import VARIANT_RE
 from .rules import word_trie
 
 PAPER = "#paper"
@@ -42,8 +43,8 @@ SLOT = r"\ue000(\d+)\ue001"
 _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[\w\-]+\s+){0,3}?(?:models?|LLMs?|LMs?|"
                          r"variants?|encoders?|decoders?)\s*(?:\(\s*|,\s*|:\s*|named\s+|called\s+|dubbed\s+)"
                          r"(?P<list>\ue000\d+\ue001(?:\s*(?:,|and|or|,\s*and)\s*\ue000\d+\ue001)*)", re.IGNORECASE)
-_BASED_HINT = re.compile(r"based|built|fine-?tun|finetun|initiali|variant|version|extension|extend|adapt|style|"
-                         r"\blike\b|derived|distill|continu|on top", re.IGNORECASE)
+_BASED_HINT = re.compile(r"based|built|fine-?tun|finetun|\btuned\b|initiali|variant|version|extension|extend|adapt|"
+                         r"style|\blike\b|derived|distill|continu|on top|backbone|base model|starting point", re.IGNORECASE)
 
 
 _MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
@@ -51,7 +52,28 @@ _ON_WORD = re.compile(r"\b(?:on|across|over)\b", re.IGNORECASE)
 _NO_HITS: tuple[list, list[int]] = ([], [])
 # every match of _BASED_HINT contains one of these
 _BASED_STEMS = ("based", "built", "tun", "initiali", "variant", "version", "extension", "extend", "adapt", "style",
-                "like", "derived", "distill", "continu", "on top")
+                "like", "derived", "distill", "continu", "on top", "backbone", "base model", "starting point")
+
+
+def _variant_rest(rest: str) -> bool:
+    """Is what follows a base name a size or variant suffix ("-7B", " XL", "-Instruct", "-v2")?"""
+    return bool(rest) and not rest[0].isalnum() and VARIANT_RE.fullmatch(rest) is not None
+
+
+# "Our best fine-tuned models, A and B, ...", "our method (A)": names set beside the paper's own models
+_OWN_LIST = re.compile(r"\b(?:our|the proposed)\s+(?:[\w\-]+\s+){0,3}?(?:models?|LLMs?|methods?|approach|framework|"
+                       r"system|variants?|agents?)\s*(?:,|\(|:|named|called|dubbed)\s*"
+                       r"(?:[^,.;()]{1,40}?(?:,|,?\s+and|,?\s+or)\s*){0,4}$", re.IGNORECASE)
+
+
+def _compound_of(a: str, b: str) -> bool:
+    """Is name ``a`` name ``b`` joined to another word: ``X-b``, ``b-X`` or ``Xb`` (X capitalised)?"""
+    if len(b) < 3 or len(a) <= len(b) + 1 or not b[0].isupper():
+        return False
+    if a.startswith(b + "-") or a.endswith("-" + b):
+        return True
+    head = a[:-len(b)]
+    return a.endswith(b) and len(head) >= 3 and head.isalpha() and head[0].isupper()
 
 
 def _distinct(ms: list[MentionSpan]) -> list[MentionSpan]:
@@ -220,6 +242,9 @@ class RelationComponent(_RuleComponent):
                     intro(m, sent, "naming-cue", 0.86)
                 elif m.gaz_id is None and self.new_appos_re.match(text, m.end, sent[1]):
                     intro(m, sent, "new-apposition", 0.78)
+                elif m.gaz_id is None and m.type in MODELISH and _OWN_LIST.search(text, max(sent[0], m.start - 90),
+                                                                                   m.start):
+                    intro(m, sent, "own-apposition", 0.74)
         intro_keys = {m.key for m in introduced}
 
         # ---- evaluated_on, outperforms, based_on, has_repository
@@ -243,6 +268,7 @@ class RelationComponent(_RuleComponent):
                 self._outperforms(text, sent, ms, introduced, add, cues)
             if _within(based_at, sent):
                 self._based_on(text, sent, ms, add, introduced)
+        self._variants(by_sent, add, introduced)
         doc._.kg_relations = rels
         return doc
 
@@ -289,6 +315,38 @@ class RelationComponent(_RuleComponent):
                     add(a.key, "outperforms", b.key, sent, "outperform-cue" + ("-passive" if passive else ""), conf)
 
     # -------------------------------------------------------------- based_on
+    @staticmethod
+    def _variants(by_sent, add, introduced) -> None:
+        """Lineage written in the names themselves.
+
+        - A sized or tuned variant of a model named earlier is based on it: "mGPT XL" on "mGPT",
+          "Llama3-8B-Instruct" on "Llama3-8B" (the base's name followed by a size or variant word; a base
+          named only after the variant is a short back-reference, not a base).
+        - A new model or method whose name is another one's joined to a word is based on it: "Mental-Alpaca"
+          on "Alpaca", "LoRA-GGPO" on "LoRA", "ToolLLaMA" on "LLaMA" (only for what the paper introduces:
+          "Alpaca-LoRA" used as a baseline is left alone)."""
+        first: dict[str, tuple] = {}
+        for sent, ms in by_sent:
+            for m in ms:
+                if m.type in MODELISH and m.key not in first:
+                    first[m.key] = (m, sent)
+        for a, sent in first.values():
+            if a.type != "model":
+                continue
+            low = a.text.lower()
+            bases = [b for b, _ in first.values() if b.type == "model" and b.key != a.key and b.start < a.start
+                     and len(b.text) < len(a.text) and low.startswith(b.text.lower())
+                     and _variant_rest(a.text[len(b.text):])]
+            if bases:
+                b = max(bases, key=lambda x: len(x.text))  # the nearest base: Llama-3-8B, not Llama-3
+                add(a.key, "based_on", b.key, sent, "variant-of", 0.66)
+        for a in introduced:
+            if a.key not in first:
+                continue
+            for b, _ in first.values():
+                if _lineage(a, b) and _compound_of(a.text, b.text):
+                    add(a.key, "based_on", b.key, first[a.key][1], "compound-of", 0.62)
+
     def _based_on(self, text, sent, ms, add, introduced=()) -> None:
         if not ms:
             return
