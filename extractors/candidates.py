@@ -213,7 +213,7 @@ def is_name_shaped(w: str, stop=frozenset()) -> bool:
 
 
 _VERSION_AFTER = re.compile(r" (?:v?\d+(?:\.\d+)+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM]|Large|LARGE|Base|BASE|XL|XXL|Small|"
-                            r"Instruct|Chat)(?![\w.])")
+                            r"Instruct|Chat)(?!\w|\.\d)")
 
 
 def m_len(text: str, start: int, w: str) -> int:

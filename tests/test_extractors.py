@@ -120,6 +120,34 @@ def test_new_names_and_relations(extract_one):
         assert 0 < r.confidence <= 1 and r.rule
 
 
+def test_lineage_written_in_names(extract_one):
+    ext = extract_one(
+        "QuokkaLM: Small Models that Reason",
+        "We present QuokkaLM, a family of language models, and release QuokkaLM-1.3B and QuokkaLM XL. Our best "
+        "fine-tuned models, Mental-Alpaca and Vega-LLaMA, outperform GPT-3.5. Later, QuokkaLM beats OPT.")
+    models = ents(ext, "model")
+    assert {"QuokkaLM-1.3B", "QuokkaLM XL", "Mental-Alpaca"} <= models, models  # the decimal size stays in the name
+    based = rels(ext, "based_on")
+    assert ("QuokkaLM-1.3B", "QuokkaLM") in based and ("QuokkaLM XL", "QuokkaLM") in based  # variants of an earlier base
+    assert ("Mental-Alpaca", "Alpaca") not in based  # Alpaca is not named in the text
+    intro = {o for _, o in rels(ext, "introduces")}
+    assert {"Mental-Alpaca", "Vega-LLaMA"} <= intro, intro  # "our ... models, A and B"
+
+
+def test_back_reference_is_not_a_base(extract_one):
+    ext = extract_one("A study", "We test Olmo 1B and Gemma 2B with noise. Later on, Olmo performs worse than Gemma.")
+    assert not rels(ext, "based_on")
+
+
+def test_backbone_and_obtain_cues(extract_one):
+    ext = extract_one(
+        "Tools for models",
+        "We fine-tune LLaMA on ToolBench and obtain ToolLLaMA. By utilizing Gemma-2B as the backbone, "
+        "Ladder-2B refines translations. We present InvestLM, tuned on LLaMA-65B, for finance.")
+    based = {(a, name_key(b)) for a, b in rels(ext, "based_on")}
+    assert {("ToolLLaMA", "llama"), ("Ladder-2B", "gemma2b"), ("InvestLM", "llama65b")} <= based, based
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
