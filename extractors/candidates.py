@@ -102,6 +102,9 @@ _SIZE_NEXT = re.compile(r"[\s\-_]?\d+(?:\.\d+)?[BM]\b")
 _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?!The\b|A\b|An\b|In\b|On\b|For\b)[A-Z][a-z]+\s$")
 
 
+_NUMBER_NEXT = re.compile(r"[\-\s]?\d")  # "gpt-3.5", "llama 2": a lowercase name with a version number
+
+
 def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
     out = []
     first, match, lower_first = rd.first_chunks, rd.match_at, rd.lower_first
@@ -109,7 +112,8 @@ def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
     for run in _RUN.finditer(text):
         word = run.group()
         chunk = word.casefold()
-        if run.start() < last_end or chunk not in first or (word == chunk and chunk not in lower_first):
+        if run.start() < last_end or chunk not in first or (word == chunk and chunk not in lower_first
+                                                             and not _NUMBER_NEXT.match(text, run.end())):
             continue
         m = match(text, run.start(), chunk)
         if m is None:

@@ -117,8 +117,13 @@ def _within(hits: tuple[list, list[int]], sent: tuple[int, int]) -> list:
 # "outperforms ... using X / with X": X is a tool of the comparison, not an opponent ("the results of X" is one)
 _TOOL_CONTEXT = re.compile(r"\b(?:on|in|using|with)\s+(?:the\s+)?$")
 _PLURAL_REF = re.compile(r"\b(?:models|methods|approaches|systems|frameworks)\b", re.IGNORECASE)
-_THAT_CLAUSE = re.compile(r"\b(?:that|show|shows|showed|demonstrate|demonstrates|find|finds|reveal|reveals|"
-                          r"indicate|indicates|suggest|suggests)\b", re.IGNORECASE)
+# "experiments on A and B show that X outperforms": A is not the subject ("models that outperform" is a
+# relative clause and keeps its subject)
+_THAT_CLAUSE = re.compile(r"\b(?:show|shows|showed|shown|demonstrate|demonstrates|demonstrated|find|finds|found|reveal|"
+                          r"reveals|indicate|indicates|suggest|suggests|observe|observes|confirm|confirms|verify|"
+                          r"verifies|prove|proves|note|notes)\b", re.IGNORECASE)
+# "A, B and C outperform": every name of a list that ends right before the cue is a subject
+_SUBJECT_LIST_SEP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|/)\s*")
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent
 _SCOPE_PREP = re.compile(r"\b(?:on|across|for|at|under)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
@@ -297,6 +302,12 @@ class RelationComponent(_RuleComponent):
                                      or _THAT_CLAUSE.search(text, subj.end, cm.start())):
                 subj = None  # "... on A and B show that X outperforms": A is not the subject
             subjects = [subj] if subj is not None else []
+            if subj is not None:
+                k = ms.index(subj)
+                while k > 0 and ms[k - 1].type in MODELISH and ms[k - 1].start >= s0 and \
+                        _SUBJECT_LIST_SEP.fullmatch(text, ms[k - 1].end, ms[k].start):
+                    k -= 1
+                    subjects.insert(0, ms[k])
             if not subjects and introduced:
                 ref = self.self_re.search(pre)
                 if ref or not any(m.end <= cm.start() for m in ms):

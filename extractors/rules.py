@@ -69,7 +69,10 @@ class RuleData:
         if sq in self.exact_forms[entry_id]:
             return True, True
         if surface.islower():
-            return sq in self.lower_forms[entry_id], True
+            if sq in self.lower_forms[entry_id]:
+                return True, True
+            # "gpt-3.5-turbo", "llama-2-7b": a listed name with a version number is no everyday word in any case
+            return any(c.isdigit() for c in sq) and fold(sq) in self.loose_forms[entry_id], False
         return fold(sq) in self.loose_forms[entry_id], False
 
     def is_stop(self, text: str) -> bool:

@@ -134,6 +134,16 @@ def test_lineage_written_in_names(extract_one):
     assert {"Mental-Alpaca", "Vega-LLaMA"} <= intro, intro  # "our ... models, A and B"
 
 
+def test_lowercase_versioned_names_and_subject_lists(extract_one):
+    ext = extract_one("Prompt2Model: Deployable Models", "Prompt2Model trains models that outperform gpt-3.5-turbo. Mental-Alpaca and "
+                                 "Mental-FLAN-T5 surpass llama-2-7b, but the word llama alone is an animal.")
+    assert {"GPT-3.5 Turbo", "Llama 2 7B"} <= ents(ext, "model") or any("7b" in name_key(n) for n in ents(ext, "model"))
+    outp = {(a, name_key(b)) for a, b in rels(ext, "outperforms")}
+    assert ("Prompt2Model", name_key("GPT-3.5 Turbo")) in outp, outp  # "models that outperform" keeps its subject
+    assert {a for a, _ in outp if a != "Prompt2Model"} == {"Mental-Alpaca", "Mental-FLAN-T5"}, outp
+    assert all(name_key(n) != "llama" for n in ents(ext, "model"))
+
+
 def test_back_reference_is_not_a_base(extract_one):
     ext = extract_one("A study", "We test Olmo 1B and Gemma 2B with noise. Later on, Olmo performs worse than Gemma.")
     assert not rels(ext, "based_on")
