@@ -312,6 +312,9 @@ class NameShapeComponent(_RuleComponent):
                 if name and self._title_name_ok(name):
                     ps = s + part.start() + (len(part.group()) - len(part.group().lstrip()))
                     typ = title_type(title[colon + 1:])
+                    last = rd.lookup(re.split(r"[-\s]", name)[-1]) if re.search(r"[-\s]", name) else None
+                    if last is not None and last.type == "model":
+                        typ = "model"  # "UMLS-KGI-BERT: Data-Centric ...": a name ending in a listed model is one
                     # the title naming what it is is evidence; the fallback ("method") is a weak guess
                     conf = 0.74 if _TITLE_SAYS.search(title[colon + 1:]) else 0.6
                     out.append(Candidate(ps, ps + len(name), name, typ, "title-name", conf))
