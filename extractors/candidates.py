@@ -164,7 +164,9 @@ def _family_id(entry: GazEntry, rd: RuleData) -> str | None:
 # a word made of letters (any script), digits, "+" and "^", joined by "-" or "/", that has a capital inside, two
 # capitals, a capital and a digit, or a "+": the shapes of GreaseLM, mGPT, GLM-130B, T5, GERNERMED++, GlórIA
 _AL = r"[\w\u0300-\u036f+^]"  # letters and digits of any script, combining accents, "+" and "^"
-WORD_RE = re.compile(rf"(?<![\w\u0300-\u036f\-+.^/@])(?=[\w\u0300-\u036f\-+.^/]*?(?:[^\W\d_][A-Z]|\d[A-Z]|[A-Z][A-Z]|[A-Z][\w\-./]*\d|\+|[^\W\d_]-[A-Z]))"
+# (the first look-ahead, "a capital or a plus somewhere in the word", is implied by the second but is far cheaper:
+# it turns most lowercase words away before the second tries its alternatives at every character)
+WORD_RE = re.compile(rf"(?<![\w\u0300-\u036f\-+.^/@])(?=[\w\u0300-\u036f\-.^/]*?[A-Z+])(?=[\w\u0300-\u036f\-+.^/]*?(?:[^\W\d_][A-Z]|\d[A-Z]|[A-Z][A-Z]|[A-Z][\w\-./]*\d|\+|[^\W\d_]-[A-Z]))"
                      rf"[^\W_]{_AL}*(?:\.\d+[BMKbmk]?)*(?:[\-/][^\W_]{_AL}*(?:\.\d+[BMKbmk]?)*)*"
                      r"(?:\+\+|\+)?(?![\w@/])")
 GENERIC_SUFFIX = re.compile(r"(?:-(?:based|style|like|powered|generated|specific|aware|driven|guided|centric|only|level|"
