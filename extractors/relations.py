@@ -43,8 +43,12 @@ SLOT = r"\ue000(\d+)\ue001"
 _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[\w\-]+\s+){0,3}?(?:models?|LLMs?|LMs?|"
                          r"variants?|encoders?|decoders?)\s*(?:\(\s*|,\s*|:\s*|named\s+|called\s+|dubbed\s+)"
                          r"(?P<list>\ue000\d+\ue001(?:\s*(?:,|and|or|,\s*and)\s*\ue000\d+\ue001)*)", re.IGNORECASE)
-_BASED_HINT = re.compile(r"based|built|fine-?tun|finetun|\btuned\b|initiali|variant|version|extension|extend|adapt|"
-                         r"style|\blike\b|derived|distill|continu|on top|backbone|base model|starting point", re.IGNORECASE)
+# words that start a lineage statement (a cheap gate before the based_on patterns run on a sentence); one
+# character trie after a word boundary, so the regex engine skips ahead on first letters
+_BASED_HINT = re.compile(r"\b(?:" + word_trie(["based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali",
+                                               "variant", "version", "extension", "extend", "adapt", "style", "like",
+                                               "derived", "distill", "continu", "on top", "backbone", "base model",
+                                               "starting point"]) + ")", re.IGNORECASE)
 
 
 _MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
@@ -241,14 +245,16 @@ class RelationComponent(_RuleComponent):
                     if m.gaz_id is None or len(gap) <= 30:
                         intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)
             named = bool(_within(naming_at, sent))
+            sent_low = text[sent[0]:sent[1]].lower()
+            own_sent = "our " in sent_low or "proposed" in sent_low  # a cheap gate before _OWN_LIST
             for m in ms:
                 before = text[max(sent[0], m.start - 40):m.start] if named else ""
                 if named and self.naming_re.search(before):
                     intro(m, sent, "naming-cue", 0.86)
                 elif m.gaz_id is None and self.new_appos_re.match(text, m.end, sent[1]):
                     intro(m, sent, "new-apposition", 0.78)
-                elif m.gaz_id is None and m.type in MODELISH and _OWN_LIST.search(text, max(sent[0], m.start - 90),
-                                                                                   m.start):
+                elif m.gaz_id is None and m.type in MODELISH and own_sent and \
+                        _OWN_LIST.search(text, max(sent[0], m.start - 90), m.start):
                     intro(m, sent, "own-apposition", 0.74)
         intro_keys = {m.key for m in introduced}
 
