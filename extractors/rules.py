@@ -71,8 +71,10 @@ class RuleData:
         if surface.islower():
             if sq in self.lower_forms[entry_id]:
                 return True, True
-            # "gpt-3.5-turbo", "llama-2-7b": a listed name with a version number is no everyday word in any case
-            return any(c.isdigit() for c in sq) and fold(sq) in self.loose_forms[entry_id], False
+            # "gpt-3.5-turbo", "llama-2-7b": a listed model's name with a version number is no everyday word in
+            # any case (lowercase dataset names with a year or version are left to their listed forms)
+            return (self.entries[entry_id].type == "model" and any(c.isdigit() for c in sq)
+                    and fold(sq) in self.loose_forms[entry_id]), False
         return fold(sq) in self.loose_forms[entry_id], False
 
     def is_stop(self, text: str) -> bool:
