@@ -43,20 +43,17 @@ SLOT = r"\ue000(\d+)\ue001"
 _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[\w\-]+\s+){0,3}?(?:models?|LLMs?|LMs?|"
                          r"variants?|encoders?|decoders?)\s*(?:\(\s*|,\s*|:\s*|named\s+|called\s+|dubbed\s+)"
                          r"(?P<list>\ue000\d+\ue001(?:\s*(?:,|and|or|,\s*and)\s*\ue000\d+\ue001)*)", re.IGNORECASE)
-# words that start a lineage statement (a cheap gate before the based_on patterns run on a sentence); one
+# words that start a lineage statement: a substring test for any of them gates the scan, and the scan is one
 # character trie after a word boundary, so the regex engine skips ahead on first letters
-_BASED_HINT = re.compile(r"\b(?:" + word_trie(["based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali",
-                                               "variant", "version", "extension", "extend", "adapt", "style", "like",
-                                               "derived", "distill", "continu", "on top", "backbone", "base model",
-                                               "starting point"]) + ")", re.IGNORECASE)
+_BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
+                "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
+                "backbone", "base model", "starting point")
+_BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE)
 
 
 _MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
 _ON_WORD = re.compile(r"\b(?:on|across|over)\b", re.IGNORECASE)
 _NO_HITS: tuple[list, list[int]] = ([], [])
-# every match of _BASED_HINT contains one of these
-_BASED_STEMS = ("based", "built", "tun", "initiali", "variant", "version", "extension", "extend", "adapt", "style",
-                "like", "derived", "distill", "continu", "on top", "backbone", "base model", "starting point")
 
 
 def _variant_rest(rest: str) -> bool:
