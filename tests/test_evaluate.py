@@ -79,8 +79,11 @@ def test_scorer_reproduces_published_gsap_baselines():
 
 
 def test_devset_is_well_formed():
-    for name in ("tune.jsonl", "tune2.jsonl", "heldout.jsonl"):
+    ids: set[str] = set()
+    for name in ("tune.jsonl", "tune2.jsonl", "tune3.jsonl", "heldout.jsonl"):
         rows = [json.loads(line) for line in (ROOT / "devset" / name).read_text().splitlines()]
+        assert not ids & {r["id"] for r in rows}, f"{name} repeats papers of another file"
+        ids |= {r["id"] for r in rows}
         for r in rows:
             names = {e["name"] for e in r["entities"]}
             assert {e["type"] for e in r["entities"]} <= {"model", "dataset", "benchmark", "method", "repo"}
