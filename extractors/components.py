@@ -238,6 +238,9 @@ def first_head(phrase: str, rd) -> str | None:
             continue  # "a set of language models", "a suite of benchmarks": the noun after "of" says the type
         if w.lower() == "of" and i and words[i - 1].lower() in _QUANTITY_NOUNS:
             continue
+        if w.lower() in ("and", "or") and 0 < i < len(words) - 1 and words[i + 1].lower() not in _ARTICLES \
+                and words[i + 1].lower() not in _STOP_WORDS:
+            continue  # "a training and inference scheme": joined modifiers before one head
         if w.lower() in _STOP_WORDS:
             break
         for n in (3, 2, 1):
@@ -247,9 +250,15 @@ def first_head(phrase: str, rd) -> str | None:
     return None
 
 
-def title_type(title_rest: str) -> str:
-    """What a title says its paper is about: the type whose keyword comes first ("A Benchmark Dataset for ...":
-    benchmark; "Leveraging Language Models ... via Text Data": model), else a method."""
+def title_type(title_rest: str, rd=None) -> str:
+    """What a title says its paper is about: the head of its opening noun phrase ("A Model-Agnostic Framework
+    for ...": method), else the type whose keyword comes first ("Benchmarking Models on ...": benchmark;
+    "Leveraging Language Models ... via Text Data": model), else a method."""
+    m = _TITLE_NP.match(title_rest) if rd is not None else None
+    if m:
+        typ = first_head(title_rest[m.end():], rd)
+        if typ:
+            return typ
     hits = [(m.start(), t) for rx, t in _TITLE_TYPE for m in [rx.search(title_rest)] if m]
     return min(hits)[1] if hits else "method"
 
@@ -311,7 +320,7 @@ class NameShapeComponent(_RuleComponent):
                 name = _GENERIC_TAIL.sub("", part.group().strip())
                 if name and self._title_name_ok(name):
                     ps = s + part.start() + (len(part.group()) - len(part.group().lstrip()))
-                    typ = title_type(title[colon + 1:])
+                    typ = title_type(title[colon + 1:], rd)
                     last = rd.lookup(re.split(r"[-\s]", name)[-1]) if re.search(r"[-\s]", name) else None
                     if last is not None and last.type == "model":
                         typ = "model"  # "UMLS-KGI-BERT: Data-Centric ...": a name ending in a listed model is one
@@ -406,7 +415,7 @@ class NameShapeComponent(_RuleComponent):
         if _EVAL_ON.search(before[-90:]) and _EVAL_WORD.search(text, max(0, c.start - 160), c.start):
             return "benchmark", "evaluated-on-list", 0.66
         if tail.endswith(_INTRO_ENDS) and _INTRO_BEFORE.search(before):
-            return title_type(title_rest), "introduced-name", 0.66
+            return title_type(title_rest, rd), "introduced-name", 0.66
         return None, "", c.confidence
 
 
@@ -427,6 +436,7 @@ _TITLE_TYPE = (
                 r"synthesis|generation|contamination|mixing|pruning))|\binstruction (?:data|set)", re.I), "dataset"),
     (re.compile(r"\bmodel|\bLLMs?\b|\bLMs?\b|\bchatbot|\bassistant|\btransformer|\bencoder|\bagent\b", re.I), "model"),
 )
+_TITLE_NP = re.compile(r"\s*(?:A|An|The)\s+")
 _TITLE_SAYS = re.compile("|".join(rx.pattern for rx, _ in _TITLE_TYPE), re.IGNORECASE)
 
 
@@ -537,7 +547,7 @@ class ResolverComponent(_RuleComponent):
         colon = title.find(":")
         if colon <= 0:
             return chosen
-        typ = title_type(title[colon + 1:])
+        typ = title_type(title[colon + 1:], self.rd)
         out = []
         for c in chosen:
             if c.start < colon and c.type is None:

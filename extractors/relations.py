@@ -348,7 +348,7 @@ class RelationComponent(_RuleComponent):
             if a.type != "model":
                 continue
             low = a.text.lower()
-            bases = [b for b, _ in first.values() if b.type == "model" and b.key != a.key and b.start < a.start
+            bases = [b for b, _ in first.values() if b.type in MODELISH and b.key != a.key and b.start < a.start
                      and len(b.text) < len(a.text) and low.startswith(b.text.lower())
                      and _variant_rest(a.text[len(b.text):])]
             if bases:

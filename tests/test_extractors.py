@@ -170,6 +170,22 @@ def test_type_cues_and_abbreviations(extract_one):
     assert fgd and "Frobnicated Gradient Descent" in (fgd[0].name, *fgd[0].aliases)
 
 
+def test_type_follows_the_strongest_cue_over_mentions(extract_one):
+    # the title's lead-in would say model ("Customizing LLMs"), the apposition says framework: the cue wins
+    ext = extract_one("Zorbit: Customizing LLMs by Creating Toolsets",
+                      "We present Zorbit, a general tool creation and retrieval framework for LLMs. Zorbit helps.")
+    assert "Zorbit" in ents(ext, "method") and "Zorbit" not in ents(ext, "model")
+    # "A <adjective> Framework ...": the head of the title's opening noun phrase, not the word "Model-Agnostic"
+    ext = extract_one("Quillo: A Model-Agnostic Framework Boosting LLM-based Translation",
+                      "Quillo refines drafts. Quillo-2B uses Gemma-2B as the backbone.")
+    assert "Quillo" in ents(ext, "method")
+    assert ("Quillo-2B", "Quillo") in rels(ext, "based_on")  # a sized instance of the framework
+    # joined modifiers before one head: "a training and inference scheme"
+    ext = extract_one("Swapping adapters", "We introduce AdapterSwop, a training and inference scheme that "
+                                           "organizes knowledge.")
+    assert "AdapterSwop" in ents(ext, "method")
+
+
 def test_generic_phrases_are_not_entities(extract_one):
     ext = extract_one("Large Language Models: A Survey",
                       "Large language models (LLMs) and NLP systems are everywhere. This survey reviews LLMs, "
