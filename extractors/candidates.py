@@ -394,4 +394,9 @@ def type_from_part(name: str, rd: RuleData) -> str | None:
             eid = rd.by_key.get(piece)
             if eid and rd.entries[eid].type in ("model", "benchmark", "dataset"):
                 return rd.entries[eid].type
+    parts = name.split("-")
+    for part in parts[1:-1]:  # DMaS-LLaMa-Lite: a listed model between two capitalised parts
+        e = rd.lookup(part) if len(part) >= 3 else None
+        if e is not None and e.type == "model" and all(p[:1].isupper() or p[:1].isdigit() for p in parts):
+            return "model"
     return None

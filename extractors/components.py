@@ -186,7 +186,7 @@ def make_name_shapes(nlp: Language, name: str, data_dir: str | None):
 
 
 _HEAD_AFTER = re.compile(r"^[\s\-]+((?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)")
-_APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,|\s-|\s--|\s\u2013|\s\u2014|\u2014)?\s*(?:(?:is|are|was|as)\s+)?"
+_APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,|\s-|\s--|\s\u2013|\s\u2014|\u2014|\()?\s*(?:(?:is|are|was|as)\s+)?"
                     r"(?:a|an|the|our)\s+([^,.;:()]{0,90})")
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$",
                      re.IGNORECASE)

@@ -23,6 +23,7 @@ from .rules import word_trie
 
 PAPER = "#paper"
 MODELISH = ("model", "method")
+DATAISH = ("dataset", "benchmark")
 EVALUABLE = ("benchmark", "dataset")
 INTRODUCIBLE = ("model", "dataset", "benchmark", "method")
 _BLOCKERS = re.compile(r"such as|including|\blike\b|e\.g\.|\bthan\b|compar|outperform|surpass|based on|built on|"
@@ -47,7 +48,8 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
 # character trie after a word boundary, so the regex engine skips ahead on first letters
 _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
                 "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
-                "backbone", "base model", "starting point")
+                "backbone", "base model", "starting point", "resulting in", "yielding")
+_KIND_APPOS = re.compile(r", an? |\s?\(an? ")  # "PICARD (a T5 model ...)": a name set beside its kind
 _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE)
 
 
@@ -57,7 +59,9 @@ _NO_HITS: tuple[list, list[int]] = ([], [])
 
 
 def _variant_rest(rest: str) -> bool:
-    """Is what follows a base name a size or variant suffix ("-7B", " XL", "-Instruct", "-v2")?"""
+    """Is what follows a base name a size or variant suffix ("-7B", " XL", "-Instruct", "-v2", "++")?"""
+    if rest in ("+", "++"):
+        return True  # "RETRO++" on "RETRO"
     return bool(rest) and not rest[0].isalnum() and VARIANT_RE.fullmatch(rest) is not None
 
 
@@ -84,9 +88,18 @@ def _distinct(ms: list[MentionSpan]) -> list[MentionSpan]:
 
 
 def _lineage(a: MentionSpan, b: MentionSpan) -> bool:
-    """Can ``a`` be based on ``b``? A model on a model, a method on a method; a model "pre-trained with" a
-    method, or a method "for fine-tuning" a model, is not lineage."""
-    return a.type in MODELISH and a.type == b.type and a.key != b.key
+    """Can ``a`` be based on ``b``? A model on a model, a method on a method, a dataset or benchmark on another;
+    a model "pre-trained with" a method or "trained on" a dataset, or a method "for fine-tuning" a model, is
+    not lineage."""
+    if a.key == b.key:
+        return False
+    if a.type in DATAISH:
+        return b.type in DATAISH  # "A, a Python version of the B benchmark": data made from data
+    return a.type in MODELISH and a.type == b.type
+
+
+_ALIAS_PAREN = re.compile(rf"{SLOT}\s*\(({SLOT})\)")
+_BRACKETED = re.compile(rf"\s*\(({SLOT})\)")
 
 
 def _unslot(text: str) -> str:
@@ -274,7 +287,7 @@ class RelationComponent(_RuleComponent):
             cues = _within(out_at, sent)
             if cues:
                 self._outperforms(text, sent, ms, introduced, add, cues)
-            if _within(based_at, sent):
+            if _within(based_at, sent) or any(_KIND_APPOS.match(text, m.end) for m in ms):
                 self._based_on(text, sent, ms, add, introduced)
         self._variants(by_sent, add, introduced)
         doc._.kg_relations = rels
@@ -371,7 +384,9 @@ class RelationComponent(_RuleComponent):
             parts.append(f"{SLOT_OPEN}{i}{SLOT_CLOSE}")
             pos = m.end
         parts.append(_unslot(text[pos:s1]))
-        slotted = "".join(parts)
+        # "A (A-short), based on B", "Label Supervised LLaMA (LS-LLaMA), based on B": the bracketed name stands
+        # for the phrase before it
+        slotted = _BRACKETED.sub(r" \1", _ALIAS_PAREN.sub(r"\2", "".join(parts)))
         found = False
         for rx in self.based_res:
             for bm in rx.finditer(slotted):

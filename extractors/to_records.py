@@ -19,7 +19,7 @@ from .rules import RuleData
 
 
 OBJECT_TYPES = {"evaluated_on": ("benchmark", "dataset"), "outperforms": ("model", "method"),
-                "based_on": ("model", "method"), "has_repository": ("repo",)}
+                "based_on": ("model", "method", "dataset", "benchmark"), "has_repository": ("repo",)}
 
 
 class Canonicalizer:
@@ -52,6 +52,7 @@ class Canonicalizer:
         return None
 
 
+_DATA = ("dataset", "benchmark")
 _DERIVED = ("+same-name", "+list-member", "+alias-type")
 
 
@@ -129,6 +130,8 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         wanted = OBJECT_TYPES.get(r.predicate)
         if wanted and types.get(r.object) not in wanted:
             continue  # the entity's resolved type (over all its mentions) no longer fits the relation
+        if r.predicate == "based_on" and (types.get(r.subject) in _DATA) != (types.get(r.object) in _DATA):
+            continue  # lineage joins data to data and models or methods to each other
         relations.append(Relation(subject=subj, predicate=r.predicate, object=obj, confidence=r.confidence,
                                   rule=r.rule, evidence=_evidence(text, a0, r)))
     return Extraction(paper=paper, entities=tuple(entities), relations=tuple(relations))

@@ -158,6 +158,25 @@ def test_backbone_and_obtain_cues(extract_one):
     assert {("ToolLLaMA", "llama"), ("Ladder-2B", "gemma2b"), ("InvestLM", "llama65b")} <= based, based
 
 
+def test_lineage_in_appositions_and_data_lineage(extract_one):
+    ext = extract_one(
+        "Lineage in RETRO",
+        "We train QW-LLaMA-Lite, a fully open source, 1.7-billion-parameter, LLaMA-based model. We test PICARDO "
+        "(a T5 model for parsing). We evaluate Label Supervised LLaMA (LS-LLaMA), based on LLaMA-2-7B. "
+        "The QuuxQA-Python dataset, a Python version of the QuuxQA benchmark, is released. Finally, we introduce "
+        "a simple variant of the model, RETRO++, which improves on RETRO.")
+    based = {(a, name_key(b)) for a, b in rels(ext, "based_on")}
+    assert ("QW-LLaMA-Lite", "llama") in based, based  # "a ... B-based model" beside the name
+    assert ("PICARDO", "t5") in based, based  # "(a B model ...)"
+    assert any(a in ("LS-LLaMA", "Label Supervised LLaMA") and b == "llama27b" for a, b in based), based
+    assert ("QuuxQA-Python", "quuxqa") in based, based  # data made from data
+    assert ("RETRO++", "retro") in based, based
+    # lineage never joins a model to data, in either direction
+    types = {e.name: e.type for e in ext.entities}
+    data = ("dataset", "benchmark")
+    assert all((types[a] in data) == (types[b] in data) for a, b in rels(ext, "based_on"))
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
