@@ -209,6 +209,12 @@ _INTRO_BEFORE = re.compile(r"\b(?:we|paper|work|report|study)\b[^.;]{0,40}\b(?:i
                            r"(?:new\s+|novel\s+)?$", re.IGNORECASE)
 _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build", "design", "devise", "introduces",
                "presents", "proposes", "releases", " a", " an", " the", "new", "novel")
+# "refer to the resulting model as X", "we call it X": a naming cue that puts the kind before the name
+REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|dub(?:s|bed)?|term(?:s|ed)?)\s+"
+                      r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
+                      r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
+_REFER_AS_NAME = re.compile(REFER_AS.pattern[:-1] + r"([A-Z][\w\-+]*)", re.IGNORECASE)
+_COINED = ("introduced-word", "named-phrase", "title-name")
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", ":", ",")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
 _PLURAL_NAME = re.compile(r"[\w\-]*[A-Z]s")
@@ -299,8 +305,22 @@ class NameShapeComponent(_RuleComponent):
             elif typ and c.rule == "long-form" and rule not in _STRONG_CONTEXT | {"abbreviation-head"}:
                 typ = None  # "Computer Vision (CV)": a spelled-out phrase is typed by a cue, not by how it ends
             out.append(with_type(c, typ, rule, conf) if typ else c)
+        out += self._repeats(text, out)
         self._add(doc, out)
         return doc
+
+    @staticmethod
+    def _repeats(text: str, cands: list[Candidate]) -> list[Candidate]:
+        """Later uses of a plain-word name the paper gave ("refer to the model as Furina ... Furina beats X"):
+        only name shapes are found everywhere by their form, so a coined plain word is looked up again."""
+        out = []
+        seen = {(c.start, c.end) for c in cands}
+        for name in {c.text for c in cands if c.rule.startswith(_COINED) and c.type is not None}:
+            for m in re.finditer(r"(?<![\w\-])" + re.escape(name) + r"(?![\w\-])", text):
+                if (m.start(), m.end()) not in seen:
+                    seen.add((m.start(), m.end()))
+                    out.append(Candidate(m.start(), m.end(), name, None, "repeat", 0.6))
+        return out
 
     def _long_names(self, doc: Doc, abbrevs) -> list[Candidate]:
         """Multi-word names: a title's name before its colon, Title Case long forms of abbreviations, and
@@ -336,6 +356,10 @@ class NameShapeComponent(_RuleComponent):
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
                 out.append(Candidate(m.start(1), m.end(1), name, None, "introduced-word", 0.66))
+        for m in _REFER_AS_NAME.finditer(text):  # "refer to the resulting model as Furina"
+            name = m.group(2)
+            if name[0].isupper() and not rd.is_stop(name):
+                out.append(Candidate(m.start(2), m.end(2), name, None, "introduced-word", 0.66))
         for m in re.finditer(r"(?:called|named|dubbed|termed|coined)\s+[\"'\u201c]?", text):
             lm = _LONG_NAME.match(text, m.end())
             if lm:
@@ -382,6 +406,11 @@ class NameShapeComponent(_RuleComponent):
             m = re.search(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)\s*,?\s*(?:called|named|dubbed|termed|coined|namely|"
                           r"known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$", before, re.IGNORECASE)
             typ = first_head(m.group(1), rd) if m else None
+            if typ:
+                return typ, "naming-cue", 0.85
+        m = REFER_AS.search(before[-80:]) if tail.endswith("as") else None
+        if m:  # "refer to the resulting model as X", "we call it X"
+            typ = type_from_words(m.group(1), rd) if m.group(1) else title_type(title_rest, rd)
             if typ:
                 return typ, "naming-cue", 0.85
         words = before[-60:].split()[-5:]

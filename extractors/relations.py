@@ -17,7 +17,7 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc  # noqa: F401
 
-from .components import MentionSpan, RelationSpan, _RuleComponent, doc_text
+from .components import REFER_AS, MentionSpan, RelationSpan, _RuleComponent, doc_text
 from .candidates import VARIANT_RE
 from .rules import word_trie
 
@@ -139,6 +139,8 @@ _THAT_CLAUSE = re.compile(r"\b(?:show|shows|showed|shown|demonstrate|demonstrate
 # "A, B and C outperform": every name of a list that ends right before the cue is a subject
 _SUBJECT_LIST_SEP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|/)\s*")
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent
+_ENABLES_IT = re.compile(r"\b(?:enabl|allow|help|mak|lead|caus|empower)\w*\s+(?:it|them)\s+to\s+(?:\w+ly\s+)?$",
+                         re.IGNORECASE)
 _SCOPE_PREP = re.compile(r"\b(?:on|across|for|at|under)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|corpus|"
@@ -261,6 +263,9 @@ class RelationComponent(_RuleComponent):
                 before = text[max(sent[0], m.start - 40):m.start] if named else ""
                 if named and self.naming_re.search(before):
                     intro(m, sent, "naming-cue", 0.86)
+                elif m.gaz_id is None and text.endswith("as ", 0, m.start) and \
+                        REFER_AS.search(text, max(sent[0], m.start - 80), m.start):
+                    intro(m, sent, "naming-cue", 0.8)
                 elif m.gaz_id is None and self.new_appos_re.match(text, m.end, sent[1]):
                     intro(m, sent, "new-apposition", 0.78)
                 elif m.gaz_id is None and m.type in MODELISH and own_sent and \
@@ -317,6 +322,10 @@ class RelationComponent(_RuleComponent):
             if subj is not None and (self.self_re.search(text[subj.end:cm.start()])
                                      or _THAT_CLAUSE.search(text, subj.end, cm.start())):
                 subj = None  # "... on A and B show that X outperforms": A is not the subject
+            if subj is None and _ENABLES_IT.search(pre):
+                # "bringing a boost to A and enabling it to outperform B": "it" is the A just named
+                named = [m for m in ms if m.end <= cm.start() and m.type in MODELISH]
+                subj = named[-1] if named else None
             subjects = [subj] if subj is not None else []
             if subj is not None:
                 k = ms.index(subj)

@@ -177,6 +177,20 @@ def test_lineage_in_appositions_and_data_lineage(extract_one):
     assert all((types[a] in data) == (types[b] in data) for a, b in rels(ext, "based_on"))
 
 
+def test_coined_names_and_pronoun_subjects(extract_one):
+    ext = extract_one(
+        "Scripts",
+        "Using Glot500-m, an mPLM pretrained on 500 languages, as our source model, we fine-tune it and refer to "
+        "the resulting model as Furina. We show that Furina outperforms the original Glot500-m. A new method "
+        "brings a boost to Mistral-7B and enables it to outperform GPT-4.")
+    assert {"Furina", "Glot500-m"} <= ents(ext, "model"), ents(ext)  # "refer to ... model as X"; "an mPLM"
+    assert "Furina" in {o for _, o in rels(ext, "introduces")}
+    assert len([e for e in ext.entities if e.name == "Furina"][0].mentions) == 2  # the coined word, found again
+    outp = {(a, name_key(b)) for a, b in rels(ext, "outperforms")}
+    assert ("Furina", "glot500m") in outp, outp
+    assert any(name_key(a) == "mistral7b" and b == "gpt4" for a, b in outp), outp  # "enables it to outperform"
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
