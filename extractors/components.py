@@ -214,6 +214,7 @@ REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|d
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
 _REFER_AS_NAME = re.compile(REFER_AS.pattern[:-1] + r"([A-Z][\w\-+]*)", re.IGNORECASE)
+_KIND_COMMA = re.compile(r",\s*the\s+$")
 _COINED = ("introduced-word", "named-phrase", "title-name")
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", ":", ",")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
@@ -413,7 +414,8 @@ class NameShapeComponent(_RuleComponent):
             typ = type_from_words(m.group(1), rd) if m.group(1) else title_type(title_rest, rd)
             if typ:
                 return typ, "naming-cue", 0.85
-        words = before[-60:].split()[-5:]
+        near = _KIND_COMMA.sub("", before[-64:])  # "a novel language model, the X": the kind set before the name
+        words = near[-60:].split()[-5:]
         if len(words) >= 2 and words[-1].islower():
             typ = head_exact(" ".join(words[-2:]), rd) or head_exact(words[-1], rd)
             if typ and any(w.lower() in _ARTICLES for w in words[:-1]):
@@ -473,6 +475,16 @@ _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 _LIST_SEP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?")
 
 
+def _redefines(entry, long_form: str) -> bool:
+    """Does a text's expansion of a listed short form name something else? Only when the entry lists an
+    expansion of its own and the text's expansion is none of the entry's names."""
+    expansions = [a for a in entry.aliases if " " in a.strip()]
+    if not expansions:
+        return False
+    key = name_key(long_form)
+    return key not in {name_key(n) for n in (entry.name, *entry.aliases)}
+
+
 def _singular_key(text: str) -> str:
     """Identity key of a name, a plural made singular: ``ClassiNets`` = ``ClassiNet``, ``SCNs`` = ``SCN``."""
     if len(text) > 3 and text.endswith("s") and not text.endswith("ss") and (text[-2].isupper() or
@@ -520,7 +532,7 @@ class ResolverComponent(_RuleComponent):
             mentions.append(MentionSpan(c.start, c.end, c.text, c.type, key, c.rule, c.confidence,
                                         gaz_id=c.gaz_id, family_id=c.family_id, url=c.url,
                                         long_form=long_by_short.get((c.start, c.end))))
-        mentions = self._merge_abbreviations(mentions, abbrevs)
+        mentions = self._merge_abbreviations(mentions, abbrevs, rd)
         doc._.kg_mentions = mentions
         idx = token_starts(doc)
         starts = np.searchsorted(idx, [m.start for m in mentions], side="right") - 1
@@ -533,8 +545,10 @@ class ResolverComponent(_RuleComponent):
         return doc
 
     @staticmethod
-    def _merge_abbreviations(mentions: list[MentionSpan], abbrevs) -> list[MentionSpan]:
-        """A short form and its long form name one entity: they share one identity key (a listed one wins)."""
+    def _merge_abbreviations(mentions: list[MentionSpan], abbrevs, rd) -> list[MentionSpan]:
+        """A short form and its long form name one entity: they share one identity key. A listed one wins,
+        unless the text spells the short form out as something else than the listed expansion: "the Graph
+        Language Model (GLM)" is not the listed GLM (General Language Model), in this paper."""
         if not abbrevs:
             return mentions
         key_at = {(m.start, m.end): m for m in mentions}
@@ -544,6 +558,8 @@ class ResolverComponent(_RuleComponent):
             if lm is None or sm is None or lm.key == sm.key or lm.type == "repo" or sm.type == "repo":
                 continue
             keep, drop = (sm, lm) if sm.gaz_id and not lm.gaz_id else (lm, sm)
+            if keep is sm and _redefines(rd.entries[sm.gaz_id], lm.text):
+                keep, drop = replace(lm, gaz_id=None, family_id=None), sm
             remap[drop.key] = keep
         if not remap:
             return mentions

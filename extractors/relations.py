@@ -139,6 +139,7 @@ _THAT_CLAUSE = re.compile(r"\b(?:show|shows|showed|shown|demonstrate|demonstrate
 # "A, B and C outperform": every name of a list that ends right before the cue is a subject
 _SUBJECT_LIST_SEP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|/)\s*")
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent
+_LEAD_GLUE = re.compile(r"[\s,&+/]*(?:(?:and|with|Introducing)[\s,&+/]*)*", re.IGNORECASE)
 _ENABLES_IT = re.compile(r"\b(?:enabl|allow|help|mak|lead|caus|empower)\w*\s+(?:it|them)\s+to\s+(?:\w+ly\s+)?$",
                          re.IGNORECASE)
 _SCOPE_PREP = re.compile(r"\b(?:on|across|for|at|under)\b", re.IGNORECASE)
@@ -239,13 +240,19 @@ class RelationComponent(_RuleComponent):
         for sent, ms in by_sent:
             if sent[0] < a0 or not a0:
                 if colon > 0:
-                    for m in ms:
-                        if m.end <= colon:
+                    lead = [m for m in ms if m.end <= colon]
+                    rest = title[:colon]
+                    for m in lead:
+                        rest = rest.replace(m.text, " ")
+                    whole = _LEAD_GLUE.fullmatch(rest) is not None
+                    for m in lead:
+                        if whole or m.gaz_id is None:  # "LLaMA Beyond English: ...": a study of a listed model
                             intro(m, sent, "title-name", 0.88)
                 elif re.search(r"\b(?:technical report|tech report)\b", title, re.I) and ms:
                     intro(ms[0], sent, "title-report", 0.8)
             for im in _within(intro_at, sent):
                 vend = im.end()
+                trains = im.group().lower().endswith(("train", "trained"))
                 block = _BLOCKERS.search(text, vend, sent[1])
                 limit = block.start() if block else sent[1]
                 for m in ms:
@@ -254,6 +261,8 @@ class RelationComponent(_RuleComponent):
                     if _MODIFIER_AFTER.match(text, m.end):
                         continue
                     gap = text[vend:m.start]
+                    if m.gaz_id is not None and trains:
+                        continue  # "we train T5-Base from scratch": a listed architecture, trained again
                     if m.gaz_id is None or len(gap) <= 30:
                         intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)
             named = bool(_within(naming_at, sent))

@@ -191,6 +191,25 @@ def test_coined_names_and_pronoun_subjects(extract_one):
     assert any(name_key(a) == "mistral7b" and b == "gpt4" for a, b in outp), outp  # "enables it to outperform"
 
 
+def test_local_expansion_shadows_a_listed_abbreviation(extract_one):
+    ext = extract_one("Graph Language Models",
+                      "We introduce a novel language model, the Graph Language Model (GLM), for graphs. GLM beats GNNs.")
+    glm = [e for e in ext.entities if "GLM" in (e.name, *e.aliases)]
+    assert len(glm) == 1 and glm[0].name == "Graph Language Model" and glm[0].type == "model", glm
+    assert glm[0].gazetteer_id is None  # not the listed GLM (General Language Model)
+    assert "Graph Language Model" in {o for _, o in rels(ext, "introduces")}
+    ext = extract_one("Adapters", "We use Low-Rank Adaptation (LoRA) on Llama 2.")
+    assert [e.gazetteer_id for e in ext.entities if e.name == "LoRA"] == ["lora"]  # the listed expansion
+
+
+def test_title_lead_and_training_are_not_always_introductions(extract_one):
+    ext = extract_one("LLaMA Beyond English: An Empirical Study on Transfer",
+                      "We study LLaMA. As part of our experiments, we train T5-Base and T5-Large models from scratch.")
+    assert not rels(ext, "introduces")
+    ext = extract_one("GLM-130B: An Open Bilingual Pre-trained Model", "We introduce GLM-130B, a bilingual model.")
+    assert {o for _, o in rels(ext, "introduces")} == {"GLM-130B"}
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
