@@ -188,7 +188,8 @@ def make_name_shapes(nlp: Language, name: str, data_dir: str | None):
 _HEAD_AFTER = re.compile(r"^[\s\-]+((?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)")
 _APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,|\s-|\s--|\s\u2013|\s\u2014|\u2014|\()?\s*(?:(?:is|are|was|as)\s+)?"
                     r"(?:a|an|the|our)\s+([^,.;:()]{0,90})")
-_NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$",
+_NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as|we call|we name|we dub|we term)"
+                     r"\s*[:,]?\s*[\"'\u201c]?$",
                      re.IGNORECASE)
 _LIST_INTRO = re.compile(r"(?<![A-Za-z])([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s*(?:,?\s*(?:such as|including|like|e\.g\.,?|"
                          r"namely|i\.e\.,?)|\(|:|,)\s*(?:the\s+)?$", re.IGNORECASE)
@@ -214,9 +215,15 @@ REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|d
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
 _REFER_AS_NAME = re.compile(REFER_AS.pattern[:-1] + r"([A-Z][\w\-+]*)", re.IGNORECASE)
+# a multi-word name that ends in a training or inference process names a method: "... Fine-tuning",
+# "Retrieval-Augmented Language Modeling", "Instruction Pre-Training" (not "... Language Understanding", a task)
+_PROCESS_TAIL = re.compile(r"\s(?:[\w]+-)*(?:[Tt]raining|[Tt]uning|[Ll]earning|[Mm]odell?ing|[Pp]rompting|[Dd]ecoding|"
+                           r"[Pp]runing|[Ss]ampling|[Mm]erging|[Ee]diting|[Ee]ncoding|[Mm]asking|[Rr]outing|[Bb]oosting|"
+                           r"[Cc]aching|[Qq]uantizing|[Dd]istilling|[Pp]ooling|[Pp]acking|[Ff]iltering|[Rr]anking)$")
 _KIND_COMMA = re.compile(r",\s*the\s+$")
 _COINED = ("introduced-word", "named-phrase", "title-name")
-_NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", ":", ",")
+_NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", "we call",
+                "we name", "we dub", "we term", ":", ",")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
 _PLURAL_NAME = re.compile(r"[\w\-]*[A-Z]s")
 _STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduced-name", "own-head", "head-before"})
@@ -261,6 +268,10 @@ def title_type(title_rest: str, rd=None) -> str:
     """What a title says its paper is about: the head of its opening noun phrase ("A Model-Agnostic Framework
     for ...": method), else the type whose keyword comes first ("Benchmarking Models on ...": benchmark;
     "Leveraging Language Models ... via Text Data": model), else a method."""
+    chunk = re.match(r"\s*([^,.;:?!]*?)(?:\s+(?:for|with|of|in|on|to|via|from|by)\b|[,.;:?!]|$)", title_rest)
+    if chunk and len(chunk.group(1).split()) <= 5 and _PROCESS_TAIL.search(chunk.group(1)) \
+            and not re.match(r"[A-Za-z]+ing\b", chunk.group(1)):
+        return "method"  # "X: Sparse Pre-training and Dense Fine-tuning for LLMs" (not "X: Scaling Language Modeling")
     m = _TITLE_NP.match(title_rest) if rd is not None else None
     if m:
         typ = first_head(title_rest[m.end():], rd)
@@ -341,7 +352,7 @@ class NameShapeComponent(_RuleComponent):
                 name = _GENERIC_TAIL.sub("", part.group().strip())
                 if name and self._title_name_ok(name):
                     ps = s + part.start() + (len(part.group()) - len(part.group().lstrip()))
-                    typ = title_type(title[colon + 1:], rd)
+                    typ = "method" if _PROCESS_TAIL.search(name) else title_type(title[colon + 1:], rd)
                     last = rd.lookup(re.split(r"[-\s]", name)[-1]) if re.search(r"[-\s]", name) else None
                     if last is not None and last.type == "model":
                         typ = "model"  # "UMLS-KGI-BERT: Data-Centric ...": a name ending in a listed model is one
@@ -405,7 +416,8 @@ class NameShapeComponent(_RuleComponent):
         tail = before[-24:].rstrip(" \"'\u201c").lower()
         if tail.endswith(_NAMING_ENDS) and _NAMING.search(before):
             m = re.search(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)\s*,?\s*(?:called|named|dubbed|termed|coined|namely|"
-                          r"known as|referred to as)\s*[:,]?\s*[\"'\u201c]?$", before, re.IGNORECASE)
+                          r"known as|referred to as|(?:which|that)\s+we\s+(?:call|name|dub|term))\s*[:,]?\s*[\"'\u201c]?$",
+                          before, re.IGNORECASE)
             typ = first_head(m.group(1), rd) if m else None
             if typ:
                 return typ, "naming-cue", 0.85
@@ -430,6 +442,8 @@ class NameShapeComponent(_RuleComponent):
             typ = type_from_words(m.group(1), rd)
             if typ:
                 return typ, "list-head", 0.74
+        if _PROCESS_TAIL.search(long_form or (c.text if c.rule in ("long-form", "named-phrase") else "")):
+            return "method", "abbreviation-head", 0.8  # "Sparse Pre-training and Dense Fine-tuning (SPDF)"
         if long_form:
             content = [w for w in long_form.split() if w.lower() not in _STOP_WORDS]
             if content and not any(w[0].isupper() for w in content):

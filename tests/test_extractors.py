@@ -210,6 +210,17 @@ def test_title_lead_and_training_are_not_always_introductions(extract_one):
     assert {o for _, o in rels(ext, "introduces")} == {"GLM-130B"}
 
 
+def test_process_names_and_which_we_call(extract_one):
+    ext = extract_one("SPDF: Sparse Pre-training and Dense Fine-tuning for Large Language Models",
+                      "We propose Sparse Pre-training and Dense Fine-tuning (SPDF). We translate FineWeb-Edu into "
+                      "French, resulting in a final 300B-token dataset, which we call TransWeb-Edu. We use MIMIC III "
+                      "and IV.")
+    spdf = [e for e in ext.entities if "Sparse Pre-training and Dense Fine-tuning" in (e.name, *e.aliases)]
+    assert spdf and spdf[0].type == "method", spdf  # a process noun ends the name (and the title's lead-in)
+    assert "TransWeb-Edu" in ents(ext, "dataset"), ents(ext)  # "a ... dataset, which we call X"
+    assert "IV" not in ents(ext)  # a roman numeral is not a name
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
