@@ -214,12 +214,17 @@ _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build",
 REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|dub(?:s|bed)?|term(?:s|ed)?)\s+"
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
-_REFER_AS_NAME = re.compile(REFER_AS.pattern[:-1] + r"([A-Z][\w\-+]*)", re.IGNORECASE)
+_AS_NAME = re.compile(r"\bas\s+[\"'\u201c]?([A-Z][\w\-+]*)")
 # a multi-word name that ends in a training or inference process names a method: "... Fine-tuning",
 # "Retrieval-Augmented Language Modeling", "Instruction Pre-Training" (not "... Language Understanding", a task)
 _PROCESS_TAIL = re.compile(r"\s(?:[\w]+-)*(?:[Tt]raining|[Tt]uning|[Ll]earning|[Mm]odell?ing|[Pp]rompting|[Dd]ecoding|"
                            r"[Pp]runing|[Ss]ampling|[Mm]erging|[Ee]diting|[Ee]ncoding|[Mm]asking|[Rr]outing|[Bb]oosting|"
                            r"[Cc]aching|[Qq]uantizing|[Dd]istilling|[Pp]ooling|[Pp]acking|[Ff]iltering|[Rr]anking)$")
+def _glued(text: str, i: int) -> bool:
+    """Is the character at ``i`` part of a word (so a name found next to it is only part of a longer one)?"""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] in "_-")
+
+
 _KIND_COMMA = re.compile(r",\s*the\s+$")
 _COINED = ("introduced-word", "named-phrase", "title-name")
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", "we call",
@@ -328,10 +333,13 @@ class NameShapeComponent(_RuleComponent):
         out = []
         seen = {(c.start, c.end) for c in cands}
         for name in {c.text for c in cands if c.rule.startswith(_COINED) and c.type is not None}:
-            for m in re.finditer(r"(?<![\w\-])" + re.escape(name) + r"(?![\w\-])", text):
-                if (m.start(), m.end()) not in seen:
-                    seen.add((m.start(), m.end()))
-                    out.append(Candidate(m.start(), m.end(), name, None, "repeat", 0.6))
+            i = text.find(name)
+            while i >= 0:  # a plain substring scan: one regex per coined name would be compiled per paper
+                j = i + len(name)
+                if not _glued(text, i - 1) and not _glued(text, j) and (i, j) not in seen:
+                    seen.add((i, j))
+                    out.append(Candidate(i, j, name, None, "repeat", 0.6))
+                i = text.find(name, j)
         return out
 
     def _long_names(self, doc: Doc, abbrevs) -> list[Candidate]:
@@ -368,10 +376,9 @@ class NameShapeComponent(_RuleComponent):
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
                 out.append(Candidate(m.start(1), m.end(1), name, None, "introduced-word", 0.66))
-        for m in _REFER_AS_NAME.finditer(text):  # "refer to the resulting model as Furina"
-            name = m.group(2)
-            if name[0].isupper() and not rd.is_stop(name):
-                out.append(Candidate(m.start(2), m.end(2), name, None, "introduced-word", 0.66))
+        for m in _AS_NAME.finditer(text):  # "refer to the resulting model as Furina"
+            if REFER_AS.search(text, max(0, m.start() - 80), m.start(1)) and not rd.is_stop(m.group(1)):
+                out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "introduced-word", 0.66))
         for m in re.finditer(r"(?:called|named|dubbed|termed|coined)\s+[\"'\u201c]?", text):
             lm = _LONG_NAME.match(text, m.end())
             if lm:
