@@ -508,7 +508,7 @@ def _redefines(entry, long_form: str) -> bool:
 
 def _singular_key(text: str) -> str:
     """Identity key of a name, a plural made singular: ``ClassiNets`` = ``ClassiNet``, ``SCNs`` = ``SCN``."""
-    if len(text) > 3 and text.endswith("s") and not text.endswith("ss") and (text[-2].isupper() or
+    if len(text) > 3 and text.endswith("s") and not text.endswith(("ss", "us", "is", "os")) and (text[-2].isupper() or
                                                                             _LOWER_UPPER.search(text)):
         return name_key(text[:-1])
     return name_key(text)

@@ -78,6 +78,10 @@ def _compound_of(a: str, b: str) -> bool:
     if a.startswith(b + "-") or a.endswith("-" + b):
         return True
     head = a[:-len(b)]
+    if a.endswith(" " + b) and " " in b:
+        # "Head-Adaptive Rotary Position Encoding" on "Rotary Position Encoding": capitalised words before a
+        # multi-word name
+        return all(w[:1].isupper() for w in head.split())
     return a.endswith(b) and len(head) >= 3 and head.isalpha() and head[0].isupper()
 
 
@@ -408,10 +412,15 @@ class RelationComponent(_RuleComponent):
         found = False
         for rx in self.based_res:
             for bm in rx.finditer(slotted):
-                a, b = ms[int(bm.group("A"))], ms[int(bm.group("B"))]
-                if _lineage(a, b):
-                    add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
-                    found = True
+                ai, b = int(bm.group("A")), ms[int(bm.group("B"))]
+                subjects = [ai]
+                while subjects[0] > 0 and bm.start("A") > 0 and \
+                        _SUBJECT_LIST_SEP.fullmatch(text, ms[subjects[0] - 1].end, ms[subjects[0]].start):
+                    subjects.insert(0, subjects[0] - 1)  # "A1, A2, and A3 based on B": every listed name
+                for a in (ms[i] for i in subjects):
+                    if _lineage(a, b):
+                        add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
+                        found = True
         for bm in _STYLE_LIST.finditer(slotted):
             b = ms[int(bm.group("B"))]
             for a_slot in re.findall(SLOT, bm.group("list")):

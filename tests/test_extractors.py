@@ -221,6 +221,18 @@ def test_process_names_and_which_we_call(extract_one):
     assert "IV" not in ents(ext)  # a roman numeral is not a name
 
 
+def test_lineage_cues_from_a_fourth_batch(extract_one):
+    ext = extract_one(
+        "Aurora-M: An Open Multilingual Model",
+        "Continually pretrained from StarCoderPlus on 435 billion additional tokens, Aurora-M surpasses 2 trillion "
+        "tokens. We introduce HyperCLOVA, a Korean variant of 82B GPT-3 trained on Korean text. We also merge "
+        "WizardLM and WizardMath based on Llama 2. We introduce FineWeb-Edu, a 1.3-trillion token collection of "
+        "educational text filtered from FineWeb.")
+    based = {(name_key(a), name_key(b)) for a, b in rels(ext, "based_on")}
+    assert {("auroram", "starcoderplus"), ("hyperclova", "gpt3"), ("wizardlm", "llama2"), ("wizardmath", "llama2"),
+            ("finewebedu", "fineweb")} <= based, based
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
