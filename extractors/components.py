@@ -193,6 +193,9 @@ _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|refe
                      re.IGNORECASE)
 _LIST_INTRO = re.compile(r"(?<![A-Za-z])([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s*(?:,?\s*(?:such as|including|like|e\.g\.,?|"
                          r"namely|i\.e\.,?)|\(|:|,)\s*(?:the\s+)?$", re.IGNORECASE)
+# "GEC datasets across multiple domains (A, B, ...)": a lowercase head, a short phrase, then the list
+_LIST_INTRO_PP = re.compile(r"(?<![A-Za-z])([a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:across|from|in|of|for|over)\s+"
+                            r"(?:[\w\-]+\s+){0,2}?[\w\-]+\s*\(\s*$")
 _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|Arena|Collection|Treebank)(?: \d{4})?\b")
 _EVAL_ON = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
 _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
@@ -214,6 +217,10 @@ _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build",
 REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|dub(?:s|bed)?|term(?:s|ed)?)\s+"
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
+_DEFINED = re.compile(r"(?<![\w\-])([A-Z][\w\-]*[a-z0-9][\w\-]*)(?=\s*,\s+(?:a|an)\s)")
+_SENTENCE_START = re.compile(r"(?:[.!?:]\s*|\n\s*)$")
+_TITLED_HEAD = re.compile(r"\bthe\s+((?:[A-Z][\w\-]*\s+){1,3}(?:[A-Z][\w\-]*|[Vv]\d+(?:\.\d+)?|\d+(?:\.\d+)?))\s+"
+                          r"(?=(?:benchmark|dataset|corpus|leaderboard|test set|challenge)s?\b)")
 _AS_NAME = re.compile(r"\bas\s+[\"'\u201c]?([A-Z][\w\-+]*)")
 # a multi-word name that ends in a training or inference process names a method: "... Fine-tuning",
 # "Retrieval-Augmented Language Modeling", "Instruction Pre-Training" (not "... Language Understanding", a task)
@@ -376,6 +383,16 @@ class NameShapeComponent(_RuleComponent):
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
                 out.append(Candidate(m.start(1), m.end(1), name, None, "introduced-word", 0.66))
+        for m in _DEFINED.finditer(text):  # "evaluations on Poeta, a suite of 14 Portuguese datasets"
+            name = m.group(1)
+            if _SENTENCE_START.search(text, max(0, m.start() - 3), m.start()) or m.start() == 0 or \
+                    rd.is_stop(name) or name.lower() in _STOP_WORDS or name.endswith("ly"):
+                continue
+            ap = _APPOS.match(text, m.end())
+            if ap and first_head(ap.group(1), rd):
+                out.append(Candidate(m.start(1), m.end(1), name, None, "defined-word", 0.64))
+        for m in _TITLED_HEAD.finditer(text):  # "the Natural Instructions V2 benchmark"
+            out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "titled-head", 0.66))
         for m in _AS_NAME.finditer(text):  # "refer to the resulting model as Furina"
             if REFER_AS.search(text, max(0, m.start() - 80), m.start(1)) and not rd.is_stop(m.group(1)):
                 out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "introduced-word", 0.66))
@@ -444,11 +461,12 @@ class NameShapeComponent(_RuleComponent):
             typ = type_from_words(m.group(1), rd)
             if typ:
                 return typ, "own-head", 0.8  # "Our method, X", "the proposed model, X"
-        m = _LIST_INTRO.search(before[-60:]) if tail.endswith(_LIST_ENDS) else None
-        if m:
-            typ = type_from_words(m.group(1), rd)
-            if typ:
-                return typ, "list-head", 0.74
+        if tail.endswith(_LIST_ENDS):
+            for rx, span in ((_LIST_INTRO, 60), (_LIST_INTRO_PP, 80)):
+                m = rx.search(before[-span:])
+                typ = type_from_words(m.group(1), rd) if m else None
+                if typ:
+                    return typ, "list-head", 0.74
         if _PROCESS_TAIL.search(long_form or (c.text if c.rule in ("long-form", "named-phrase") else "")):
             return "method", "abbreviation-head", 0.8  # "Sparse Pre-training and Dense Fine-tuning (SPDF)"
         if long_form:

@@ -233,6 +233,18 @@ def test_lineage_cues_from_a_fourth_batch(extract_one):
             ("finewebedu", "fineweb")} <= based, based
 
 
+def test_defined_words_and_titled_heads(extract_one):
+    ext = extract_one(
+        "Data",
+        "Few-shot evaluations on Poeta, a suite of 14 Portuguese datasets, look good. We create Tele-Data, a "
+        "comprehensive dataset of telecom text. In our evaluation of the Natural Instructions V2 benchmark, we "
+        "improve. We evaluate on GEC datasets across multiple domains (CoNLL-2014, BEA-2019 and GMEG-wiki). "
+        "Recently, a new method appeared.")
+    data = ents(ext, "benchmark") | ents(ext, "dataset")
+    assert {"Poeta", "Tele-Data", "Natural Instructions V2", "CoNLL-2014", "BEA-2019", "GMEG-wiki"} <= data, data
+    assert "Recently" not in ents(ext)  # a sentence-initial word before ", a" is no name
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
