@@ -388,7 +388,7 @@ class NameShapeComponent(_RuleComponent):
             if _SENTENCE_START.search(text, max(0, m.start() - 3), m.start()) or m.start() == 0 or \
                     rd.is_stop(name) or name.lower() in _STOP_WORDS or name.endswith("ly"):
                 continue
-            ap = _APPOS.match(text, m.end())
+            ap = _APPOS.match(text[m.end():m.end() + 120])
             if ap and first_head(ap.group(1), rd):
                 out.append(Candidate(m.start(1), m.end(1), name, None, "defined-word", 0.64))
         for m in _TITLED_HEAD.finditer(text):  # "the Natural Instructions V2 benchmark"
