@@ -168,7 +168,7 @@ class RelationComponent(_RuleComponent):
         self.intro_re = re.compile(rf"\b(?:{alt(c['intro_subjects'])})\b[^.;]{{0,60}}?\b(?:{alt(c['intro_verbs'])})\b",
                                    re.IGNORECASE)
         self.naming_re = re.compile(rf"(?<!so-)\b(?:{alt(c['naming_cues'])})\s*[:,]?\s*[\"'\u201c]?$", re.IGNORECASE)
-        self.new_appos_re = re.compile(rf"^\s*(?:\([^)]{{0,30}}\)\s*)?,?\s+(?:(?:is|are)\s+)?(?:a|an)\s+(?:[\w\-]+\s+){{0,3}}?"
+        self.new_appos_re = re.compile(rf"\s*(?:\([^)]{{0,30}}\)\s*)?,?\s+(?:(?:is|are)\s+)?(?:a|an)\s+(?:[\w\-]+\s+){{0,3}}?"
                                        rf"(?:{alt(c['new_markers'])})\b", re.IGNORECASE)
         self.eval_re = self.rd.words_re("eval_cues")
         # a cue can only match where its longest word occurs: a cheap substring gate before each scan

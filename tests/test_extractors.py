@@ -246,6 +246,11 @@ def test_defined_words_and_titled_heads(extract_one):
     assert "Recently" not in ents(ext)  # a sentence-initial word before ", a" is no name
 
 
+def test_new_apposition_introduces(extract_one):
+    ext = extract_one("Questions", "Results on MegaQA, a new benchmark for question answering, are shown.")
+    assert "MegaQA" in {o for _, o in rels(ext, "introduces")}, rels(ext, "introduces")
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
