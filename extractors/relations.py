@@ -142,11 +142,13 @@ _THAT_CLAUSE = re.compile(r"\b(?:show|shows|showed|shown|demonstrate|demonstrate
                           r"verifies|prove|proves|note|notes)\b", re.IGNORECASE)
 # "A, B and C outperform": every name of a list that ends right before the cue is a subject
 _SUBJECT_LIST_SEP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|/)\s*")
-# "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent
+# what may stand between the names of a title's lead-in ("ARBERT & MARBERT", "Introducing A and B")
 _LEAD_GLUE = re.compile(r"[\s,&+/]*(?:(?:and|with|Introducing)[\s,&+/]*)*", re.IGNORECASE)
 _ENABLES_IT = re.compile(r"\b(?:enabl|allow|help|mak|lead|caus|empower)\w*\s+(?:it|them)\s+to\s+(?:\w+ly\s+)?$",
                          re.IGNORECASE)
-_SCOPE_PREP = re.compile(r"\b(?:on|across|for|at|under)\b", re.IGNORECASE)
+# "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent ("models
+# fine-tuned on ..." still describes one)
+_SCOPE_PREP = re.compile(r"(?<!tuned )(?<!trained )(?<!based )(?<!built )\b(?:on|across|for|at|under)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|corpus|"
                         r"collected|curated|built from|distill\w*)\b", re.IGNORECASE)

@@ -251,6 +251,14 @@ def test_new_apposition_introduces(extract_one):
     assert "MegaQA" in {o for _, o in rels(ext, "introduces")}, rels(ext, "introduces")
 
 
+def test_fine_tuned_on_does_not_end_the_comparison(extract_one):
+    ext = extract_one("Exams", "GPT-4 outperforms earlier models (GPT-3.5) as well as models fine-tuned on medical "
+                               "knowledge (Med-PaLM). GPT-4 outperforms BERT on MMLU and PaLM.")
+    outp = {(a, name_key(b)) for a, b in rels(ext, "outperforms")}
+    assert ("GPT-4", "medpalm") in outp and ("GPT-4", name_key("GPT-3.5")) in outp, outp
+    assert ("GPT-4", "palm") not in outp  # after "on MMLU" comes the setting, not an opponent
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
