@@ -49,6 +49,8 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
 _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
                 "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
                 "backbone", "base model", "starting point", "resulting in", "yielding")
+_SIZE_ONLY = re.compile(r"[\s\-_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BM]|[Ll]arge|LARGE|[Bb]ase|BASE|[Ss]mall|[Mm]edium|"
+                        r"XL|XXL|xl|xxl)")
 _KIND_APPOS = re.compile(r", an? |\s?\(an? ")  # "PICARD (a T5 model ...)": a name set beside its kind
 _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE)
 
@@ -372,11 +374,13 @@ class RelationComponent(_RuleComponent):
 
         - A sized or tuned variant of a model named earlier is based on it: "mGPT XL" on "mGPT",
           "Llama3-8B-Instruct" on "Llama3-8B" (the base's name followed by a size or variant word; a base
-          named only after the variant is a short back-reference, not a base).
+          named only after the variant is a short back-reference, not a base; a size alone counts only for
+          the paper's own models: "BERT-Large" named in passing is one size of BERT, not a new model).
         - A new model or method whose name is another one's joined to a word is based on it: "Mental-Alpaca"
           on "Alpaca", "LoRA-GGPO" on "LoRA", "ToolLLaMA" on "LLaMA" (only for what the paper introduces:
           "Alpaca-LoRA" used as a baseline is left alone)."""
         first: dict[str, tuple] = {}
+        own = {m.key for m in introduced}
         for sent, ms in by_sent:
             for m in ms:
                 if m.type in MODELISH and m.key not in first:
@@ -390,6 +394,8 @@ class RelationComponent(_RuleComponent):
                      and _variant_rest(a.text[len(b.text):])]
             if bases:
                 b = max(bases, key=lambda x: len(x.text))  # the nearest base: Llama-3-8B, not Llama-3
+                if _SIZE_ONLY.fullmatch(a.text[len(b.text):]) and a.key not in own and b.key not in own:
+                    continue  # "PaLM 540B", "BERT-Large" named in passing: one size of a known family
                 add(a.key, "based_on", b.key, sent, "variant-of", 0.66)
         for a in introduced:
             if a.key not in first:

@@ -259,6 +259,13 @@ def test_fine_tuned_on_does_not_end_the_comparison(extract_one):
     assert ("GPT-4", "palm") not in outp  # after "on MMLU" comes the setting, not an opponent
 
 
+def test_a_size_named_in_passing_is_no_lineage(extract_one):
+    ext = extract_one("Reading", "We compare with BERT and RoBERTa. Our model beats BERT-Large and RoBERTa-Large.")
+    assert not rels(ext, "based_on")
+    ext = extract_one("QuokkaLM: Small Models", "We present QuokkaLM, a family of models. QuokkaLM-7B is the largest.")
+    assert ("QuokkaLM-7B", "QuokkaLM") in rels(ext, "based_on")  # a size of the paper's own model
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
