@@ -217,10 +217,12 @@ _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build",
 REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|dub(?:s|bed)?|term(?:s|ed)?)\s+"
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
-_DEFINED = re.compile(r"(?<![\w\-])([A-Z][\w\-]*[a-z0-9][\w\-]*)(?=\s*,\s+(?:a|an)\s)")
+_COMMA_A = re.compile(r",\s+an?\s")
+_WORD_END = re.compile(r"(?<![\w\-])([A-Z][\w\-]*[a-z0-9][\w\-]*)\s*$")
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s*|\n\s*)$")
-_TITLED_HEAD = re.compile(r"\bthe\s+((?:[A-Z][\w\-]*\s+){1,3}(?:[A-Z][\w\-]*|[Vv]\d+(?:\.\d+)?|\d+(?:\.\d+)?))\s+"
-                          r"(?=(?:benchmark|dataset|corpus|leaderboard|test set|challenge)s?\b)")
+_DATA_HEAD = re.compile(r"\b(?:benchmark|dataset|corpus|leaderboard|test set|challenge)s?\b")
+_TITLED_BEFORE = re.compile(r"\bthe\s+((?:[A-Z][\w\-]*\s+){1,3}(?:[A-Z][\w\-]*|[Vv]\d+(?:\.\d+)?|\d+(?:\.\d+)?))\s+$")
+_REFER_WORDS = ("refer", "call", "nam", "dub", "term")
 _AS_NAME = re.compile(r"\bas\s+[\"'\u201c]?([A-Z][\w\-+]*)")
 # a multi-word name that ends in a training or inference process names a method: "... Fine-tuning",
 # "Retrieval-Augmented Language Modeling", "Instruction Pre-Training" (not "... Language Understanding", a task)
@@ -383,19 +385,28 @@ class NameShapeComponent(_RuleComponent):
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
                 out.append(Candidate(m.start(1), m.end(1), name, None, "introduced-word", 0.66))
-        for m in _DEFINED.finditer(text):  # "evaluations on Poeta, a suite of 14 Portuguese datasets"
-            name = m.group(1)
-            if _SENTENCE_START.search(text, max(0, m.start() - 3), m.start()) or m.start() == 0 or \
+        # each of the next three scans starts from a rarer literal and looks back (cheaper than a forward scan
+        # from every capitalised word, every "the", every "as")
+        for c in _COMMA_A.finditer(text):  # "evaluations on Poeta, a suite of 14 Portuguese datasets"
+            m = _WORD_END.search(text, max(0, c.start() - 60), c.start())
+            if m is None:
+                continue
+            name, start = m.group(1), m.start(1)
+            if _SENTENCE_START.search(text, max(0, start - 3), start) or start == 0 or \
                     rd.is_stop(name) or name.lower() in _STOP_WORDS or name.endswith("ly"):
                 continue
-            ap = _APPOS.match(text[m.end():m.end() + 120])
+            ap = _APPOS.match(text[m.end(1):m.end(1) + 120])
             if ap and first_head(ap.group(1), rd):
-                out.append(Candidate(m.start(1), m.end(1), name, None, "defined-word", 0.64))
-        for m in _TITLED_HEAD.finditer(text):  # "the Natural Instructions V2 benchmark"
-            out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "titled-head", 0.66))
-        for m in _AS_NAME.finditer(text):  # "refer to the resulting model as Furina"
-            if REFER_AS.search(text, max(0, m.start() - 80), m.start(1)) and not rd.is_stop(m.group(1)):
-                out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "introduced-word", 0.66))
+                out.append(Candidate(start, m.end(1), name, None, "defined-word", 0.64))
+        for h in _DATA_HEAD.finditer(text):  # "the Natural Instructions V2 benchmark"
+            m = _TITLED_BEFORE.search(text, max(0, h.start() - 90), h.start())
+            if m:
+                out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "titled-head", 0.66))
+        low = text.lower()
+        if any(w in low for w in _REFER_WORDS):
+            for m in _AS_NAME.finditer(text):  # "refer to the resulting model as Furina"
+                if REFER_AS.search(text, max(0, m.start() - 80), m.start(1)) and not rd.is_stop(m.group(1)):
+                    out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "introduced-word", 0.66))
         for m in re.finditer(r"(?:called|named|dubbed|termed|coined)\s+[\"'\u201c]?", text):
             lm = _LONG_NAME.match(text, m.end())
             if lm:
