@@ -217,6 +217,7 @@ _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build",
 REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|dub(?:s|bed)?|term(?:s|ed)?)\s+"
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
+_NAMED_BEFORE = re.compile(r"(?:called|named|dubbed|termed|coined|we (?:call|name|dub|term))\s+[\"'\u201c]?")
 _COMMA_A = re.compile(r",\s+an?\s")
 _WORD_END = re.compile(r"(?<![\w\-])([A-Z][\w\-]*[a-z0-9][\w\-]*)\s*$")
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s*|\n\s*)$")
@@ -407,7 +408,7 @@ class NameShapeComponent(_RuleComponent):
             for m in _AS_NAME.finditer(text):  # "refer to the resulting model as Furina"
                 if REFER_AS.search(text, max(0, m.start() - 80), m.start(1)) and not rd.is_stop(m.group(1)):
                     out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "introduced-word", 0.66))
-        for m in re.finditer(r"(?:called|named|dubbed|termed|coined)\s+[\"'\u201c]?", text):
+        for m in _NAMED_BEFORE.finditer(text):
             lm = _LONG_NAME.match(text, m.end())
             if lm:
                 name = re.sub(r"(?:\s+(?:of|for|with|and|in|on|to|the|via|from|as|a))+$", "", lm.group())

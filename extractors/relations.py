@@ -48,7 +48,8 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
 # character trie after a word boundary, so the regex engine skips ahead on first letters
 _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
                 "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
-                "backbone", "base model", "starting point", "resulting in", "yielding")
+                "backbone", "base model", "starting point", "resulting", "yielding")
+_VERSION_ONLY = re.compile(r"[\s\-_]?(?:[Vv]?\d+(?:\.\d+)?)")
 _SIZE_ONLY = re.compile(r"[\s\-_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BM]|[Ll]arge|LARGE|[Bb]ase|BASE|[Ss]mall|[Mm]edium|"
                         r"XL|XXL|xl|xxl)")
 _KIND_APPOS = re.compile(r", an? |\s?\(an? ")  # "PICARD (a T5 model ...)": a name set beside its kind
@@ -79,8 +80,10 @@ def _compound_of(a: str, b: str) -> bool:
         return False
     if a.startswith(b + "-") or a.endswith("-" + b):
         return True
+    if a.startswith(b) and b[-1].isdigit() and len(a) == len(b) + 1 and a[-1].isupper():
+        return True  # "UL2R" on "UL2"
     head = a[:-len(b)]
-    if a.endswith(" " + b) and " " in b:
+    if a.endswith(" " + b) and (" " in b or b.isupper()):
         # "Head-Adaptive Rotary Position Encoding" on "Rotary Position Encoding": capitalised words before a
         # multi-word name
         return all(w[:1].isupper() for w in head.split())
@@ -374,34 +377,43 @@ class RelationComponent(_RuleComponent):
 
         - A sized or tuned variant of a model named earlier is based on it: "mGPT XL" on "mGPT",
           "Llama3-8B-Instruct" on "Llama3-8B" (the base's name followed by a size or variant word; a base
-          named only after the variant is a short back-reference, not a base; a size alone counts only for
-          the paper's own models: "BERT-Large" named in passing is one size of BERT, not a new model).
+          named only after the variant is a short back-reference, not a base, except for a new version of
+          the paper's own: "CosyVoice 2" on "CosyVoice"; a size alone counts only for the paper's own models:
+          "BERT-Large" named in passing is one size of BERT, not a new model).
         - A new model or method whose name is another one's joined to a word is based on it: "Mental-Alpaca"
-          on "Alpaca", "LoRA-GGPO" on "LoRA", "ToolLLaMA" on "LLaMA" (only for what the paper introduces:
-          "Alpaca-LoRA" used as a baseline is left alone)."""
+          on "Alpaca", "LoRA-GGPO" on "LoRA", "ToolLLaMA" on "LLaMA", "In-Context RALM" on "RALM", "UL2R" on
+          "UL2" (only for what the paper introduces: "Alpaca-LoRA" used as a baseline is left alone)."""
         first: dict[str, tuple] = {}
         own = {m.key for m in introduced}
         for sent, ms in by_sent:
             for m in ms:
                 if m.type in MODELISH and m.key not in first:
                     first[m.key] = (m, sent)
+        def own_version(a, b) -> bool:  # "CosyVoice 2", the paper's new version of "CosyVoice"
+            return a.key in own and _VERSION_ONLY.fullmatch(a.text[len(b.text):]) is not None
+
         for a, sent in first.values():
             if a.type != "model":
                 continue
             low = a.text.lower()
-            bases = [b for b, _ in first.values() if b.type in MODELISH and b.key != a.key and b.start < a.start
+            bases = [b for b, _ in first.values() if b.type in MODELISH and b.key != a.key
                      and len(b.text) < len(a.text) and low.startswith(b.text.lower())
-                     and _variant_rest(a.text[len(b.text):])]
+                     and (_variant_rest(a.text[len(b.text):]) or own_version(a, b))
+                     and (b.start < a.start or own_version(a, b))]
             if bases:
                 b = max(bases, key=lambda x: len(x.text))  # the nearest base: Llama-3-8B, not Llama-3
                 if _SIZE_ONLY.fullmatch(a.text[len(b.text):]) and a.key not in own and b.key not in own:
                     continue  # "PaLM 540B", "BERT-Large" named in passing: one size of a known family
                 add(a.key, "based_on", b.key, sent, "variant-of", 0.66)
+        texts: dict[str, set[str]] = {}  # every spelling of a name: "Retrieval-Augmented Language Modeling", "RALM"
+        for _, ms in by_sent:
+            for m in ms:
+                texts.setdefault(m.key, set()).add(m.text)
         for a in introduced:
             if a.key not in first:
                 continue
             for b, _ in first.values():
-                if _lineage(a, b) and _compound_of(a.text, b.text):
+                if _lineage(a, b) and any(_compound_of(x, y) for x in texts[a.key] for y in texts[b.key]):
                     add(a.key, "based_on", b.key, first[a.key][1], "compound-of", 0.62)
 
     def _based_on(self, text, sent, ms, add, introduced=()) -> None:

@@ -266,6 +266,17 @@ def test_a_size_named_in_passing_is_no_lineage(extract_one):
     assert ("QuokkaLM-7B", "QuokkaLM") in rels(ext, "based_on")  # a size of the paper's own model
 
 
+def test_lineage_from_versions_spellings_and_resulting_models(extract_one):
+    ext = extract_one("VoxNova 2: Streaming Speech Models", "We present VoxNova 2. It improves on VoxNova, a speech synthesis model.")
+    assert ("VoxNova 2", "VoxNova") in rels(ext, "based_on")  # the paper's new version of a model named later
+    ext = extract_one("Retrieval", "Retrieval-Augmented Language Modeling (RALM) helps. We propose a simple method "
+                                   "called In-Context RALM that prepends documents.")
+    assert any(a == "In-Context RALM" for a, _ in rels(ext, "based_on")), rels(ext, "based_on")
+    ext = extract_one("Transfer", "We translate FineWeb-Edu, a web dataset, into French, resulting in a final "
+                                  "300B-token dataset, which we call TransWeb-Edu.")
+    assert ("TransWeb-Edu", "FineWeb-Edu") in rels(ext, "based_on"), rels(ext, "based_on")
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
