@@ -145,6 +145,16 @@ _PLURAL_REF = re.compile(r"\b(?:models|methods|approaches|systems|frameworks)\b"
 _THAT_CLAUSE = re.compile(r"\b(?:show|shows|showed|shown|demonstrate|demonstrates|demonstrated|find|finds|found|reveal|"
                           r"reveals|indicate|indicates|suggest|suggests|observe|observes|confirm|confirms|verify|"
                           r"verifies|prove|proves|note|notes)\b", re.IGNORECASE)
+def _reports_on(text: str, start: int, end: int) -> bool:
+    """Does a reporting verb between a name and a comparison start a clause of its own ("results on A show
+    (that) X outperforms")? Not when the name is the verb's subject and no "that" follows ("A demonstrates a
+    5% improvement over B")."""
+    m = _THAT_CLAUSE.search(text, start, end)
+    if m is None:
+        return False
+    return bool(text[start:m.start()].strip()) or text[m.end():m.end() + 6].strip().startswith("that")
+
+
 # "A, B and C outperform": every name of a list that ends right before the cue is a subject
 _SUBJECT_LIST_SEP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|/)\s*")
 # what may stand between the names of a title's lead-in ("ARBERT & MARBERT", "Introducing A and B")
@@ -153,6 +163,9 @@ _ENABLES_IT = re.compile(r"\b(?:enabl|allow|help|mak|lead|caus|empower)\w*\s+(?:
                          re.IGNORECASE)
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent ("models
 # fine-tuned on ..." still describes one)
+# "outperforms Med-PaLM, a prompt-tuned version of Flan-PaLM": the base of an opponent is no opponent
+_LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|built) on|(?:tuned|trained|initiali[sz]ed|"
+                             r"distilled|derived) from)\s+(?:the\s+)?$", re.IGNORECASE)
 _SCOPE_PREP = re.compile(r"(?<!tuned )(?<!trained )(?<!based )(?<!built )\b(?:on|across|for|at|under)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|corpus|"
@@ -335,12 +348,13 @@ class RelationComponent(_RuleComponent):
             if n + 1 < len(cues):
                 stop = min(stop, cues[n + 1].start())
             objs = [m for m in ms if cm.end() <= m.start < stop and m.type in MODELISH
-                    and not _TOOL_CONTEXT.search(text, max(s0, m.start - 12), m.start)]
+                    and not _TOOL_CONTEXT.search(text, max(s0, m.start - 12), m.start)
+                    and not _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start)]
             before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
                       and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
             subj = before[-1] if before else None
             if subj is not None and (self.self_re.search(text[subj.end:cm.start()])
-                                     or _THAT_CLAUSE.search(text, subj.end, cm.start())):
+                                     or _reports_on(text, subj.end, cm.start())):
                 subj = None  # "... on A and B show that X outperforms": A is not the subject
             if subj is None and _ENABLES_IT.search(pre):
                 # "bringing a boost to A and enabling it to outperform B": "it" is the A just named

@@ -277,6 +277,14 @@ def test_lineage_from_versions_spellings_and_resulting_models(extract_one):
     assert ("TransWeb-Edu", "FineWeb-Edu") in rels(ext, "based_on"), rels(ext, "based_on")
 
 
+def test_improvement_over_and_the_base_of_an_opponent(extract_one):
+    ext = extract_one("Plans", "Mistral-7B demonstrates up to a 5.6% improvement over Falcon-7B on HumanEval. GPT-4 "
+                               "outperforms Med-PaLM, a prompt-tuned version of Flan-PaLM 540B.")
+    outp = {(name_key(a), name_key(b)) for a, b in rels(ext, "outperforms")}
+    assert ("mistral7b", "falcon7b") in outp, outp  # "an improvement over B"
+    assert ("gpt4", "medpalm") in outp and not any(b.startswith("flanpalm") for _, b in outp), outp
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
