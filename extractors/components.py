@@ -207,7 +207,7 @@ _SIZE_WORD = re.compile(r"\d+(?:\.\d+)?[BMK]|v?\d+(?:\.\d+)*", re.IGNORECASE)
 _TITLE_PARTS = re.compile(r"(?:(?!\s+and\s+)[^&+,])+")
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|recent advances|primer|position paper|perspectives?)\b",
                      re.IGNORECASE)
-_GENERIC_TAIL = re.compile(r"(?<=\S)\s+(?:(?:Large\s+)?Language\s+Models?|LLMs?|Models?|Framework)$")
+_GENERIC_TAIL = re.compile(r"(?<=\S)\s+(?:(?:Large\s+)?Language\s+Models?|LLMs?|Models?|Framework|Datasets)$")
 _INTRO_BEFORE = re.compile(r"\b(?:we|paper|work|report|study)\b[^.;]{0,40}\b(?:introduce|present|propose|release|develop|"
                            r"build|design|devise|introduces|presents|proposes|releases)\s+(?:a\s+|an\s+|the\s+)?"
                            r"(?:new\s+|novel\s+)?$", re.IGNORECASE)
@@ -367,9 +367,12 @@ class NameShapeComponent(_RuleComponent):
             if _SURVEY.search(title[colon + 1:]):
                 prefix = ""
             for part in _TITLE_PARTS.finditer(prefix):  # "ARBERT & MARBERT", "FooLM and BarLM", "X+Y"
-                name = _GENERIC_TAIL.sub("", part.group().strip())
+                whole = part.group().strip()
+                name, skip = _GENERIC_TAIL.sub("", whole), 0
+                if name != whole and name.startswith("The "):
+                    name, skip = name[4:], 4  # "The FineWeb Datasets": FineWeb
                 if name and self._title_name_ok(name):
-                    ps = s + part.start() + (len(part.group()) - len(part.group().lstrip()))
+                    ps = s + part.start() + (len(part.group()) - len(part.group().lstrip())) + skip
                     typ = "method" if _PROCESS_TAIL.search(name) else title_type(title[colon + 1:], rd)
                     last = rd.lookup(re.split(r"[-\s]", name)[-1]) if re.search(r"[-\s]", name) else None
                     if last is not None and last.type == "model":

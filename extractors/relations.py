@@ -17,7 +17,7 @@ from bisect import bisect_left
 from spacy.language import Language
 from spacy.tokens import Doc  # noqa: F401
 
-from .components import REFER_AS, MentionSpan, RelationSpan, _RuleComponent, doc_text
+from .components import _SURVEY, REFER_AS, MentionSpan, RelationSpan, _RuleComponent, doc_text
 from .candidates import VARIANT_RE
 from .rules import word_trie
 
@@ -26,7 +26,7 @@ MODELISH = ("model", "method")
 DATAISH = ("dataset", "benchmark")
 EVALUABLE = ("benchmark", "dataset")
 INTRODUCIBLE = ("model", "dataset", "benchmark", "method")
-_BLOCKERS = re.compile(r"such as|including|\blike\b|e\.g\.|\bthan\b|compar|outperform|surpass|based on|built on|"
+_BLOCKERS = re.compile(r"such as|including|\blike\b|e\.g\.|\bthan\b|compar|outperform|surpass|based on|built on|out of|"
                        r"fine-?tun|\busing\b|\buses\b|leverag|\bfrom\b|\bwith\b|\bvia\b|\bover\b|\bto\b|\bby\b|\bon\b|"
                        r"\bagainst\b|\bversus\b|\bvs\b", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[;:]|\bwhile\b|\bwhereas\b|\bbut\b|\balthough\b|\bwhich\b|\bwho\b|, and (?:it|we|our)\b",
@@ -263,7 +263,7 @@ class RelationComponent(_RuleComponent):
         colon = title.find(":")
         for sent, ms in by_sent:
             if sent[0] < a0 or not a0:
-                if colon > 0:
+                if colon > 0 and not _SURVEY.search(title, colon):  # "MME-Survey: A Comprehensive Survey on ..."
                     lead = [m for m in ms if m.end <= colon]
                     rest = title[:colon]
                     for m in lead:
@@ -285,8 +285,8 @@ class RelationComponent(_RuleComponent):
                     if _MODIFIER_AFTER.match(text, m.end):
                         continue
                     gap = text[vend:m.start]
-                    if m.gaz_id is not None and trains:
-                        continue  # "we train T5-Base from scratch": a listed architecture, trained again
+                    if m.gaz_id is not None and (trains or _LINEAGE_BEFORE.search(text, max(vend, m.start - 40), m.start)):
+                        continue  # "we train T5-Base from scratch", "we introduce A, a version of BIG-bench"
                     if m.gaz_id is None or len(gap) <= 30:
                         intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)
             named = bool(_within(naming_at, sent))

@@ -285,6 +285,18 @@ def test_improvement_over_and_the_base_of_an_opponent(extract_one):
     assert ("gpt4", "medpalm") in outp and not any(b.startswith("flanpalm") for _, b in outp), outp
 
 
+def test_surveys_bases_and_title_articles(extract_one):
+    ext = extract_one("MME-Survey: A Comprehensive Survey on Evaluation of Multimodal LLMs", "We review MMLU.")
+    assert not rels(ext, "introduces")  # a survey's lead-in names the survey, nothing new
+    ext = extract_one("FinGPT: Models", "For model evaluation, we introduce FIN-bench, a version of BIG-bench.")
+    intro = {o for _, o in rels(ext, "introduces")}
+    assert "BIG-bench" not in intro and any("FIN" in o for o in intro), intro
+    ext = extract_one("The FineWeb Datasets: Decanting the Web", "We introduce FineWeb, a dataset.")
+    assert "The FineWeb Datasets" not in ents(ext) and "FineWeb" in ents(ext, "dataset")
+    title = [m for e in ext.entities for m in e.mentions if m.field == "title"]
+    assert title and all(ext.paper.title[m.start:m.end] == m.text for m in title)  # offsets after "The "
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
