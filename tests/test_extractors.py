@@ -297,6 +297,13 @@ def test_surveys_bases_and_title_articles(extract_one):
     assert title and all(ext.paper.title[m.start:m.end] == m.text for m in title)  # offsets after "The "
 
 
+def test_task_groups_are_not_benchmarks(extract_one):
+    ext = extract_one("Code", "QuuxLM is trained for OpenMP tasks and helps APR tasks. It is strong on the HumanEval "
+                              "benchmark.")
+    assert not {"OpenMP", "APR"} & (ents(ext, "benchmark") | ents(ext, "dataset")), ents(ext)
+    assert "HumanEval" in ents(ext, "benchmark")
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
