@@ -444,6 +444,9 @@ class NameShapeComponent(_RuleComponent):
             words = m.group(1).split()
             for n in range(len(words), 0, -1):
                 typ = head_exact(" ".join(words[:n]), rd)
+                if typ and n == 1 and words[0].lower() == "tasks" and \
+                        not _EVAL_WORD.search(text, max(0, c.start - 160), c.end + 60):
+                    continue  # "trained for OpenMP tasks": a group of tasks; "evaluated on bAbI tasks": a benchmark
                 if typ and not (n == 1 and words[0].lower() in ("data",)):
                     return typ, "head-noun", 0.82
         m = _APPOS.match(after)
