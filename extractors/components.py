@@ -494,8 +494,8 @@ class NameShapeComponent(_RuleComponent):
             typ = type_from_words(long_form.split()[-1], rd) or type_from_words(long_form, rd)
             if typ:
                 return typ, "abbreviation-head", 0.78
-        typ = type_from_suffix(c.text, rd)
-        if typ:
+        typ = type_from_suffix(c.text, rd) if not (c.text.isupper() and len(c.text) <= 5) else None
+        if typ:  # (a short all-capital acronym ends in "LM" or "QA" by chance: CALM, KBQA)
             return typ, "name-suffix", 0.72
         typ = type_from_part(c.text, rd)
         if typ:

@@ -304,6 +304,12 @@ def test_task_groups_are_not_benchmarks(extract_one):
     assert "bAbI-X" in ents(ext, "benchmark")  # in an evaluation, "X tasks" names a benchmark
 
 
+def test_short_acronyms_do_not_end_in_a_type(extract_one):
+    ext = extract_one("Bias", "Unlike REALM, QuuxLM is strong. We study KBQA and CALM as problems.")
+    assert "QuuxLM" in ents(ext, "model")  # a suffix types a longer name
+    assert not {"KBQA", "CALM"} & ents(ext), ents(ext)  # a short all-capital acronym ends in QA or LM by chance
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
