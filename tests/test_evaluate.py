@@ -80,7 +80,7 @@ def test_scorer_reproduces_published_gsap_baselines():
 
 def test_devset_is_well_formed():
     ids: set[str] = set()
-    for name in ("tune.jsonl", "tune2.jsonl", "tune3.jsonl", "tune4.jsonl", "heldout.jsonl"):
+    for name in ("tune.jsonl", "tune2.jsonl", "tune3.jsonl", "tune4.jsonl", "tune5.jsonl", "heldout.jsonl"):
         rows = [json.loads(line) for line in (ROOT / "devset" / name).read_text().splitlines()]
         assert not ids & {r["id"] for r in rows}, f"{name} repeats papers of another file"
         ids |= {r["id"] for r in rows}
