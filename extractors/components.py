@@ -491,7 +491,8 @@ class NameShapeComponent(_RuleComponent):
             content = [w for w in long_form.split() if w.lower() not in _STOP_WORDS]
             if content and not any(w[0].isupper() for w in content):
                 return None, "", c.confidence  # "closed-book QA (CBQA)": a lowercase expansion names a concept
-            typ = type_from_words(long_form.split()[-1], rd) or type_from_words(long_form, rd)
+            head = re.split(r"\s+(?:of|for|with|in|on|via)\s+", long_form)[0]  # "Holistic Evaluation of LMs"
+            typ = type_from_words(head.split()[-1], rd) or type_from_words(head, rd) or type_from_words(long_form, rd)
             if typ:
                 return typ, "abbreviation-head", 0.78
         typ = type_from_suffix(c.text, rd) if not (c.text.isupper() and len(c.text) <= 5) else None
@@ -529,6 +530,12 @@ _TITLE_SAYS = re.compile("|".join(rx.pattern for rx, _ in _TITLE_TYPE), re.IGNOR
 
 
 _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
+_DATA_LIST_AFTER = re.compile(r"(?:\s*(?:,|,?\s*and|,?\s*or)\s*[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?){0,4}\s+"
+                              r"(?:datasets?|corpus|corpora)\b")
+_WEAK_TYPING = ("+name-suffix", "+name-part", "+list-member")  # typed by the name's form, not by a cue
+_DATA_LIST_BEFORE = re.compile(r"\b(?:datasets|corpora)\b(?:(?!\b(?:LLMs?|LMs?|models?)\b)[^.;:]){0,50}?"
+                               r"(?:namely|such as|including|like|e\.g\.,?|i\.e\.,?|:)\s*"
+                               r"(?:[A-Z][\w\-]*\s*(?:,|,?\s*and|,?\s*or)\s*){0,4}$")
 _LIST_SEP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?")
 
 
@@ -576,6 +583,11 @@ class ResolverComponent(_RuleComponent):
         chosen = self._type_from_aliases(chosen, abbrevs)
         chosen = self._type_from_title(doc, chosen)
         chosen = self._type_from_lists(text, chosen)
+        chosen = [with_type(c, "dataset", "data-list", 0.9)
+                  if c.type == "model" and (c.rule.startswith("gazetteer") or c.rule.endswith(_WEAK_TYPING)) and (
+                      _DATA_LIST_AFTER.match(text, c.end) or _DATA_LIST_BEFORE.search(text, max(0, c.start - 90), c.start))
+                  else c
+                  for c in chosen]  # "on Alpaca, GPT4All and Chat-Doctor datasets", "datasets ..., namely Alpaca": the data
         mentions = []
         long_by_short = {(s, e): lf for (_, _, lf, s, e, _) in abbrevs}
         for c in chosen:

@@ -310,6 +310,18 @@ def test_short_acronyms_do_not_end_in_a_type(extract_one):
     assert not {"KBQA", "CALM"} & ents(ext), ents(ext)  # a short all-capital acronym ends in QA or LM by chance
 
 
+def test_listed_models_named_as_data_and_expansion_heads(extract_one):
+    ext = extract_one("Chat", "We leverage instruction-following datasets from open projects, namely Alpaca, GPT4All and "
+                              "Chat-Doctor. Pretraining datasets for open LLMs like Llama 3 are closed. We build "
+                              "SciInstruct for training, and test on Context-Aware LAnguage Modeling Evaluation for "
+                              "Portuguese (CALAME-PT).")
+    assert {"Alpaca", "GPT4All"} <= ents(ext, "dataset"), ents(ext)
+    assert "Llama 3" in ents(ext, "model")  # "like" belongs to "LLMs" here
+    assert "SciInstruct" in ents(ext, "dataset")  # a CamelCase "...Instruct" names data; "-Instruct" a model
+    calame = [e for e in ext.entities if "CALAME-PT" in (e.name, *e.aliases)]
+    assert calame and calame[0].type == "benchmark", calame  # the head before "for": Evaluation
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
