@@ -164,6 +164,10 @@ _ENABLES_IT = re.compile(r"\b(?:enabl|allow|help|mak|lead|caus|empower)\w*\s+(?:
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent ("models
 # fine-tuned on ..." still describes one)
 # "outperforms Med-PaLM, a prompt-tuned version of Flan-PaLM": the base of an opponent is no opponent
+_KIND_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?[\s\-]+(?:[a-z\-]+\s+){0,2}?(?:framework|method|approach|architecture|"
+                         r"models?|LLMs?|LMs?|benchmark|system|layer|technique|pipeline|paradigm|strategy)\b")
+_OWN_VARIANT = re.compile(r"[\-\s]?(?:[A-Z0-9][\w.]*)(?:-[\w.]+)*")
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the first)\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
 _LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|built) on|(?:tuned|trained|initiali[sz]ed|"
                              r"distilled|derived) from)\s+(?:the\s+)?$", re.IGNORECASE)
 _SCOPE_PREP = re.compile(r"(?<!tuned )(?<!trained )(?<!based )(?<!built )\b(?:on|across|for|at|under)\b", re.IGNORECASE)
@@ -287,6 +291,13 @@ class RelationComponent(_RuleComponent):
                     gap = text[vend:m.start]
                     if m.gaz_id is not None and (trains or _LINEAGE_BEFORE.search(text, max(vend, m.start - 40), m.start)):
                         continue  # "we train T5-Base from scratch", "we introduce A, a version of BIG-bench"
+                    if _KIND_AFTER.match(text, m.end) and _ARTICLE_BEFORE.search(text, max(vend, m.start - 40), m.start):
+                        continue  # "we propose a RAG method", "an extensible MoE architecture": the new one is unnamed
+                    if text.endswith("(", 0, m.start) and text.startswith(")", m.end) and \
+                            _KIND_AFTER.match(text, m.end + 1):
+                        continue  # "an in-context learning (ICL) framework": the bracketed short form likewise
+                    if m.gaz_id is not None and text.endswith("of ", 0, m.start):
+                        continue  # "we propose a new taxonomy of MoE"
                     if m.gaz_id is None or len(gap) <= 30:
                         intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)
             named = bool(_within(naming_at, sent))
@@ -304,6 +315,13 @@ class RelationComponent(_RuleComponent):
                 elif m.gaz_id is None and m.type in MODELISH and own_sent and \
                         _OWN_LIST.search(text, max(sent[0], m.start - 90), m.start):
                     intro(m, sent, "own-apposition", 0.74)
+        own_names = [m for m in introduced if m.type == "model"]
+        if own_names:  # "MiniCPM-DPO", "MiniCPM-128K": the versions of the paper's own model are its own too
+            for sent, ms in by_sent:
+                for m in ms:
+                    if m.type == "model" and any(m.key != a.key and m.text.startswith(a.text) and
+                                                 _OWN_VARIANT.fullmatch(m.text, len(a.text)) for a in own_names):
+                        intro(m, sent, "own-variant", 0.7)
         intro_keys = {m.key for m in introduced}
 
         # ---- evaluated_on, outperforms, based_on, has_repository

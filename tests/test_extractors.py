@@ -322,6 +322,15 @@ def test_listed_models_named_as_data_and_expansion_heads(extract_one):
     assert calame and calame[0].type == "benchmark", calame  # the head before "for": Evaluation
 
 
+def test_kinds_are_not_introduced_but_own_versions_are(extract_one):
+    ext = extract_one("MiniLM-X: Small Language Models", "We propose a RAG method for retrieval. We propose an "
+                      "in-context learning (ICL) framework for tracking. MiniLM-X-DPO and MiniLM-X-128K do well.")
+    intro = {o for _, o in rels(ext, "introduces")}
+    assert {"MiniLM-X", "MiniLM-X-DPO", "MiniLM-X-128K"} <= intro, intro  # versions of the paper's own model
+    assert not any(name_key(o) in ("rag", "icl", "incontextlearning", "retrievalaugmentedgeneration")
+                   for o in intro), intro  # kinds of things, not their names
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
