@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .normalize import fold, name_key
+from .normalize import delatex, fold, name_key
 from .rules import GazEntry, RuleData
 
 # ------------------------------------------------------------------ records
@@ -285,6 +285,26 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
         if v and len(w) == m_len(text, start, w):
             end = v.end()
         out.append(Candidate(start, end, text[start:end], None, "name-shape", 0.6))
+    if "\\" in text:
+        out += _latex_words(text, rd)
+    return out
+
+
+# a word spelled with LaTeX accent commands (T\"ULU, Gl\'orIA, Sabi\'a-65B); the word scan above stops at the backslash
+_LATEX_WORD = re.compile(r"(?<![\w\\])[A-Za-z]*(?:\{?\\['\"`^~]\{?[A-Za-z]\}?\}?[A-Za-z]*)+(?:-[\w.]+)*")
+
+
+def _latex_words(text: str, rd: RuleData) -> list[Candidate]:
+    """Name-shaped words once their LaTeX accents are resolved; the candidate keeps the text as written."""
+    out = []
+    for m in _LATEX_WORD.finditer(text):
+        plain = delatex(m.group())
+        if is_name_shaped(plain, rd.stop) and not rd.is_stop(plain):
+            end = m.end()
+            v = _VERSION_AFTER.match(text, end)
+            if v:
+                end = v.end()
+            out.append(Candidate(m.start(), end, text[m.start():end], None, "name-shape", 0.6))
     return out
 
 

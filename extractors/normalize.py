@@ -18,9 +18,21 @@ SIZE_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BMK])(?![a-zA-Z])|(?<![\w.]
 _MULT = {"k": 1e3, "m": 1e6, "b": 1e9}
 
 
+# LaTeX accent commands as abstracts exported from LaTeX carry them: T\"ULU, Gl\'orIA, {\'a}
+LATEX_ACCENT = re.compile(r"\{?\\(['\"`^~])\{?([A-Za-z])\}?\}?")
+_COMBINING = {"'": "\u0301", '"': "\u0308", "`": "\u0300", "^": "\u0302", "~": "\u0303"}
+
+
+def delatex(text: str) -> str:
+    """Letters written with LaTeX accent commands as the accented letters: ``T\\"ULU`` -> ``TÜLU``."""
+    if "\\" not in text:
+        return text
+    return unicodedata.normalize("NFC", LATEX_ACCENT.sub(lambda m: m.group(2) + _COMBINING[m.group(1)], text))
+
+
 def fold(text: str) -> str:
-    """NFKC + casefold, with typographic dashes and quotes made plain."""
-    t = unicodedata.normalize("NFKC", text)
+    """NFKC + casefold, with typographic dashes and quotes made plain and LaTeX accents resolved."""
+    t = unicodedata.normalize("NFKC", delatex(text) if "\\" in text else text)
     t = t.replace("\u2019", "'").replace("\u2018", "'")
     return t.casefold()
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
 from .components import MentionSpan, RelationSpan, doc_text
-from .normalize import name_key, parse_params, strip_variant
+from .normalize import delatex, name_key, parse_params, strip_variant
 from .relations import PAPER
 from .rules import RuleData
 
@@ -36,7 +36,7 @@ class Canonicalizer:
             elif m.type == "repo":
                 self.names[m.key] = m.url or m.text
             else:
-                self.names[m.key] = m.text.strip()
+                self.names[m.key] = delatex(m.text.strip())  # "T\\"ULU 2" is shown as "TÜLU 2"
         return self.names[m.key]
 
     def family(self, m: MentionSpan, name: str) -> str | None:

@@ -331,6 +331,18 @@ def test_kinds_are_not_introduced_but_own_versions_are(extract_one):
                    for o in intro), intro  # kinds of things, not their names
 
 
+def test_latex_accents_in_names(extract_one):
+    ext = extract_one("Portuguese", 'We introduce Gl\\\'orIA, a robust Portuguese decoder LLM. We also release T\\"ULU-X, '
+                                    'a model. Gl\\\'orIA beats GPT-2.')
+    names = ents(ext, "model")
+    assert {"GlórIA", "TÜLU-X"} <= names, names  # shown with the accented letters
+    glo = [e for e in ext.entities if e.name == "GlórIA"][0]
+    assert all(ext.paper.abstract[m.start:m.end] == m.text for m in glo.mentions)  # offsets index the text as read
+    assert "Gl\\\'orIA" in glo.aliases and len(glo.mentions) == 2
+    assert name_key("Gl\\\'orIA") == name_key("GlórIA")
+    assert not {"ULU-X", "orIA"} & ents(ext)
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
