@@ -343,6 +343,14 @@ def test_latex_accents_in_names(extract_one):
     assert not {"ULU-X", "orIA"} & ents(ext)
 
 
+def test_a_name_glued_into_a_word_is_no_lineage(extract_one):
+    ext = extract_one("WaveletGPT: Wavelets Meet Large Language Models", "We present WaveletGPT, a model. We compare "
+                      "with GPT and BERT. We release CharBERT, a character-aware model, and Med-BERT, a model.")
+    based = rels(ext, "based_on")
+    assert ("WaveletGPT", "GPT") not in based and ("CharBERT", "BERT") not in based, based
+    assert ("Med-BERT", "BERT") in based, based  # joined by a hyphen, the compound still names its base
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
