@@ -351,6 +351,14 @@ def test_a_name_glued_into_a_word_is_no_lineage(extract_one):
     assert ("Med-BERT", "BERT") in based, based  # joined by a hyphen, the compound still names its base
 
 
+def test_classical_learners_are_listed_methods(extract_one):
+    ext = extract_one("Regression", "Claude 3 outperforms many supervised methods such as AdaBoost, SVM, Random Forest, "
+                                    "KNN, or Gradient Boosting.")
+    methods = ents(ext, "method")
+    assert {"AdaBoost", "Support Vector Machine", "Random Forest", "k-Nearest Neighbors", "Gradient Boosting"} <= methods
+    assert {b for a, b in rels(ext, "outperforms") if a == "Claude 3"} >= {"Support Vector Machine", "Random Forest"}
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
