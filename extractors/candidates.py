@@ -215,9 +215,12 @@ def is_name_shaped(w: str, stop=frozenset()) -> bool:
             return True
     if len(parts) > 1 and parts[0][0].isupper() and _SIZE_PART.fullmatch(parts[-1]):
         return True  # Falcon-40B, Zeta-7B: a capitalised word with a parameter size
+    if len(parts) > 1 and parts[0][0].isupper() and _TYPE_TAIL.fullmatch(parts[-1]):
+        return True  # AGI-Eval, Tele-Data, Leaner-Instruct: a capitalised word with a kind of data
     return w.endswith("++") and w[0].isupper()
 
 
+_TYPE_TAIL = re.compile(r"Eval|EVAL|Bench|BENCH|Instruct|Pretrain|GLUE|Glue|QA|Arena|Data|Corpus")
 _VERSION_AFTER = re.compile(r" (?:v?\d+(?:\.\d+)+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM]|Large|LARGE|Base|BASE|XL|XXL|Small|"
                             r"Instruct|Chat)(?!\w|\.\d)")
 

@@ -223,6 +223,9 @@ _WORD_END = re.compile(r"(?<![\w\-])([A-Z][\w\-]*[a-z0-9][\w\-]*)\s*$")
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s*|\n\s*)$")
 _DATA_HEAD = re.compile(r"\b(?:benchmark|dataset|corpus|leaderboard|test set|challenge)s?\b")
 _TITLED_BEFORE = re.compile(r"\bthe\s+((?:[A-Z][\w\-]*\s+){1,3}(?:[A-Z][\w\-]*|[Vv]\d+(?:\.\d+)?|\d+(?:\.\d+)?))\s+$")
+_CAP_PHRASE_HEAD = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+\s+){2,3}(?:Corpus|Treebank|Dataset|Benchmark))\b")
+_NOT_NAME_START = frozenset("The A An This These That Our Their Its Each Every Both Such Any New Large Small Existing "
+                            "Current Previous Popular Public Standard Several Many Most Other Few Multiple".split())
 _REFER_WORDS = ("refer", "call", "nam", "dub", "term")
 _AS_NAME = re.compile(r"\bas\s+[\"'\u201c]?([A-Z][\w\-+]*)")
 # a multi-word name that ends in a training or inference process names a method: "... Fine-tuning",
@@ -406,6 +409,10 @@ class NameShapeComponent(_RuleComponent):
             m = _TITLED_BEFORE.search(text, max(0, h.start() - 90), h.start())
             if m:
                 out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "titled-head", 0.66))
+        for m in _CAP_PHRASE_HEAD.finditer(text, doc._.kg_abstract_start or 0):  # "the British National Corpus"
+            words = m.group(1).split()  # (abstracts only: titles capitalise every word)
+            if words[0] not in _NOT_NAME_START and not any(rd.is_stop(w) for w in words[:-1]):
+                out.append(Candidate(m.start(1), m.end(1), m.group(1), head_exact(words[-1], rd), "titled-head", 0.7))
         low = text.lower()
         if any(w in low for w in _REFER_WORDS):
             for m in _AS_NAME.finditer(text):  # "refer to the resulting model as Furina"

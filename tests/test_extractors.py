@@ -359,6 +359,14 @@ def test_classical_learners_are_listed_methods(extract_one):
     assert {b for a, b in rels(ext, "outperforms") if a == "Claude 3"} >= {"Support Vector Machine", "Random Forest"}
 
 
+def test_kind_tails_and_capitalised_corpus_names(extract_one):
+    ext = extract_one("An Open Corpus for Everyone", "We evaluate on AGI-Eval and Leaner-Eval and train on Leaner-Pretrain. "
+                      "Models trained on the British National Corpus do well.")
+    data = ents(ext, "benchmark") | ents(ext, "dataset")
+    assert {"AGIEval", "Leaner-Eval", "Leaner-Pretrain", "British National Corpus"} <= data, data
+    assert "Open Corpus" not in ents(ext)  # a title capitalises every word
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
