@@ -48,10 +48,12 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
 # character trie after a word boundary, so the regex engine skips ahead on first letters
 _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
                 "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
-                "backbone", "base model", "starting point", "resulting", "yielding")
+                "backbone", "base model", "starting point", "resulting", "yielding", "filtered", "extracted",
+                "sampled", "translat", "deduplicat")
 _VERSION_ONLY = re.compile(r"[\s\-_]?(?:[Vv]?\d+(?:\.\d+)?)|\+\+?")
 _SIZE_ONLY = re.compile(r"[\s\-_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BM]|[Ll]arge|LARGE|[Bb]ase|BASE|[Ss]mall|[Mm]edium|"
                         r"XL|XXL|xl|xxl)")
+_KIND_APPOS_PATTERN = re.compile(r"\{A\}\(\?:, \| \\\(\)")  # the lineage patterns that start that way
 _KIND_APPOS = re.compile(r", an? |\s?\(an? ")  # "PICARD (a T5 model ...)": a name set beside its kind
 _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE)
 
@@ -211,6 +213,7 @@ class RelationComponent(_RuleComponent):
             return re.compile(p.replace("{A}", SLOT.replace("(", "(?P<A>", 1)).replace("{B}", SLOT.replace("(", "(?P<B>", 1)),
                               re.IGNORECASE)
         self.based_res = [slots(p) for p in c["based_on_patterns"]]
+        self.based_kind_res = [slots(p) for p in c["based_on_patterns"] if _KIND_APPOS_PATTERN.match(p)]
         self.based_implicit = [slots(p) for p in c["based_on_implicit"]]
 
     def _hits(self, rx: re.Pattern, text: str, low: str | None) -> tuple[list, list[int]]:
@@ -345,8 +348,10 @@ class RelationComponent(_RuleComponent):
             cues = _within(out_at, sent)
             if cues:
                 self._outperforms(text, sent, ms, introduced, add, cues)
-            if _within(based_at, sent) or any(_KIND_APPOS.match(text, m.end) for m in ms):
-                self._based_on(text, sent, ms, add, introduced)
+            if _within(based_at, sent):
+                self._based_on(text, sent, ms, add, introduced, self.based_res)
+            elif any(_KIND_APPOS.match(text, m.end) for m in ms):  # "PICARD (a T5 model ...)": its patterns only
+                self._based_on(text, sent, ms, add, (), self.based_kind_res)
         self._variants(by_sent, add, introduced)
         doc._.kg_relations = rels
         return doc
@@ -450,7 +455,7 @@ class RelationComponent(_RuleComponent):
                 if _lineage(a, b) and any(_compound_of(x, y) for x in texts[a.key] for y in texts[b.key]):
                     add(a.key, "based_on", b.key, first[a.key][1], "compound-of", 0.62)
 
-    def _based_on(self, text, sent, ms, add, introduced=()) -> None:
+    def _based_on(self, text, sent, ms, add, introduced, patterns) -> None:
         if not ms:
             return
         s0, s1 = sent
@@ -464,7 +469,7 @@ class RelationComponent(_RuleComponent):
         # for the phrase before it
         slotted = _BRACKETED.sub(r" \1", _ALIAS_PAREN.sub(r"\2", "".join(parts)))
         found = False
-        for rx in self.based_res:
+        for rx in patterns:
             for bm in rx.finditer(slotted):
                 ai, b = int(bm.group("A")), ms[int(bm.group("B"))]
                 subjects = [ai]
