@@ -103,7 +103,7 @@ def test_heldout_quality_floor(sample_papers):
     preds = {e.paper.id: e for e in extract([p for p in sample_papers if p.id in ids])}
     assert len(preds) == len(gold)
     sc = score_papers(gold, preds).rows
-    assert sc["typed F1 (model+data+repo)"].f1 >= 0.78
+    assert sc["typed F1 (model+data+repo)"].f1 >= 0.85  # the targets met on this commit stay met
     assert sc["relation:introduces"].f1 >= 0.75
-    assert sc["relation:evaluated_on"].f1 >= 0.70
+    assert sc["relation:evaluated_on"].f1 >= 0.75
     assert sc["entity:repo"].f1 == 1.0
