@@ -213,7 +213,7 @@ _INTRO_BEFORE = re.compile(r"\b(?:we|paper|work|report|study)\b[^.;]{0,40}\b(?:i
                            r"(?:new\s+|novel\s+)?$", re.IGNORECASE)
 _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build", "design", "devise", "introduces",
                "presents", "proposes", "releases", " a", " an", " the", "new", "novel")
-# "refer to the resulting model as X", "we call it X": a naming cue that puts the kind before the name
+# "refer to the resulting model as X", "we name it as X": a naming cue that puts the kind before the name
 REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|dub(?:s|bed)?|term(?:s|ed)?)\s+"
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
@@ -242,6 +242,8 @@ def _head_words(text: str):
                 found.append(i)
             i = text.find(w, j)
     return sorted(found)
+
+
 _TITLED_BEFORE = re.compile(r"\bthe\s+((?:[A-Z][\w\-]*\s+){1,3}(?:[A-Z][\w\-]*|[Vv]\d+(?:\.\d+)?|\d+(?:\.\d+)?))\s+$")
 _CAP_PHRASE_HEAD = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+\s+){2,3}(?:Corpus|Treebank|Dataset|Benchmark))\b")
 _NOT_NAME_START = frozenset("The A An This These That Our Their Its Each Every Both Such Any New Large Small Existing "
@@ -253,6 +255,8 @@ _AS_NAME = re.compile(r"\bas\s+[\"'\u201c]?([A-Z][\w\-+]*)")
 _PROCESS_TAIL = re.compile(r"\s(?:[\w]+-)*(?:[Tt]raining|[Tt]uning|[Ll]earning|[Mm]odell?ing|[Pp]rompting|[Dd]ecoding|"
                            r"[Pp]runing|[Ss]ampling|[Mm]erging|[Ee]diting|[Ee]ncoding|[Mm]asking|[Rr]outing|[Bb]oosting|"
                            r"[Cc]aching|[Qq]uantizing|[Dd]istilling|[Pp]ooling|[Pp]acking|[Ff]iltering|[Rr]anking)$")
+
+
 def _glued(text: str, i: int) -> bool:
     """Is the character at ``i`` part of a word (so a name found next to it is only part of a longer one)?"""
     return 0 <= i < len(text) and (text[i].isalnum() or text[i] in "_-")
@@ -493,7 +497,7 @@ class NameShapeComponent(_RuleComponent):
             if typ:
                 return typ, "naming-cue", 0.85
         m = REFER_AS.search(before[-80:]) if tail.endswith("as") else None
-        if m:  # "refer to the resulting model as X", "we call it X"
+        if m:  # "refer to the resulting model as X"
             typ = type_from_words(m.group(1), rd) if m.group(1) else title_type(title_rest, rd)
             if typ:
                 return typ, "naming-cue", 0.85

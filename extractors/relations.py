@@ -149,6 +149,8 @@ _PLURAL_REF = re.compile(r"\b(?:models|methods|approaches|systems|frameworks)\b"
 _THAT_CLAUSE = re.compile(r"\b(?:show|shows|showed|shown|demonstrate|demonstrates|demonstrated|find|finds|found|reveal|"
                           r"reveals|indicate|indicates|suggest|suggests|observe|observes|confirm|confirms|verify|"
                           r"verifies|prove|proves|note|notes)\b", re.IGNORECASE)
+
+
 def _reports_on(text: str, start: int, end: int) -> bool:
     """Does a reporting verb between a name and a comparison start a clause of its own ("results on A show
     (that) X outperforms")? Not when the name is the verb's subject and no "that" follows ("A demonstrates a
@@ -165,15 +167,17 @@ _SUBJECT_LIST_SEP = re.compile(r"\s*(?:,|,?\s+and|,?\s+or|/)\s*")
 _LEAD_GLUE = re.compile(r"[\s,&+/]*(?:(?:and|with|Introducing)[\s,&+/]*)*", re.IGNORECASE)
 _ENABLES_IT = re.compile(r"\b(?:enabl|allow|help|mak|lead|caus|empower)\w*\s+(?:it|them)\s+to\s+(?:\w+ly\s+)?$",
                          re.IGNORECASE)
-# "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent ("models
-# fine-tuned on ..." still describes one)
-# "outperforms Med-PaLM, a prompt-tuned version of Flan-PaLM": the base of an opponent is no opponent
+# "we propose a RAG method": a listed name used for a kind of thing (the new thing itself is unnamed)
 _KIND_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?[\s\-]+(?:[a-z\-]+\s+){0,2}?(?:framework|method|approach|architecture|"
                          r"models?|LLMs?|LMs?|benchmark|system|layer|technique|pipeline|paradigm|strategy)\b")
-_OWN_VARIANT = re.compile(r"[\-\s]?(?:[A-Z0-9][\w.]*)(?:-[\w.]+)*")
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the first)\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
+# what follows the paper's own model's name in the name of one of its versions ("MiniCPM-DPO", "MiniCPM 2")
+_OWN_VARIANT = re.compile(r"[\-\s]?(?:[A-Z0-9][\w.]*)(?:-[\w.]+)*")
+# "outperforms Med-PaLM, a prompt-tuned version of Flan-PaLM": the base of an opponent is no opponent
 _LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|built) on|(?:tuned|trained|initiali[sz]ed|"
                              r"distilled|derived) from)\s+(?:the\s+)?$", re.IGNORECASE)
+# "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent ("models
+# fine-tuned on ..." still describes one)
 _SCOPE_PREP = re.compile(r"(?<!tuned )(?<!trained )(?<!based )(?<!built )\b(?:on|across|for|at|under)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
 _TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|corpus|"
@@ -428,6 +432,7 @@ class RelationComponent(_RuleComponent):
             for m in ms:
                 if m.type in MODELISH and m.key not in first:
                     first[m.key] = (m, sent)
+
         def own_version(a, b) -> bool:  # "CosyVoice 2", the paper's new version of "CosyVoice"
             return a.key in own and _VERSION_ONLY.fullmatch(a.text[len(b.text):]) is not None
 
@@ -473,7 +478,7 @@ class RelationComponent(_RuleComponent):
             for bm in rx.finditer(slotted):
                 ai, b = int(bm.group("A")), ms[int(bm.group("B"))]
                 subjects = [ai]
-                while subjects[0] > 0 and bm.start("A") > 0 and \
+                while subjects[0] > 0 and \
                         _SUBJECT_LIST_SEP.fullmatch(text, ms[subjects[0] - 1].end, ms[subjects[0]].start):
                     subjects.insert(0, subjects[0] - 1)  # "A1, A2, and A3 based on B": every listed name
                 for a in (ms[i] for i in subjects):
