@@ -283,6 +283,14 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
             continue
         if "/" in w and not _SLASH_NAME.search(w):
             continue
+        if "/" in w:
+            parts = w.split("/")
+            if len(parts) == 2 and all(p[:1].isalpha() and (is_name_shaped(p, stop) or rd.lookup(p)) for p in parts):
+                # "Davinci-003/ChatGPT": two names joined by a slash ("Gemma-2B/7B" stays one word)
+                out.append(Candidate(start, start + len(parts[0]), parts[0], None, "name-shape", 0.6))
+                s2 = start + len(parts[0]) + 1
+                out.append(Candidate(s2, s2 + len(parts[1]), parts[1], None, "name-shape", 0.6))
+                continue
         end = start + len(w)
         v = _VERSION_AFTER.match(text, end)
         if v and len(w) == m_len(text, start, w):

@@ -367,6 +367,14 @@ def test_kind_tails_and_capitalised_corpus_names(extract_one):
     assert "Open Corpus" not in ents(ext)  # a title capitalises every word
 
 
+def test_two_names_joined_by_a_slash(extract_one):
+    ext = extract_one("Models", "QuokkaLM outperforms GPT-4/ChatGPT and Gemma-2B/7B on MMLU.")
+    models = ents(ext, "model")
+    assert {"GPT-4", "ChatGPT"} <= models and "GPT-4/ChatGPT" not in models, models
+    assert {b for _, b in rels(ext, "outperforms")} >= {"GPT-4", "ChatGPT"}
+    assert not {"Gemma-2B", "7B"} & models  # a size after the slash stays with its name
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
