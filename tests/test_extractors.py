@@ -375,6 +375,12 @@ def test_two_names_joined_by_a_slash(extract_one):
     assert not {"Gemma-2B", "7B"} & models  # a size after the slash stays with its name
 
 
+def test_net_names_are_models(extract_one):
+    ext = extract_one("Vision", "We train GraphoNet and PolyNet-2 on images. The Net effect is small.")
+    assert {"GraphoNet", "PolyNet-2"} <= ents(ext, "model"), ents(ext)
+    assert "Net" not in ents(ext)
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
