@@ -140,7 +140,8 @@ class Tab:
 
     def click_node(self, label: str) -> None:
         nid = self.node_id(label)
-        self.js("id => { kgViewer.network.focus(id, {scale: 1.2, animation: false}); }", nid)
+        self.js("id => { kgViewer.network.stopSimulation(); kgViewer.network.focus(id, {scale: 1.2, animation: false}); }",
+                nid)
         box = self.page.locator("#kg-network").bounding_box()
         xy = self.js("id => kgViewer.network.canvasToDOM(kgViewer.network.getPositions([id])[id])", nid)
         self.page.mouse.click(box["x"] + xy["x"], box["y"] + xy["y"])
@@ -149,6 +150,14 @@ class Tab:
         src, dst = self.node_id(source), self.node_id(target)
         eid = self.js("""([s, t, r]) => kgViewer.edges.get({filter: e => e.from === s && e.to === t && e.relation === r})[0].id""",
                       [src, dst, relation])
+        for _ in range(3):  # the layout may still move between finding the point and clicking it: check, retry
+            self._click_edge_once(eid, src, dst)
+            if eid in self.js("() => kgViewer.network.getSelectedEdges()"):
+                return
+        raise AssertionError(f"a click on the edge {source} -{relation}-> {target} did not select it")
+
+    def _click_edge_once(self, eid, src, dst) -> None:
+        self.js("() => kgViewer.network.stopSimulation()")
         self.js("([s, t]) => kgViewer.network.fit({nodes: [s, t], animation: false})", [src, dst])
         # find a point on the drawn edge (curved or straight) that hits the edge and no node
         xy = self.js("""([eid, s, t]) => {
