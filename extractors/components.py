@@ -412,6 +412,11 @@ class NameShapeComponent(_RuleComponent):
             content = [w for w in words if w.lower() not in _STOP_WORDS and w.lower() not in ("a", "the", "as")]
             if len(words) >= 2 and content and all(w[0].isupper() for w in content) and not rd.is_stop(lf):
                 out.append(Candidate(ls, le, lf, None, "long-form", 0.7))
+            elif len(words) >= 2 and content and all(w[0].islower() for w in content) and not rd.is_stop(lf) \
+                    and rd.lookup(lf) is None and type_from_words(words[-1], rd) in (None, "method") \
+                    and _INTRO_BEFORE.search(text, max(0, ls - 80), ls):
+                # "we propose grammar-aligned decoding (GAD)": a lowercase expansion the paper proposes is its method
+                out.append(Candidate(ls, le, lf, "method", "proposed-phrase", 0.72))
         for m in _INTRO_NAME.finditer(text):  # "we introduce Scylla, a ...", "This work introduces Salamandra, a suite"
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:

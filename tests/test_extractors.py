@@ -381,6 +381,15 @@ def test_net_names_are_models(extract_one):
     assert "Net" not in ents(ext)
 
 
+def test_a_proposed_lowercase_technique_is_a_method(extract_one):
+    ext = extract_one("Decoding", "We propose grammar-aligned decoding (GAD), a sampling algorithm. Closed-book question "
+                                  "answering (CBQA) is hard.")
+    gad = [e for e in ext.entities if "GAD" in (e.name, *e.aliases)]
+    assert gad and gad[0].type == "method" and "grammar-aligned decoding" in (gad[0].name, *gad[0].aliases), gad
+    assert gad[0].name in {o for _, o in rels(ext, "introduces")}
+    assert not [e for e in ext.entities if "CBQA" in (e.name, *e.aliases)]  # a concept, not proposed here
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
