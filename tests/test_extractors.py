@@ -390,6 +390,13 @@ def test_a_proposed_lowercase_technique_is_a_method(extract_one):
     assert not [e for e in ext.entities if "CBQA" in (e.name, *e.aliases)]  # a concept, not proposed here
 
 
+def test_powered_by_is_lineage(extract_one):
+    ext = extract_one("LML", 'This paper proposes a new concept called "Language Model Learning (LML)" powered by a new '
+                             'method called "Data-Augmented Prediction (DAP)".')
+    assert any(name_key(a) in ("lml", "languagemodellearning") and name_key(b) in ("dap", "dataaugmentedprediction")
+               for a, b in rels(ext, "based_on")), rels(ext, "based_on")
+
+
 def test_type_cues_and_abbreviations(extract_one):
     ext = extract_one(
         "Data for all",
