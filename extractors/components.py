@@ -225,8 +225,9 @@ _DATA_HEADS = ("benchmark", "dataset", "corpus", "leaderboard", "test set", "cha
 _CAP_HEADS = ("Corpus", "Treebank", "Dataset", "Benchmark")
 
 
-def _word_char(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and (text[i].isalnum() or text[i] == "_")
+def _word_char(text: str, i: int, joiners: str = "_") -> bool:
+    """Is the character at ``i`` part of a word (letters, digits and ``joiners``)? False outside the text."""
+    return 0 <= i < len(text) and (text[i].isalnum() or text[i] in joiners)
 
 
 def _head_words(text: str):
@@ -255,11 +256,6 @@ _AS_NAME = re.compile(r"\bas\s+[\"'\u201c]?([A-Z][\w\-+]*)")
 _PROCESS_TAIL = re.compile(r"\s(?:[\w]+-)*(?:[Tt]raining|[Tt]uning|[Ll]earning|[Mm]odell?ing|[Pp]rompting|[Dd]ecoding|"
                            r"[Pp]runing|[Ss]ampling|[Mm]erging|[Ee]diting|[Ee]ncoding|[Mm]asking|[Rr]outing|[Bb]oosting|"
                            r"[Cc]aching|[Qq]uantizing|[Dd]istilling|[Pp]ooling|[Pp]acking|[Ff]iltering|[Rr]anking)$")
-
-
-def _glued(text: str, i: int) -> bool:
-    """Is the character at ``i`` part of a word (so a name found next to it is only part of a longer one)?"""
-    return 0 <= i < len(text) and (text[i].isalnum() or text[i] in "_-")
 
 
 _KIND_COMMA = re.compile(r",\s*the\s+$")
@@ -373,7 +369,8 @@ class NameShapeComponent(_RuleComponent):
             i = text.find(name)
             while i >= 0:  # a plain substring scan: one regex per coined name would be compiled per paper
                 j = i + len(name)
-                if not _glued(text, i - 1) and not _glued(text, j) and (i, j) not in seen:
+                # a hyphen glues too: "Furina" is not found inside "Furina-X"
+                if not _word_char(text, i - 1, "_-") and not _word_char(text, j, "_-") and (i, j) not in seen:
                     seen.add((i, j))
                     out.append(Candidate(i, j, name, None, "repeat", 0.6))
                 i = text.find(name, j)
