@@ -312,11 +312,14 @@ def _latex_words(text: str, rd: RuleData) -> list[Candidate]:
         plain = delatex(m.group())
         if is_name_shaped(plain, rd.stop) and not rd.is_stop(plain):
             end = m.end()
-            v = _VERSION_AFTER.match(text, end)
-            if v:
-                end = v.end()
+            v = _VERSION_AFTER.match(text, end) or _NUMBER_AFTER.match(text, end)
+            if v and (v.re is _VERSION_AFTER or rd.lookup(plain + v.group()) is not None):
+                end = v.end()  # "T\\"ULU 2" when "Tulu 2" is listed
             out.append(Candidate(m.start(), end, text[m.start():end], None, "name-shape", 0.6))
     return out
+
+
+_NUMBER_AFTER = re.compile(r" \d{1,2}(?![\w.])")
 
 
 # ------------------------------------------------------------------ abbreviations "Long Form (LF)"

@@ -218,6 +218,7 @@ REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|d
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
 _NAMED_BEFORE = re.compile(r"(?:called|named|dubbed|termed|coined|we (?:call|name|dub|term))\s+[\"'\u201c]?")
+_ACRONYM = re.compile(r"[A-Z]{2,5}s?")  # "an LLM programming workflow (LPW)": an acronym inside a lowercase phrase
 _COMMA_A = re.compile(r",\s+an?\s")
 _WORD_END = re.compile(r"(?<![\w\-])([A-Z][\w\-]*[a-z0-9][\w\-]*)\s*$")
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s*|\n\s*)$")
@@ -409,7 +410,8 @@ class NameShapeComponent(_RuleComponent):
             content = [w for w in words if w.lower() not in _STOP_WORDS and w.lower() not in ("a", "the", "as")]
             if len(words) >= 2 and content and all(w[0].isupper() for w in content) and not rd.is_stop(lf):
                 out.append(Candidate(ls, le, lf, None, "long-form", 0.7))
-            elif len(words) >= 2 and content and all(w[0].islower() for w in content) and not rd.is_stop(lf) \
+            elif len(words) >= 2 and content and content[-1][0].islower() \
+                    and all(w[0].islower() or _ACRONYM.fullmatch(w) for w in content) and not rd.is_stop(lf) \
                     and rd.lookup(lf) is None and type_from_words(words[-1], rd) in (None, "method") \
                     and _INTRO_BEFORE.search(text, max(0, ls - 80), ls):
                 # "we propose grammar-aligned decoding (GAD)": a lowercase expansion the paper proposes is its method
@@ -493,7 +495,7 @@ class NameShapeComponent(_RuleComponent):
         tail = before[-24:].rstrip(" \"'\u201c").lower()
         if tail.endswith(_NAMING_ENDS) and _NAMING.search(before):
             m = re.search(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)\s*,?\s*(?:called|named|dubbed|termed|coined|namely|"
-                          r"known as|referred to as|(?:which|that)\s+we\s+(?:call|name|dub|term))\s*[:,]?\s*[\"'\u201c]?$",
+                          r"known as|referred to as|(?:(?:which|that)\s+)?we\s+(?:call|name|dub|term))\s*[:,]?\s*[\"'\u201c]?$",
                           before, re.IGNORECASE)
             typ = first_head(m.group(1), rd) if m else None
             if typ:

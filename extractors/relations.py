@@ -49,7 +49,7 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
 _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
                 "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
                 "backbone", "base model", "starting point", "resulting", "yielding", "filtered", "extracted",
-                "sampled", "translat", "deduplicat", "powered by")
+                "sampled", "translat", "deduplicat", "powered by", "powering", "special case")
 _VERSION_ONLY = re.compile(r"[\s\-_]?(?:[Vv]?\d+(?:\.\d+)?)|\+\+?")
 _SIZE_ONLY = re.compile(r"[\s\-_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BM]|[Ll]arge|LARGE|[Bb]ase|BASE|[Ss]mall|[Mm]edium|"
                         r"XL|XXL|xl|xxl)")

@@ -538,3 +538,21 @@ def test_our_models_stands_for_every_introduced_model(extract_one):
     assert {"FooLM", "BarLM"} <= ents(ext, "model")
     winners = {a for a, b in rels(ext, "outperforms") if name_key(b) == "llama213b"}
     assert {"FooLM-7B", "BarLM-13B"} <= winners
+
+
+def test_kind_before_we_call_and_powering(extract_one):
+    ext = extract_one("Zorbl", "We continue the pretraining of the multilingual BLOOM model on Finnish, resulting in a "
+                               "176 billion parameter model we call ZORBLA. OpenAI's GPT-4 powering ChatGPT leads.")
+    assert "ZORBLA" in ents(ext, "model")
+    assert ("ZORBLA", "BLOOM") in rels(ext, "based_on")
+    assert ("ChatGPT", "GPT-4") in rels(ext, "based_on")
+
+
+def test_acronym_inside_a_proposed_lowercase_phrase(extract_one):
+    ext = extract_one("Plans", "We propose an LLM planning workflow (LPW) for code. LPW improves Pass@1.")
+    assert "LLM planning workflow" in ents(ext, "method"), ents(ext)
+
+
+def test_latex_name_with_listed_version_number(extract_one):
+    ext = extract_one("Tulu 2 notes", 'We release T\\"ULU 2, LLAMA-2 models finetuned on a mixture.')
+    assert ("Tulu 2", "Llama 2") in rels(ext, "based_on"), rels(ext, "based_on")
