@@ -49,7 +49,8 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
 _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
                 "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
                 "backbone", "base model", "starting point", "resulting", "yielding", "filtered", "extracted",
-                "sampled", "translat", "deduplicat", "powered by", "powering", "special case")
+                "sampled", "translat", "deduplicat", "powered by", "powering", "special case", "further pre",
+                "compress", "prun", "architecture")
 _VERSION_ONLY = re.compile(r"[\s\-_]?(?:[Vv]?\d+(?:\.\d+)?)|\+\+?")
 _SIZE_ONLY = re.compile(r"[\s\-_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BM]|[Ll]arge|LARGE|[Bb]ase|BASE|[Ss]mall|[Mm]edium|"
                         r"XL|XXL|xl|xxl)")
@@ -111,6 +112,7 @@ def _lineage(a: MentionSpan, b: MentionSpan) -> bool:
     return a.type in MODELISH and a.type == b.type
 
 
+_RESULTING = re.compile(r"\s*(?:The|Our) resulting (?:model|LLM|checkpoint),?\s*")
 _ALIAS_PAREN = re.compile(rf"{SLOT}\s*\(({SLOT})\)")
 _BRACKETED = re.compile(rf"\s*\(({SLOT})\)")
 
@@ -356,6 +358,7 @@ class RelationComponent(_RuleComponent):
                 self._based_on(text, sent, ms, add, introduced, self.based_res)
             elif any(_KIND_APPOS.match(text, m.end) for m in ms):  # "PICARD (a T5 model ...)": its patterns only
                 self._based_on(text, sent, ms, add, (), self.based_kind_res)
+        self._resulting(text, by_sent, add)
         self._variants(by_sent, add, introduced)
         doc._.kg_relations = rels
         return doc
@@ -414,6 +417,19 @@ class RelationComponent(_RuleComponent):
                     add(a.key, "outperforms", b.key, sent, "outperform-cue" + ("-passive" if passive else ""), conf)
 
     # -------------------------------------------------------------- based_on
+    @staticmethod
+    def _resulting(text, by_sent, add) -> None:
+        """"We apply our strategies to the Llama-3-8B model. The resulting model, Llama-3-Physician, ...": a
+        sentence that opens on "the resulting model, A" continues the one before, whose only model is A's base."""
+        for i in range(1, len(by_sent)):
+            (s0, _), ms = by_sent[i]
+            if not ms or ms[0].type != "model" or not _RESULTING.fullmatch(text, s0, ms[0].start):
+                continue
+            a = ms[0]
+            bases = {m.key for m in by_sent[i - 1][1] if m.type == "model" and m.key != a.key}
+            if len(bases) == 1:
+                add(a.key, "based_on", bases.pop(), by_sent[i][0], "resulting-model", 0.62)
+
     @staticmethod
     def _variants(by_sent, add, introduced) -> None:
         """Lineage written in the names themselves.
@@ -497,6 +513,10 @@ class RelationComponent(_RuleComponent):
             return
         for rx in self.based_implicit:
             for bm in rx.finditer(slotted):
-                b = ms[int(bm.group("B"))]
-                if _lineage(own[0], b) and b.key not in {m.key for m in own}:
-                    add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.62)
+                bases = [int(bm.group("B"))]
+                while bases[-1] + 1 < len(ms) and \
+                        _SUBJECT_LIST_SEP.fullmatch(text, ms[bases[-1]].end, ms[bases[-1] + 1].start):
+                    bases.append(bases[-1] + 1)  # "we further pretrain GPT-J and LLaMA": every listed base
+                for b in (ms[i] for i in bases):
+                    if _lineage(own[0], b) and b.key not in {m.key for m in own}:
+                        add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.62)

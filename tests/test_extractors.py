@@ -556,3 +556,20 @@ def test_acronym_inside_a_proposed_lowercase_phrase(extract_one):
 def test_latex_name_with_listed_version_number(extract_one):
     ext = extract_one("Tulu 2 notes", 'We release T\\"ULU 2, LLAMA-2 models finetuned on a mixture.')
     assert ("Tulu 2", "Llama 2") in rels(ext, "based_on"), rels(ext, "based_on")
+
+
+def test_implicit_lineage_of_own_model_from_pretraining_and_compression(extract_one):
+    ext = extract_one("Quokka: Portuguese Models",
+                      "We present Quokka. We further pretrain GPT-J and LLaMA models on Portuguese texts.")
+    assert {("Quokka", "GPT-J"), ("Quokka", "LLaMA")} <= rels(ext, "based_on"), rels(ext, "based_on")
+    ext = extract_one("Zebrin: compact models", "We introduce Zebrin. We use this guide to compress the Nemotron-4 "
+                                                "family of LLMs by a factor of 2-4x.")
+    assert ("Zebrin", "Nemotron-4") in rels(ext, "based_on"), rels(ext, "based_on")
+
+
+def test_resulting_model_continues_the_sentence_before(extract_one):
+    ext = extract_one("Stable pretraining", "We apply our strategies to the Llama-3-8B model. The resulting model, "
+                                            "Llama-3-Medic, performs well. The resulting model, Foo-LM, was tested "
+                                            "against GPT-4 and Llama-3-8B.")
+    assert ("Llama-3-Medic", "Llama-3-8B") in rels(ext, "based_on"), rels(ext, "based_on")
+    assert not any(a == "Foo-LM" for a, _ in rels(ext, "based_on"))  # no model in the sentence before
