@@ -51,6 +51,9 @@ _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "i
                 "backbone", "base model", "starting point", "resulting", "yielding", "filtered", "extracted",
                 "sampled", "translat", "deduplicat", "powered by", "powering", "special case", "further pre",
                 "compress", "prun", "architecture")
+# stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
+# opened to lineage by one of these alone skips the other patterns
+_OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")
 _VERSION_ONLY = re.compile(r"[\s\-_]?(?:[Vv]?\d+(?:\.\d+)?)|\+\+?")
 _SIZE_ONLY = re.compile(r"[\s\-_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BM]|[Ll]arge|LARGE|[Bb]ase|BASE|[Ss]mall|[Mm]edium|"
                         r"XL|XXL|xl|xxl)")
@@ -354,8 +357,10 @@ class RelationComponent(_RuleComponent):
             cues = _within(out_at, sent)
             if cues:
                 self._outperforms(text, sent, ms, introduced, add, cues)
-            if _within(based_at, sent):
-                self._based_on(text, sent, ms, add, introduced, self.based_res)
+            hints = _within(based_at, sent)
+            if hints:
+                own_only = all(h.group().lower().startswith(_OWN_ONLY_STEMS) for h in hints)
+                self._based_on(text, sent, ms, add, introduced, () if own_only else self.based_res, own_only)
             elif any(_KIND_APPOS.match(text, m.end) for m in ms):  # "PICARD (a T5 model ...)": its patterns only
                 self._based_on(text, sent, ms, add, (), self.based_kind_res)
         self._resulting(text, by_sent, add)
@@ -476,8 +481,9 @@ class RelationComponent(_RuleComponent):
                 if _lineage(a, b) and any(_compound_of(x, y) for x in texts[a.key] for y in texts[b.key]):
                     add(a.key, "based_on", b.key, first[a.key][1], "compound-of", 0.62)
 
-    def _based_on(self, text, sent, ms, add, introduced, patterns) -> None:
-        if not ms:
+    def _based_on(self, text, sent, ms, add, introduced, patterns, own_only=False) -> None:
+        if not ms or (own_only and not (any(m.type in MODELISH for m in introduced)
+                                        and self.own_re.search(text, sent[0], sent[1]))):
             return
         s0, s1 = sent
         parts, pos = [], s0
@@ -501,7 +507,7 @@ class RelationComponent(_RuleComponent):
                     if _lineage(a, b):
                         add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
                         found = True
-        for bm in _STYLE_LIST.finditer(slotted):
+        for bm in () if own_only else _STYLE_LIST.finditer(slotted):
             b = ms[int(bm.group("B"))]
             for a_slot in re.findall(SLOT, bm.group("list")):
                 a = ms[int(a_slot)]
