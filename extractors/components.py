@@ -203,6 +203,17 @@ _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performan
 _INTRO_NAME = re.compile(r"\b(?:introduce|introduces|present|presents|propose|proposes|release|releases|develop|"
                          r"develops)\s+(?:the\s+)?([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})"
                          r"(?=\s*(?:,\s*(?:a|an|the|our)\b|\(|:|--|\u2014))")
+# "we propose an Adaptive Bad-case Sampling module", "we introduce a Warmup-Stable-Decay (WSD) learning rate
+# scheduler": a capitalised phrase between an article after a verb of introduction and the kind of thing it is
+_INTRO_KIND_GATE = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
+                              r"effective|general)\s+)?[A-Z]")
+_INTRO_KIND = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
+                         r"effective|general)\s+)?([A-Z][\w\-]*[a-z][\w\-]*(?:\s+(?:(?:of|for|and|to|with)\s+)?"
+                         r"[A-Z][\w\-]*[a-z][\w\-]*){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
+                         r"(module|strategy|objective|scheduler|algorithm|method|technique|approach|framework|mechanism|"
+                         r"loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
+_MODIFIER_TAIL = re.compile(r"-(?:based|style|like|inspired|driven|aware|guided|enhanced|augmented)$", re.IGNORECASE)
+_KIND_TYPE = {"model": "model", "dataset": "dataset", "corpus": "dataset", "benchmark": "benchmark"}
 _SIZE_WORD = re.compile(r"\d+(?:\.\d+)?[BMK]|v?\d+(?:\.\d+)*", re.IGNORECASE)
 _TITLE_PARTS = re.compile(r"(?:(?!\s+and\s+)[^&+,])+")
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|recent advances|primer|position paper|perspectives?)\b",
@@ -416,6 +427,13 @@ class NameShapeComponent(_RuleComponent):
                     and _INTRO_BEFORE.search(text, max(0, ls - 80), ls):
                 # "we propose grammar-aligned decoding (GAD)": a lowercase expansion the paper proposes is its method
                 out.append(Candidate(ls, le, lf, "method", "proposed-phrase", 0.72))
+        if _INTRO_KIND_GATE.search(text):
+            for m in _INTRO_KIND.finditer(text):  # "we propose an Adaptive Bad-case Sampling module"
+                name = m.group(1)
+                caps = sum(w[:1].isupper() for w in re.split(r"[\s\-]+", name))
+                if caps >= 2 and not _MODIFIER_TAIL.search(name) and not rd.is_stop(name) and rd.lookup(name) is None:
+                    typ = _KIND_TYPE.get(m.group(2).lower(), "method")
+                    out.append(Candidate(m.start(1), m.end(1), name, typ, "named-kind", 0.8))
         for m in _INTRO_NAME.finditer(text):  # "we introduce Scylla, a ...", "This work introduces Salamandra, a suite"
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
@@ -577,9 +595,9 @@ _LIST_SEP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(
 
 
 def _redefines(entry, long_form: str) -> bool:
-    """Does a text's expansion of a listed short form name something else? Only when the entry lists an
-    expansion of its own and the text's expansion is none of the entry's names."""
-    expansions = [a for a in entry.aliases if " " in a.strip()]
+    """Does a text's expansion of a listed short form name something else? Only when the entry's name or an
+    alias is an expansion and the text's expansion is none of the entry's names."""
+    expansions = [a for a in (entry.name, *entry.aliases) if " " in a.strip()]
     if not expansions:
         return False
     key = name_key(long_form)

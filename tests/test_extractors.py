@@ -573,3 +573,15 @@ def test_resulting_model_continues_the_sentence_before(extract_one):
                                             "against GPT-4 and Llama-3-8B.")
     assert ("Llama-3-Medic", "Llama-3-8B") in rels(ext, "based_on"), rels(ext, "based_on")
     assert not any(a == "Foo-LM" for a, _ in rels(ext, "based_on"))  # no model in the sentence before
+
+
+def test_capitalised_phrase_before_its_kind_is_introduced(extract_one):
+    ext = extract_one("Engines", "For targeting, we propose an Adaptive Bad-case Sampling module, which adjusts "
+                                 "ratios. For scaling, we introduce a Warmup-Stable-Decay (WSD) learning rate scheduler.")
+    assert {"Adaptive Bad-case Sampling", "Warmup-Stable-Decay"} <= ents(ext, "method"), ents(ext)
+    assert {"Adaptive Bad-case Sampling", "Warmup-Stable-Decay"} <= {o for _, o in rels(ext, "introduces")}
+    # "WSD" spelled out as something else than the listed task is the paper's own
+    assert "word sense disambiguation" not in ents(ext)
+    ext = extract_one("Kinds", "We propose a GPT-based framework for x. We propose a Bayesian approach.")
+    assert not rels(ext, "introduces"), rels(ext, "introduces")
+    assert "GPT-based" not in ents(ext) and "Bayesian" not in ents(ext)
