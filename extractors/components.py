@@ -280,6 +280,9 @@ _STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduce
 _ARTICLES = frozenset("a an the our novel new".split())
 _OWN_HEAD = re.compile(r"\b(?:our|the proposed|a new|a novel|this)\s+((?:[\w\-]+\s+){0,2}?[\w\-]+)\s*,\s*$", re.IGNORECASE)
 _QUANTITY_NOUNS = frozenset("set suite family series collection pair number variety range group class".split())
+_TITLE_PROCESS = re.compile(r"((?:[A-Z][\w\-]*\s+(?:of\s+|for\s+)?){1,3}[A-Z][\w\-]*)"
+                            r"(?=\s+(?:for|in|with|via|on|to|as|Enables|Improves|Makes)\b|\s*:)")
+_TITLE_OPENERS = frozenset("a an the beyond towards toward on rethinking revisiting understanding exploring".split())
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
 _LONG_NAME = re.compile(r"(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)"
                         r"(?:[ \t]+(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)){0,6}")
@@ -416,6 +419,10 @@ class NameShapeComponent(_RuleComponent):
                     # the title naming what it is is evidence; the fallback ("method") is a weak guess
                     conf = 0.74 if _TITLE_SAYS.search(title[colon + 1:]) else 0.6
                     out.append(Candidate(ps, ps + len(name), name, typ, "title-name", conf))
+        lead = _TITLE_PROCESS.match(title) if title and colon != 0 and not _SURVEY.search(title) else None
+        if lead and (colon < 0 or lead.end(1) < colon) and self._process_name_ok(lead.group(1)):
+            # "Patch-Level Training for Large Language Models": a title that opens on a named training process
+            out.append(Candidate(0, lead.end(1), lead.group(1), "method", "title-process", 0.74))
         for (ls, le, lf, ss, se, sf) in abbrevs:
             words = lf.split()
             content = [w for w in words if w.lower() not in _STOP_WORDS and w.lower() not in ("a", "the", "as")]
@@ -474,6 +481,15 @@ class NameShapeComponent(_RuleComponent):
                     out.append(Candidate(lm.start(), lm.start() + len(name), name, None, "named-phrase", 0.72))
         return out
 
+    def _process_name_ok(self, name: str) -> bool:
+        """A title's opening phrase names a process of its own: capitalised words ending in a process noun,
+        none before the last a listed name or an everyday opener ("Beyond Fine-tuning", "LLM Post-Training"), and
+        the whole not listed ("In-Context Learning")."""
+        words = name.split()
+        return len(words) >= 2 and _PROCESS_TAIL.search(name) is not None and self.rd.lookup(name) is None \
+            and not self.rd.is_stop(name) and not any(self.rd.lookup(w) or w.lower() in _GENERIC_TITLE
+                                                      or w.lower() in _TITLE_OPENERS for w in words[:-1])
+
     def _title_name_ok(self, name: str) -> bool:
         """A title's lead-in is a name when it is short and not a slogan ("Think Big, Generate Quick")."""
         words = name.split()
@@ -486,7 +502,8 @@ class NameShapeComponent(_RuleComponent):
             return False
         if len(words) > 1 and self.rd.lookup(words[0]) is not None and not _SIZE_WORD.fullmatch(words[-1]):
             return False  # "ChatGPT Beyond English": a listed name followed by a phrase is about that name
-        if len(words) > 1 and not any(is_name_shaped(w, self.rd.stop) for w in words) and not head_exact(words[-1], self.rd):
+        if len(words) > 1 and not any(is_name_shaped(w, self.rd.stop) for w in words) and not head_exact(words[-1], self.rd) \
+                and not self._process_name_ok(name):
             return False  # "Planning-Driven Programming": a multi-word lead-in needs a name-like word
         return not all(self.rd.is_stop(w) or w.lower() in _STOP_WORDS or w.lower() in _GENERIC_TITLE for w in words)
 

@@ -292,6 +292,9 @@ class RelationComponent(_RuleComponent):
                             intro(m, sent, "title-name", 0.88)
                 elif re.search(r"\b(?:technical report|tech report)\b", title, re.I) and ms:
                     intro(ms[0], sent, "title-report", 0.8)
+                for m in ms:
+                    if m.start == 0 and "title-process" in m.rule:  # "Patch-Level Training for LLMs"
+                        intro(m, sent, "title-name", 0.8)
             for im in _within(intro_at, sent):
                 vend = im.end()
                 trains = im.group().lower().endswith(("train", "trained"))

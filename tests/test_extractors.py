@@ -585,3 +585,14 @@ def test_capitalised_phrase_before_its_kind_is_introduced(extract_one):
     ext = extract_one("Kinds", "We propose a GPT-based framework for x. We propose a Bayesian approach.")
     assert not rels(ext, "introduces"), rels(ext, "introduces")
     assert "GPT-based" not in ents(ext) and "Bayesian" not in ents(ext)
+
+
+def test_title_opening_on_a_named_process(extract_one):
+    ext = extract_one("Patch-Level Training for Large Language Models", "We study training cost.")
+    assert "Patch-Level Training" in ents(ext, "method")
+    assert "Patch-Level Training" in {o for _, o in rels(ext, "introduces")}
+    ext = extract_one("Instruction Pre-Training: Language Models are Supervised Learners", "We study it.")
+    assert "Instruction Pre-Training" in {o for _, o in rels(ext, "introduces")}, rels(ext, "introduces")
+    for title in ("In-Context Learning for Few-Shot Dialogue State Tracking", "Beyond Fine-tuning for Clinical LLMs",
+                  "LLM Post-Training: A Deep Dive into Reasoning"):
+        assert not rels(extract_one(title, "We study it."), "introduces"), title
