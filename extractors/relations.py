@@ -116,6 +116,22 @@ def _lineage(a: MentionSpan, b: MentionSpan) -> bool:
 
 
 _RESULTING = re.compile(r"\s*(?:The|Our) resulting (?:model|LLM|checkpoint),?\s*")
+_FAMILY_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?,\s*(?:an?|the)\s+(?:[\w\-]+\s+)?(?:family|suite|series|collection)\s+of\b")
+def _is_family(text: str, name: str) -> bool:
+    """Is ``name`` set beside "a family / suite / series of ..." somewhere in the text?"""
+    i = text.find(name)
+    while i >= 0:
+        if _FAMILY_AFTER.match(text, i + len(name)):
+            return True
+        i = text.find(name, i + 1)
+    return False
+
+
+_OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
+_OUR_BEFORE = re.compile(r"\bour\s+(?:[\w\-]+\s+){0,3}$", re.IGNORECASE)
+_KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")
+_NEW_LIST_BEFORE = re.compile(r"\bnew\s+(?:[\w\-]+\s+){0,2}?(?:benchmarks|datasets|models|corpora)\s*(?:,|:|\()\s*"
+                              r"(?:[^,.;:()]{1,40}?(?:,|,?\s+and)\s*){0,4}$", re.IGNORECASE)
 _ALIAS_PAREN = re.compile(rf"{SLOT}\s*\(({SLOT})\)")
 _BRACKETED = re.compile(rf"\s*\(({SLOT})\)")
 
@@ -223,6 +239,8 @@ class RelationComponent(_RuleComponent):
                               re.IGNORECASE)
         self.based_res = [slots(p) for p in c["based_on_patterns"]]
         self.based_kind_res = [slots(p) for p in c["based_on_patterns"] if _KIND_APPOS_PATTERN.match(p)]
+        # patterns that open on the making ("fine-tune B ... to obtain A"), not on either name
+        self.based_made = {rx for p, rx in zip(c["based_on_patterns"], self.based_res) if not p.startswith(("{A}", "{B}"))}
         self.based_implicit = [slots(p) for p in c["based_on_implicit"]]
 
     def _hits(self, rx: re.Pattern, text: str, low: str | None) -> tuple[list, list[int]]:
@@ -332,6 +350,12 @@ class RelationComponent(_RuleComponent):
                 elif m.gaz_id is None and m.type in MODELISH and own_sent and \
                         _OWN_LIST.search(text, max(sent[0], m.start - 90), m.start):
                     intro(m, sent, "own-apposition", 0.74)
+                elif m.gaz_id is None and own_sent and (
+                        _OUR_KIND_BEFORE.search(text, max(sent[0], m.start - 40), m.start) or
+                        (_OUR_BEFORE.search(text, max(sent[0], m.start - 50), m.start) and _KIND_NEXT.match(text, m.end))):
+                    intro(m, sent, "own-apposition", 0.74)  # "our method IC-DST", "our multilingual mParamanu model"
+                elif "new" in sent_low and _NEW_LIST_BEFORE.search(text, max(sent[0], m.start - 120), m.start):
+                    intro(m, sent, "new-list", 0.74)  # "two new benchmarks, MBPP and MathQA-Python"
         own_names = [m for m in introduced if m.type == "model"]
         if own_names:  # "MiniCPM-DPO", "MiniCPM-128K": the versions of the paper's own model are its own too
             for sent, ms in by_sent:
@@ -342,6 +366,7 @@ class RelationComponent(_RuleComponent):
         intro_keys = {m.key for m in introduced}
 
         # ---- evaluated_on, outperforms, based_on, has_repository
+        made: list[tuple[MentionSpan, tuple[int, int]]] = []  # models the paper made from another one
         for sent, ms in by_sent:
             s0, s1 = sent
             if not ms:
@@ -363,10 +388,12 @@ class RelationComponent(_RuleComponent):
             hints = _within(based_at, sent)
             if hints:
                 own_only = all(h.group().lower().startswith(_OWN_ONLY_STEMS) for h in hints)
-                self._based_on(text, sent, ms, add, introduced, () if own_only else self.based_res, own_only)
+                made += self._based_on(text, sent, ms, add, introduced, () if own_only else self.based_res, own_only)
             elif any(_KIND_APPOS.match(text, m.end) for m in ms):  # "PICARD (a T5 model ...)": its patterns only
                 self._based_on(text, sent, ms, add, (), self.based_kind_res)
-        self._resulting(text, by_sent, add)
+        made += self._resulting(text, by_sent, add)
+        for m, sent in made:  # "we fine-tune LLaMA on ToolBench and obtain ToolLLaMA": the paper made ToolLLaMA
+            intro(m, sent, "made-from", 0.72)
         self._variants(by_sent, add, introduced)
         doc._.kg_relations = rels
         return doc
@@ -412,7 +439,12 @@ class RelationComponent(_RuleComponent):
                 if ref or not any(m.end <= cm.start() for m in ms):
                     own = [m for m in introduced if m.type in MODELISH]
                     # "our models outperform ...": every model the paper introduces; "our model": the first
-                    subjects = _distinct(own) if ref and _PLURAL_REF.search(ref.group()) else own[:1]
+                    if ref and _PLURAL_REF.search(ref.group()):
+                        # "our models" is the family the paper introduces, else every model it introduces
+                        family = [m for m in own if _is_family(text, m.text)]
+                        subjects = family[:1] or _distinct(own)
+                    else:
+                        subjects = own[:1]
             if not subjects or not objs:
                 continue
             conf = 0.8 if subj is not None else 0.68
@@ -426,9 +458,11 @@ class RelationComponent(_RuleComponent):
 
     # -------------------------------------------------------------- based_on
     @staticmethod
-    def _resulting(text, by_sent, add) -> None:
+    def _resulting(text, by_sent, add) -> list:
         """"We apply our strategies to the Llama-3-8B model. The resulting model, Llama-3-Physician, ...": a
-        sentence that opens on "the resulting model, A" continues the one before, whose only model is A's base."""
+        sentence that opens on "the resulting model, A" continues the one before, whose only model is A's base.
+        Gives back the new models so made."""
+        made = []
         for i in range(1, len(by_sent)):
             (s0, _), ms = by_sent[i]
             if not ms or ms[0].type != "model" or not _RESULTING.fullmatch(text, s0, ms[0].start):
@@ -437,6 +471,9 @@ class RelationComponent(_RuleComponent):
             bases = {m.key for m in by_sent[i - 1][1] if m.type == "model" and m.key != a.key}
             if len(bases) == 1:
                 add(a.key, "based_on", bases.pop(), by_sent[i][0], "resulting-model", 0.62)
+                if a.gaz_id is None:
+                    made.append((a, by_sent[i][0]))
+        return made
 
     @staticmethod
     def _variants(by_sent, add, introduced) -> None:
@@ -484,10 +521,13 @@ class RelationComponent(_RuleComponent):
                 if _lineage(a, b) and any(_compound_of(x, y) for x in texts[a.key] for y in texts[b.key]):
                     add(a.key, "based_on", b.key, first[a.key][1], "compound-of", 0.62)
 
-    def _based_on(self, text, sent, ms, add, introduced, patterns, own_only=False) -> None:
+    def _based_on(self, text, sent, ms, add, introduced, patterns, own_only=False) -> list:
+        """Lineage stated in one sentence. Gives back the new models the sentence says the authors made from
+        another one ("we fine-tune B ... and obtain A")."""
+        made: list = []
         if not ms or (own_only and not (any(m.type in MODELISH for m in introduced)
                                         and self.own_re.search(text, sent[0], sent[1]))):
-            return
+            return made
         s0, s1 = sent
         parts, pos = [], s0
         for i, m in enumerate(ms):
@@ -510,6 +550,9 @@ class RelationComponent(_RuleComponent):
                     if _lineage(a, b):
                         add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
                         found = True
+                        if rx in self.based_made and a.gaz_id is None and a.type == "model" and \
+                                self.own_re.search(text, s0, s1):
+                            made.append((a, sent))
         for bm in () if own_only else _STYLE_LIST.finditer(slotted):
             b = ms[int(bm.group("B"))]
             for a_slot in re.findall(SLOT, bm.group("list")):
@@ -519,7 +562,7 @@ class RelationComponent(_RuleComponent):
                     found = True
         own = [m for m in introduced if m.type in MODELISH]
         if found or not own or not self.own_re.search(text, s0, s1):
-            return
+            return made
         for rx in self.based_implicit:
             for bm in rx.finditer(slotted):
                 bases = [int(bm.group("B"))]
@@ -529,3 +572,4 @@ class RelationComponent(_RuleComponent):
                 for b in (ms[i] for i in bases):
                     if _lineage(own[0], b) and b.key not in {m.key for m in own}:
                         add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.62)
+        return made

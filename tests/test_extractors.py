@@ -596,3 +596,27 @@ def test_title_opening_on_a_named_process(extract_one):
     for title in ("In-Context Learning for Few-Shot Dialogue State Tracking", "Beyond Fine-tuning for Clinical LLMs",
                   "LLM Post-Training: A Deep Dive into Reasoning"):
         assert not rels(extract_one(title, "We study it."), "introduces"), title
+
+
+def test_own_names_beside_our_and_new_lists(extract_one):
+    ext = extract_one("Dialogue states", "Results show that our method IC-DST outperforms fine-tuned systems.")
+    assert "IC-DST" in {o for _, o in rels(ext, "introduces")}, rels(ext, "introduces")
+    ext = extract_one("Indic models", "To avoid the curse of multilinguality in our multilingual mBaramo model, we "
+                                      "pretrained on comparable corpora.")
+    assert "mBaramo" in {o for _, o in rels(ext, "introduces")}, rels(ext, "introduces")
+    ext = extract_one("Program synthesis", "We evaluate models on two new benchmarks, QuuxPy and ZorbQA-Python, in "
+                                           "the few-shot regime.")
+    assert {"QuuxPy", "ZorbQA-Python"} <= {o for _, o in rels(ext, "introduces")}, rels(ext, "introduces")
+
+
+def test_a_model_made_from_another_is_introduced(extract_one):
+    ext = extract_one("Tools", "We fine-tune LLaMA on ToolBench and obtain ToolZebraLM. ToolZebraLM is strong.")
+    assert ("ToolZebraLM", "LLaMA") in rels(ext, "based_on")
+    assert "ToolZebraLM" in {o for _, o in rels(ext, "introduces")}, rels(ext, "introduces")
+
+
+def test_our_models_is_the_family_the_paper_introduces(extract_one):
+    ext = extract_one("Quarko: small models", "We present Quarko, a family of novel language models. Our multilingual "
+                                              "mQuarko model is one of them. Our models outperform Llama-2-13B.")
+    winners = {a for a, b in rels(ext, "outperforms") if name_key(b) == "llama213b"}
+    assert winners == {"Quarko"}, rels(ext, "outperforms")
