@@ -283,6 +283,11 @@ _QUANTITY_NOUNS = frozenset("set suite family series collection pair number vari
 _TITLE_PROCESS = re.compile(r"((?:[A-Z][\w\-]*\s+(?:of\s+|for\s+)?){1,3}[A-Z][\w\-]*)"
                             r"(?=\s+(?:for|in|with|via|on|to|as|Enables|Improves|Makes)\b|\s*:)")
 _TITLE_OPENERS = frozenset("a an the beyond towards toward on rethinking revisiting understanding exploring".split())
+_TASK_TAIL = re.compile(r"\b(?:[Rr]epair|[Ee]ngineering|[Aa]nswering|[Pp]roving|[Gg]eneration|[Ss]ummari[sz]ation|"
+                        r"[Tt]ranslation|[Rr]ecognition|[Cc]lassification|[Uu]nderstanding|[Rr]easoning|[Rr]etrieval|"
+                        r"[Dd]etection|[Ee]xtraction|[Pp]arsing|[Cc]ompletion|[Ss]ynthesis|[Ll]inking|[Ii]nference|"
+                        r"[Tt]racking|[Ll]abeling|[Ll]abelling)$")
+_DATA_WORD = re.compile(r"\b(?:[Bb]enchmark|[Dd]ataset|[Cc]orpus|[Ee]valuation|[Ss]uite|[Ss]et|[Cc]hallenge|[Tt]est)\b")
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
 _LONG_NAME = re.compile(r"(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)"
                         r"(?:[ \t]+(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)){0,6}")
@@ -356,8 +361,16 @@ class NameShapeComponent(_RuleComponent):
                 typ = head_exact(h.group(1), rd)
                 if typ in ("benchmark", "dataset"):
                     extended.append(Candidate(c.start, h.end(), text[c.start:h.end()], typ, "name+head", 0.8))
+        # "Automated Program Repair (APR)", "Knowledge-based question answering (KBQA)": a short form spelled out
+        # as a task names that task wherever it stands, also in "an APR benchmark" or "KBQA tasks"
+        tasks = {f for (ls, _, lf, _, se, sf) in abbrevs if _TASK_TAIL.search(lf) and not _DATA_WORD.search(lf)
+                 and not _INTRO_BEFORE.search(text, max(0, ls - 80), ls) and not _APPOS.match(text, se + 1)
+                 for f in (lf, sf)}  # (not one the paper introduces: "we present X (ABBR), a benchmark")
         for c in cands + extended:
             if c.rule.startswith("gazetteer"):
+                continue
+            if tasks and c.text in tasks:
+                out.append(with_type(c, "task", "abbreviation-task", 0.85))
                 continue
             if c.type is not None:
                 out.append(c)

@@ -387,7 +387,8 @@ def test_a_proposed_lowercase_technique_is_a_method(extract_one):
     gad = [e for e in ext.entities if "GAD" in (e.name, *e.aliases)]
     assert gad and gad[0].type == "method" and "grammar-aligned decoding" in (gad[0].name, *gad[0].aliases), gad
     assert gad[0].name in {o for _, o in rels(ext, "introduces")}
-    assert not [e for e in ext.entities if "CBQA" in (e.name, *e.aliases)]  # a concept, not proposed here
+    cbqa = [e for e in ext.entities if "CBQA" in (e.name, *e.aliases)]  # a task, not proposed here
+    assert all(e.type == "task" for e in cbqa) and not {e.name for e in cbqa} & {o for _, o in rels(ext, "introduces")}
 
 
 def test_powered_by_is_lineage(extract_one):
@@ -620,3 +621,14 @@ def test_our_models_is_the_family_the_paper_introduces(extract_one):
                                               "mQuarko model is one of them. Our models outperform Llama-2-13B.")
     winners = {a for a, b in rels(ext, "outperforms") if name_key(b) == "llama213b"}
     assert winners == {"Quarko"}, rels(ext, "outperforms")
+
+
+def test_short_form_spelled_out_as_a_task_is_a_task(extract_one):
+    ext = extract_one("Repairs", "LLMs do well on Software Engineering (SE) tasks such as Automated Program Repair "
+                                 "(APR). We review ChatGPT on a clean APR benchmark.")
+    assert {"Automated Program Repair", "Software Engineering"} <= ents(ext, "task"), ents(ext)
+    assert not ents(ext, "benchmark")
+    # a task-like name the paper itself introduces stays what the text says it is
+    ext = extract_one("Long answers", "We present Zorbian Question Answering (ZQA), a benchmark of long questions. "
+                                      "Models are evaluated on ZQA.")
+    assert "ZQA" not in ents(ext, "task"), ents(ext)
