@@ -49,7 +49,9 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
 _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
                 "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
                 "backbone", "base model", "starting point", "resulting", "yielding", "filtered", "extracted",
-                "sampled", "translat", "deduplicat", "powered by", "powering", "special case", "further pre",
+                "sampled", "translat", "deduplicat", "powered by", "powering", "special case", "trained from",
+                "builds on", "built on", "starting from", "starting with", "inherit", "architecture of", "fine-tune of",
+                "further pre",
                 "compress", "prun", "architecture")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
@@ -387,7 +389,7 @@ class RelationComponent(_RuleComponent):
                 self._outperforms(text, sent, ms, introduced, add, cues)
             hints = _within(based_at, sent)
             if hints:
-                own_only = all(h.group().lower().startswith(_OWN_ONLY_STEMS) for h in hints)
+                own_only = all(h.group().lower() in _OWN_ONLY_STEMS for h in hints)
                 made += self._based_on(text, sent, ms, add, introduced, () if own_only else self.based_res, own_only)
             elif any(_KIND_APPOS.match(text, m.end) for m in ms):  # "PICARD (a T5 model ...)": its patterns only
                 self._based_on(text, sent, ms, add, (), self.based_kind_res)

@@ -632,3 +632,53 @@ def test_short_form_spelled_out_as_a_task_is_a_task(extract_one):
     ext = extract_one("Long answers", "We present Zorbian Question Answering (ZQA), a benchmark of long questions. "
                                       "Models are evaluated on ZQA.")
     assert "ZQA" not in ents(ext, "task"), ents(ext)
+
+
+LINEAGE_PHRASINGS = [
+ "We present ZorbLM. ZorbLM is fine-tuned from Llama-2-7B on medical dialogues.",
+ "We fine-tune Llama-2-7B on medical dialogues to obtain ZorbLM.",
+ "We release ZorbLM, a fine-tuned version of Llama-2-7B.",
+ "ZorbLM is built upon Llama-2-7B and trained on notes.",
+ "ZorbLM is initialized from Llama-2-7B.",
+ "Starting from Llama-2-7B, we train ZorbLM on medical notes.",
+ "We train ZorbLM by fine-tuning Llama-2-7B on medical notes.",
+ "ZorbLM is obtained by fine-tuning Llama-2-7B on medical notes.",
+ "ZorbLM uses Llama-2-7B as its backbone.",
+ "Built on Llama-2-7B, ZorbLM answers medical questions.",
+ "ZorbLM extends Llama-2-7B with a retrieval module.",
+ "ZorbLM, which is based on Llama-2-7B, answers questions.",
+ "We instruction-tune Llama-2-7B on our data, resulting in ZorbLM.",
+ "ZorbLM adopts the architecture of Llama-2-7B.",
+ "ZorbLM is trained on top of Llama-2-7B.",
+ "ZorbLM is derived from Llama-2-7B.",
+ "ZorbLM is a distilled version of Llama-2-7B.",
+ "ZorbLM is the instruction-tuned variant of Llama-2-7B.",
+ "We continually pretrain Llama-2-7B on medical text, producing ZorbLM.",
+ "ZorbLM inherits the weights of Llama-2-7B.",
+ "ZorbLM is an improved version of Llama-2-7B.",
+ "Based on Llama-2-7B, we develop ZorbLM, a medical assistant.",
+ "We build ZorbLM on top of Llama-2-7B.",
+ "ZorbLM leverages Llama-2-7B as the base model.",
+ "ZorbLM is a LoRA-tuned Llama-2-7B.",
+ "We introduce ZorbLM, a 7B model trained from Llama-2-7B.",
+ "We further train Llama-2-7B on medical data and name the resulting model ZorbLM.",
+ "ZorbLM is a medical model initialized with the weights of Llama-2-7B.",
+ "Our model, ZorbLM, is fine-tuned on Llama-2-7B.",
+ "We present ZorbLM, which fine-tunes Llama-2-7B on medical dialogues.",
+ "ZorbLM, a Llama-2-7B model fine-tuned on medical data, is released.",
+ "We develop ZorbLM by continually pre-training Llama-2-7B on 10B tokens.",
+ "ZorbLM is trained from the Llama-2-7B checkpoint.",
+ "We apply LoRA to Llama-2-7B, yielding ZorbLM.",
+ "ZorbLM builds on Llama-2-7B.",
+ "ZorbLM is a fine-tune of Llama-2-7B.",
+ "ZorbLM (based on Llama-2-7B) answers questions.",
+ "We use Llama-2-7B as the base model for ZorbLM.",
+ "ZorbLM, built by fine-tuning Llama-2-7B, answers questions.",
+ "ZorbLM is a version of Llama-2-7B tuned for medicine.",
+]
+
+
+@pytest.mark.parametrize("sentence", LINEAGE_PHRASINGS)
+def test_common_lineage_phrasings(extract_one, sentence):
+    ext = extract_one("ZorbLM: a medical model", sentence)
+    assert ("ZorbLM", "Llama-2-7B") in rels(ext, "based_on"), rels(ext, "based_on")
