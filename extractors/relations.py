@@ -129,6 +129,13 @@ def _is_family(text: str, name: str) -> bool:
     return False
 
 
+_COMPARED_GATE = re.compile(r"\b(?:[Cc]ompared (?:to|with)|[Rr]elative to|[Ii]n comparison (?:to|with))\b")
+_COMPARED_BEFORE = re.compile(r"\b(?:[Cc]ompared (?:to|with)|[Rr]elative to|[Ii]n comparison (?:to|with))\s+(?:the\s+)?"
+                              r"(?:[\w\-]+\s+){0,2}?$")
+_COMMA_GAP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?,\s*(?:the\s+|our\s+)?(?:[\w\-]+\s+){0,2}?")
+_GAIN_WORD = re.compile(r"\b(?:gains?|improv\w*|better|higher|outperform\w*|surpass\w*|boost\w*|superior|stronger)\b",
+                        re.IGNORECASE)
+_WORSE_WORD = re.compile(r"\b(?:worse|lower accuracy|drops?|degrad\w*|los(?:es|s))\b", re.IGNORECASE)
 _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
 _OUR_BEFORE = re.compile(r"\bour\s+(?:[\w\-]+\s+){0,3}$", re.IGNORECASE)
 _KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")
@@ -228,9 +235,11 @@ class RelationComponent(_RuleComponent):
         self.eval_re = self.rd.words_re("eval_cues")
         # a cue can only match where its longest word occurs: a cheap substring gate before each scan
         self.naming_gate = _gate(c["naming_cues"])
-        self.out_gate = _gate(c["outperform_cues"])
+        self.out_words = frozenset(w.lower() for w in c["outperform_cues"])
+        self.out_gate = tuple(sorted(set(_gate(c["outperform_cues"])) | {"than", "superior"}))
         self.naming_word_re = re.compile(rf"\b(?:{alt(c['naming_cues'])})\b", re.IGNORECASE)
-        self.out_re = re.compile(rf"\b(?:{alt(c['outperform_cues'])})\b", re.IGNORECASE)
+        self.out_re = re.compile(rf"\b(?:{alt(c['outperform_cues'])}|{'|'.join(c.get('outperform_patterns', []))})\b",
+                                 re.IGNORECASE)
         self.neg_re = re.compile(rf"(?:{alt(c['negations'])})\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
         self.self_re = re.compile(rf"\b(?:{alt(c['self_refs'])})\b|\bour\b[^.;]{{0,40}}\b(?:models?|methods?|approach|framework|system)\b",
                                   re.IGNORECASE)
@@ -387,6 +396,8 @@ class RelationComponent(_RuleComponent):
             cues = _within(out_at, sent)
             if cues:
                 self._outperforms(text, sent, ms, introduced, add, cues)
+            elif len(ms) >= 2 and _COMPARED_GATE.search(text, s0, s1):
+                self._compared_to(text, sent, ms, add)
             hints = _within(based_at, sent)
             if hints:
                 own_only = all(h.group().lower() in _OWN_ONLY_STEMS for h in hints)
@@ -438,7 +449,15 @@ class RelationComponent(_RuleComponent):
                     subjects.insert(0, ms[k])
             if not subjects and introduced:
                 ref = self.self_re.search(pre)
-                if ref or not any(m.end <= cm.start() for m in ms):
+                if ref is not None and ref.group().lower() == "we" and cm.group().lower() not in self.out_words:
+                    last = None
+                    for last in self.self_re.finditer(pre):
+                        pass
+                    if last.group().lower() == "we" and _THAT_CLAUSE.search(pre, last.end()):
+                        ref = None  # "we show that pre-training ... reaches better performance than B"
+                # "pre-training on this corpus reaches better performance than B": a comparative phrase with no
+                # name before it needs "our model" or the like to speak of the paper's own
+                if ref or (not any(m.end <= cm.start() for m in ms) and cm.group().lower() in self.out_words):
                     own = [m for m in introduced if m.type in MODELISH]
                     # "our models outperform ...": every model the paper introduces; "our model": the first
                     if ref and _PLURAL_REF.search(ref.group()):
@@ -457,6 +476,19 @@ class RelationComponent(_RuleComponent):
                         continue
                     a, b = (o, sj) if passive else (sj, o)
                     add(a.key, "outperforms", b.key, sent, "outperform-cue" + ("-passive" if passive else ""), conf)
+
+    def _compared_to(self, text, sent, ms, add) -> None:
+        """"Compared to B, A achieves a 10% gain", "Relative to B, A improves accuracy by 4%": the name after
+        the comma outperforms the one compared against, when a word of improvement follows it."""
+        for i, b in enumerate(ms[:-1]):
+            a = ms[i + 1]
+            if b.type not in MODELISH or a.type != b.type or not _COMPARED_BEFORE.search(text, max(sent[0], b.start - 30), b.start):
+                continue
+            if not _COMMA_GAP.fullmatch(text, b.end, a.start):
+                continue
+            tail = text[a.end:min(sent[1], a.end + 80)]
+            if _GAIN_WORD.search(tail) and not self.neg_re.search(tail) and not _WORSE_WORD.search(tail):
+                add(a.key, "outperforms", b.key, sent, "compared-to", 0.7)
 
     # -------------------------------------------------------------- based_on
     @staticmethod

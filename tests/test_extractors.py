@@ -682,3 +682,54 @@ LINEAGE_PHRASINGS = [
 def test_common_lineage_phrasings(extract_one, sentence):
     ext = extract_one("ZorbLM: a medical model", sentence)
     assert ("ZorbLM", "Llama-2-7B") in rels(ext, "based_on"), rels(ext, "based_on")
+
+
+OUTPERFORM_PHRASINGS = [
+ "ZorbLM outperforms Llama-2-7B on MMLU.",
+ "ZorbLM surpasses Llama-2-7B by 5 points on MMLU.",
+ "ZorbLM beats Llama-2-7B on most benchmarks.",
+ "ZorbLM significantly outperforms Llama-2-7B.",
+ "ZorbLM achieves better results than Llama-2-7B.",
+ "ZorbLM performs better than Llama-2-7B on MMLU.",
+ "ZorbLM achieves higher accuracy than Llama-2-7B.",
+ "Llama-2-7B is outperformed by ZorbLM on MMLU.",
+ "Our model, ZorbLM, outperforms Llama-2-7B.",
+ "ZorbLM yields a 5% improvement over Llama-2-7B.",
+ "Compared to Llama-2-7B, ZorbLM achieves a 10% gain on MMLU.",
+ "ZorbLM exceeds the performance of Llama-2-7B.",
+ "ZorbLM consistently outperforms strong baselines such as Llama-2-7B.",
+ "ZorbLM outperforms existing models, including Llama-2-7B.",
+ "On MMLU, ZorbLM outperforms Llama-2-7B by a large margin.",
+ "Experiments show that ZorbLM outperforms Llama-2-7B.",
+ "ZorbLM matches or outperforms Llama-2-7B.",
+ "ZorbLM is superior to Llama-2-7B on MMLU.",
+ "ZorbLM improves over Llama-2-7B by 3 points.",
+ "ZorbLM surpasses the previous state of the art, Llama-2-7B.",
+ "ZorbLM even outperforms the much larger Llama-2-7B.",
+ "ZorbLM shows superior performance over Llama-2-7B.",
+ "ZorbLM achieves state-of-the-art results, outperforming Llama-2-7B.",
+ "Relative to Llama-2-7B, ZorbLM improves accuracy by 4%.",
+ "ZorbLM obtains a higher score than Llama-2-7B.",
+ "ZorbLM outperforms both GPT-3.5 and Llama-2-7B.",
+ "ZorbLM achieves results competitive with GPT-4 and outperforms Llama-2-7B.",
+ "ZorbLM is better than Llama-2-7B at reasoning.",
+ "ZorbLM delivers stronger results than Llama-2-7B.",
+]
+NOT_OUTPERFORMING = [
+ "ZorbLM does not outperform Llama-2-7B.",
+ "Llama-2-7B outperforms ZorbLM on MMLU.",
+ "ZorbLM performs comparably to Llama-2-7B.",
+ "ZorbLM fails to outperform Llama-2-7B on MMLU.",
+ "ZorbLM lags behind Llama-2-7B.",
+    "We show that pre-training on this corpus reaches better performance than the original Llama-2-7B model.",
+]
+
+
+@pytest.mark.parametrize("sentence", OUTPERFORM_PHRASINGS)
+def test_common_outperform_phrasings(extract_one, sentence):
+    assert ("ZorbLM", "Llama-2-7B") in rels(extract_one("ZorbLM: a model", sentence), "outperforms")
+
+
+@pytest.mark.parametrize("sentence", NOT_OUTPERFORMING)
+def test_statements_that_are_no_win(extract_one, sentence):
+    assert ("ZorbLM", "Llama-2-7B") not in rels(extract_one("ZorbLM: a model", sentence), "outperforms")
