@@ -136,6 +136,8 @@ _COMMA_GAP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?,\s*(?:the\s+|our\s+)?(?:[\w
 _GAIN_WORD = re.compile(r"\b(?:gains?|improv\w*|better|higher|outperform\w*|surpass\w*|boost\w*|superior|stronger)\b",
                         re.IGNORECASE)
 _WORSE_WORD = re.compile(r"\b(?:worse|lower accuracy|drops?|degrad\w*|los(?:es|s))\b", re.IGNORECASE)
+_NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
+                            r"(?:[\w\-]+\s+)?(?:model|dataset|benchmark|method|framework|system|LLM)s?\s+[\"'\u201c]?$")
 _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
 _OUR_BEFORE = re.compile(r"\bour\s+(?:[\w\-]+\s+){0,3}$", re.IGNORECASE)
 _KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")
@@ -353,6 +355,8 @@ class RelationComponent(_RuleComponent):
                 before = text[max(sent[0], m.start - 40):m.start] if named else ""
                 if named and self.naming_re.search(before):
                     intro(m, sent, "naming-cue", 0.86)
+                elif m.gaz_id is None and _NAME_THE_KIND.search(text, max(sent[0], m.start - 60), m.start):
+                    intro(m, sent, "naming-cue", 0.84)  # "we name the resulting model X"
                 elif m.gaz_id is None and text.endswith("as ", 0, m.start) and \
                         REFER_AS.search(text, max(sent[0], m.start - 80), m.start):
                     intro(m, sent, "naming-cue", 0.8)

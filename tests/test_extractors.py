@@ -733,3 +733,73 @@ def test_common_outperform_phrasings(extract_one, sentence):
 @pytest.mark.parametrize("sentence", NOT_OUTPERFORMING)
 def test_statements_that_are_no_win(extract_one, sentence):
     assert ("ZorbLM", "Llama-2-7B") not in rels(extract_one("ZorbLM: a model", sentence), "outperforms")
+
+
+INTRO_PHRASINGS = [
+ "We introduce ZorbLM, a language model for medicine.",
+ "We present ZorbLM, a 7B model.",
+ "This paper proposes ZorbLM, a new model for medical QA.",
+ "In this work, we propose ZorbLM.",
+ "We release ZorbLM, an open model.",
+ "We develop ZorbLM to answer medical questions.",
+ "We propose a novel model, ZorbLM, for medical QA.",
+ "We propose a new model called ZorbLM.",
+ "We present a model named ZorbLM.",
+ "We introduce a family of models, dubbed ZorbLM.",
+ "To address this, we propose ZorbLM (Zorb Language Model).",
+ "Our model, ZorbLM, answers medical questions.",
+ "Here we describe ZorbLM, a medical model.",
+ "ZorbLM, a new medical language model, is introduced.",
+ "This paper introduces ZorbLM, which answers medical questions.",
+ "We build ZorbLM, a medical assistant.",
+ "We train ZorbLM, a 7B model, from scratch.",
+ "We open-source ZorbLM, a medical model.",
+ "In this paper, we present ZorbLM: a medical model.",
+ "We call our model ZorbLM.",
+ "We name the resulting model ZorbLM.",
+ "We refer to our model as ZorbLM.",
+ "The proposed model, ZorbLM, answers questions.",
+ "We introduce ZorbLM and ZorbLM-Chat, two medical models.",
+ "We present ZorbBench, a benchmark for medical QA.",
+ "We construct ZorbSet, a dataset of 10K medical questions.",
+ "We curate ZorbSet, a high-quality dataset.",
+ "We introduce a new benchmark, ZorbBench, for medical QA.",
+ "We collect a new dataset called ZorbSet.",
+ "To evaluate, we build ZorbBench, a benchmark of 500 tasks.",
+]
+
+
+@pytest.mark.parametrize("sentence", INTRO_PHRASINGS)
+def test_common_introduction_phrasings(extract_one, sentence):
+    new = "ZorbBench" if "ZorbBench" in sentence else "ZorbSet" if "ZorbSet" in sentence else "ZorbLM"
+    ext = extract_one("Medical question answering with language models", sentence)
+    assert new in {o for _, o in rels(ext, "introduces")}, rels(ext, "introduces")
+
+
+EVAL_PHRASINGS = [
+ "We evaluate ZorbLM on MMLU and GSM8K.",
+ "Experiments on MMLU and GSM8K show strong results.",
+ "ZorbLM achieves 70% accuracy on MMLU and GSM8K.",
+ "Results on MMLU and GSM8K demonstrate the effectiveness of our approach.",
+ "We conduct experiments on MMLU and GSM8K.",
+ "ZorbLM sets a new state of the art on MMLU and GSM8K.",
+ "We benchmark ZorbLM on MMLU and GSM8K.",
+ "Extensive evaluations on MMLU and GSM8K confirm the gains.",
+ "On MMLU and GSM8K, ZorbLM outperforms all baselines.",
+ "ZorbLM scores 80.1 on MMLU and 70.2 on GSM8K.",
+ "We test ZorbLM on two benchmarks, MMLU and GSM8K.",
+ "ZorbLM improves accuracy on MMLU and GSM8K by 5 points.",
+ "Evaluated on MMLU and GSM8K, ZorbLM is competitive.",
+ "Our experiments across MMLU and GSM8K show consistent gains.",
+ "ZorbLM reaches 85% on MMLU and 60% on GSM8K.",
+]
+
+
+@pytest.mark.parametrize("sentence", EVAL_PHRASINGS)
+def test_common_evaluation_phrasings(extract_one, sentence):
+    ext = extract_one("ZorbLM: a model", sentence)
+    assert {"MMLU", "GSM8K"} <= {o for _, o in rels(ext, "evaluated_on")}
+
+
+def test_training_data_is_not_an_evaluation(extract_one):
+    assert not rels(extract_one("ZorbLM: a model", "We train ZorbLM on MMLU and GSM8K."), "evaluated_on")
