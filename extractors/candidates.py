@@ -248,6 +248,7 @@ def _words(text: str):
 
 _PLURAL_ACRONYM = re.compile(r"[\w\-]*[A-Z]s")
 _SLASH_NAME = re.compile(r"[A-Z].*/.*[A-Z]")
+_PATCH_SIZE = re.compile(r"[A-Z][\w\-]*-[A-Z]/\d{1,3}$")  # "ViT-L/14": a model with its patch size
 
 
 def _listed_compound(w: str, rd: RuleData) -> bool:
@@ -281,7 +282,7 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
         # a plural acronym names a class of things (GLMs, PLMs, LLMs), unless its singular is used as a name too
         if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w) and is_stop(w[:-1]):
             continue
-        if "/" in w and not _SLASH_NAME.search(w):
+        if "/" in w and not _SLASH_NAME.search(w) and not _PATCH_SIZE.search(w):
             continue
         if "/" in w:
             parts = w.split("/")

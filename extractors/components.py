@@ -288,6 +288,9 @@ _TASK_TAIL = re.compile(r"\b(?:[Rr]epair|[Ee]ngineering|[Aa]nswering|[Pp]roving|
                         r"[Dd]etection|[Ee]xtraction|[Pp]arsing|[Cc]ompletion|[Ss]ynthesis|[Ll]inking|[Ii]nference|"
                         r"[Tt]racking|[Ll]abeling|[Ll]abelling)$")
 _DATA_WORD = re.compile(r"\b(?:[Bb]enchmark|[Dd]ataset|[Cc]orpus|[Ee]valuation|[Ss]uite|[Ss]et|[Cc]hallenge|[Tt]est)\b")
+_TUNE_BEFORE = re.compile(r"\b(?:fine-?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing)|pre-?train(?:s|ed|ing)?|"
+                          r"distill(?:s|ed|ing)?|instruction-tun(?:e|es|ed|ing))\s+(?:the\s+|a\s+|an\s+)?"
+                          r"(?:pre-?trained\s+|base\s+|original\s+)?$", re.IGNORECASE)
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
 _LONG_NAME = re.compile(r"(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)"
                         r"(?:[ \t]+(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)){0,6}")
@@ -586,6 +589,8 @@ class NameShapeComponent(_RuleComponent):
         typ = type_from_part(c.text, rd)
         if typ:
             return typ, "name-part", 0.7
+        if _TUNE_BEFORE.search(before[-50:]):
+            return "model", "tuned-object", 0.7  # "we fine-tune MPNet on ...": what is fine-tuned is a model
         if _EVAL_ON.search(before[-90:]) and _EVAL_WORD.search(text, max(0, c.start - 160), c.start):
             return "benchmark", "evaluated-on-list", 0.66
         if tail.endswith(_INTRO_ENDS) and _INTRO_BEFORE.search(before):

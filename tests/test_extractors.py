@@ -803,3 +803,78 @@ def test_common_evaluation_phrasings(extract_one, sentence):
 
 def test_training_data_is_not_an_evaluation(extract_one):
     assert not rels(extract_one("ZorbLM: a model", "We train ZorbLM on MMLU and GSM8K."), "evaluated_on")
+
+
+MODEL_SPELLINGS = [
+    "BERT BASE",
+    "BERT-Large",
+    "RoBERTa large",
+    "GPT-2 medium",
+    "T5-11B",
+    "T5 XXL",
+    "XLM-R Base",
+    "mT5-XXL",
+    "ELECTRA-small",
+    "DistilBERT",
+    "ALBERT-xxlarge",
+    "DeBERTa-v3-large",
+    "ViT-L/14",
+    "ResNet-152",
+    "Longformer",
+    "BART-large",
+    "GPT-Neo 2.7B",
+    "OPT-175B",
+    "BERTBASE",
+    "RoBERTaLARGE",
+    "XLNet-Large",
+    "GPT-3 175B",
+    "Transformer-XL",
+    "Reformer",
+    "BigBird",
+    "Pegasus",
+    "ERNIE 2.0",
+    "UniLMv2",
+    "mBART-50",
+    "ByT5",
+    "CANINE",
+    "SpanBERT",
+    "LUKE",
+    "KEPLER",
+    "K-BERT",
+    "TinyBERT",
+    "MobileBERT",
+    "ConvBERT",
+    "MPNet",
+    "CodeBERT",
+    "GraphCodeBERT",
+    "PLBART",
+    "CodeT5",
+    "Codex",
+    "AlphaCode",
+    "InCoder",
+    "SantaCoder",
+    "BLOOMZ",
+    "mT0",
+    "T0++",
+    "Flan-T5-XXL",
+    "UL2",
+    "Gopher",
+    "Chinchilla",
+    "LaMDA",
+    "Megatron-Turing NLG",
+    "Jurassic-1",
+    "GPT-J-6B",
+    "Pythia-12B",
+    "wav2vec 2.0",
+    "HuBERT Large",
+    "XLS-R",
+]
+
+
+@pytest.mark.parametrize("name", MODEL_SPELLINGS)
+def test_model_names_found_whole(extract_one, name):
+    text = f"We fine-tune {name} on the task and compare it with other systems."
+    ext = extract_one("Study", text)
+    s = text.index(name)
+    spans = {(m.start, m.end) for e in ext.entities if e.type == "model" for m in e.mentions if m.field == "abstract"}
+    assert (s, s + len(name)) in spans, [(e.name, e.type) for e in ext.entities]
