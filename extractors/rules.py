@@ -21,7 +21,7 @@ from .normalize import chunks, fold, name_key
 DATA_DIR = Path(__file__).parent / "data"
 GAZ_TYPES = {"model", "dataset", "benchmark", "method", "task", "metric", "organization"}
 # names made of an everyday word must match with the case they are written in (MATH vs math)
-_SEPARATOR = r"[\s\-_]?"
+_SEPARATOR = r"[\s\-_/]?"
 _END = r"(?![\w/]|\.\d)"  # a listed name ends at a word boundary, not inside a path or a version
 
 
