@@ -291,6 +291,20 @@ _DATA_WORD = re.compile(r"\b(?:[Bb]enchmark|[Dd]ataset|[Cc]orpus|[Ee]valuation|[
 _TUNE_BEFORE = re.compile(r"\b(?:fine-?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing)|pre-?train(?:s|ed|ing)?|"
                           r"distill(?:s|ed|ing)?|instruction-tun(?:e|es|ed|ing))\s+(?:the\s+|a\s+|an\s+)?"
                           r"(?:pre-?trained\s+|base\s+|original\s+)?$", re.IGNORECASE)
+_VARIANT_OF = re.compile(r"(?:[\w\-]+\s+){0,3}?(?:version|variant|extension|adaptation|subset|derivative|translation)s?"
+                         r"\s+of\s+(?:the\s+)?(.+)")
+
+
+def _listed_type(phrase: str, rd) -> str | None:
+    """The type of the listed name that opens ``phrase`` ("Natural Questions with ...": benchmark)."""
+    words = phrase.split()
+    for n in range(min(4, len(words)), 0, -1):
+        e = rd.lookup(" ".join(words[:n]).rstrip(",.;"))
+        if e is not None:
+            return e.type
+    return None
+
+
 _STOP_WORDS = frozenset("that which who for with of to on in by from using via and or but while whereas where".split())
 _LONG_NAME = re.compile(r"(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)"
                         r"(?:[ \t]+(?:[A-Z][\w\-]*|of|for|with|and|in|on|to|the|via|from|as|a)){0,6}")
@@ -539,8 +553,9 @@ class NameShapeComponent(_RuleComponent):
                     return typ, "head-noun", 0.82
         m = _APPOS.match(after)
         if m:
-            typ = first_head(m.group(1), rd)
-            if typ:
+            v = _VARIANT_OF.match(m.group(1))
+            typ = _listed_type(v.group(1), rd) if v else first_head(m.group(1), rd)
+            if typ:  # ("X, a harder variant of Natural Questions": of the kind of what it varies)
                 return typ, "apposition", 0.8
         before = text[max(0, c.start - 100):c.start]
         tail = before[-24:].rstrip(" \"'\u201c").lower()

@@ -49,7 +49,10 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
 _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
                 "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
                 "backbone", "base model", "starting point", "resulting", "yielding", "filtered", "extracted",
-                "sampled", "translat", "deduplicat", "powered by", "powering", "special case", "trained from",
+                "sampled", "translat", "deduplicat", "powered by", "powering", "special case", "trained from", "subset",
+                "constructed from", "collected from", "curated from", "created from", "compiled from", "converted",
+                "drawn from", "repurpos", "re-annotat", "reannotat", "augment", "subsampl", "filter", "clean",
+                "portion of",
                 "builds on", "built on", "starting from", "starting with", "inherit", "architecture of", "fine-tune of",
                 "further pre",
                 "compress", "prun", "architecture")

@@ -1003,3 +1003,31 @@ def test_data_names_found_whole(extract_one, name):
     s = text.index(name)
     spans = {(m.start, m.end) for e in ext.entities if e.type in ("dataset", "benchmark") for m in e.mentions}
     assert (s, s + len(name)) in spans, [(e.name, e.type) for e in ext.entities]
+
+
+DATA_LINEAGE_PHRASINGS = [
+ "We introduce ZorbQA, a subset of Natural Questions with harder questions.",
+ "ZorbQA is a subset of Natural Questions.",
+ "ZorbQA is derived from Natural Questions.",
+ "ZorbQA, a filtered version of Natural Questions, is released.",
+ "ZorbQA is a cleaned version of Natural Questions.",
+ "ZorbQA is constructed from Natural Questions.",
+ "ZorbQA is built from Natural Questions by removing duplicates.",
+ "We build ZorbQA by filtering Natural Questions.",
+ "ZorbQA extends Natural Questions with multi-hop questions.",
+ "ZorbQA is a multilingual extension of Natural Questions.",
+ "We translate Natural Questions into 20 languages, resulting in ZorbQA.",
+ "ZorbQA, a translation of Natural Questions into Swahili, is released.",
+ "ZorbQA is sampled from Natural Questions.",
+ "ZorbQA augments Natural Questions with rationales.",
+ "ZorbQA re-annotates Natural Questions with new labels.",
+ "Starting from Natural Questions, we create ZorbQA.",
+ "ZorbQA is a harder variant of Natural Questions.",
+ "ZorbQA repurposes Natural Questions for retrieval.",
+]
+
+
+@pytest.mark.parametrize("sentence", DATA_LINEAGE_PHRASINGS)
+def test_common_data_lineage_phrasings(extract_one, sentence):
+    ext = extract_one("ZorbQA: a dataset", sentence)
+    assert ("ZorbQA", "Natural Questions") in rels(ext, "based_on"), rels(ext, "based_on")
