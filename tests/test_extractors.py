@@ -1031,3 +1031,10 @@ DATA_LINEAGE_PHRASINGS = [
 def test_common_data_lineage_phrasings(extract_one, sentence):
     ext = extract_one("ZorbQA: a dataset", sentence)
     assert ("ZorbQA", "Natural Questions") in rels(ext, "based_on"), rels(ext, "based_on")
+
+
+def test_lineage_patterns_refuse_uppercase_escapes():
+    from extractors.relations import _lowered
+    assert _lowered(r"(?P<A>\d+) based on").match("12 based on")
+    with pytest.raises(RuleDataError):
+        _lowered(r"(?P<A>\d+)\S+ based on")
