@@ -205,8 +205,6 @@ _INTRO_NAME = re.compile(r"\b(?:introduce|introduces|present|presents|propose|pr
                          r"(?=\s*(?:,\s*(?:a|an|the|our)\b|\(|:|--|\u2014))")
 # "we propose an Adaptive Bad-case Sampling module", "we introduce a Warmup-Stable-Decay (WSD) learning rate
 # scheduler": a capitalised phrase between an article after a verb of introduction and the kind of thing it is
-_INTRO_KIND_GATE = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
-                              r"effective|general)\s+)?[A-Z]")
 _INTRO_KIND = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
                          r"effective|general)\s+)?([A-Z][\w\-]*[a-z][\w\-]*(?:\s+(?:(?:of|for|and|to|with)\s+)?"
                          r"[A-Z][\w\-]*[a-z][\w\-]*){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
@@ -464,13 +462,12 @@ class NameShapeComponent(_RuleComponent):
                     and _INTRO_BEFORE.search(text, max(0, ls - 80), ls):
                 # "we propose grammar-aligned decoding (GAD)": a lowercase expansion the paper proposes is its method
                 out.append(Candidate(ls, le, lf, "method", "proposed-phrase", 0.72))
-        if _INTRO_KIND_GATE.search(text):
-            for m in _INTRO_KIND.finditer(text):  # "we propose an Adaptive Bad-case Sampling module"
-                name = m.group(1)
-                caps = sum(w[:1].isupper() for w in re.split(r"[\s\-]+", name))
-                if caps >= 2 and not _MODIFIER_TAIL.search(name) and not rd.is_stop(name) and rd.lookup(name) is None:
-                    typ = _KIND_TYPE.get(m.group(2).lower(), "method")
-                    out.append(Candidate(m.start(1), m.end(1), name, typ, "named-kind", 0.8))
+        for m in _INTRO_KIND.finditer(text):  # "we propose an Adaptive Bad-case Sampling module"
+            name = m.group(1)
+            caps = sum(w[:1].isupper() for w in re.split(r"[\s\-]+", name))
+            if caps >= 2 and not _MODIFIER_TAIL.search(name) and not rd.is_stop(name) and rd.lookup(name) is None:
+                typ = _KIND_TYPE.get(m.group(2).lower(), "method")
+                out.append(Candidate(m.start(1), m.end(1), name, typ, "named-kind", 0.8))
         for m in _INTRO_NAME.finditer(text):  # "we introduce Scylla, a ...", "This work introduces Salamandra, a suite"
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
