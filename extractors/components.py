@@ -206,8 +206,8 @@ _INTRO_NAME = re.compile(r"\b(?:introduce|introduces|present|presents|propose|pr
 # "we propose an Adaptive Bad-case Sampling module", "we introduce a Warmup-Stable-Decay (WSD) learning rate
 # scheduler": a capitalised phrase between an article after a verb of introduction and the kind of thing it is
 _INTRO_KIND = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
-                         r"effective|general)\s+)?([A-Z][\w\-]*[a-z][\w\-]*(?:\s+(?:(?:of|for|and|to|with)\s+)?"
-                         r"[A-Z][\w\-]*[a-z][\w\-]*){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
+                         r"effective|general)\s+)?([A-Z](?=[\w\-]*[a-z])[\w\-]*+(?:\s+(?:(?:of|for|and|to|with)\s+)?"
+                         r"[A-Z](?=[\w\-]*[a-z])[\w\-]*+){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
                          r"(module|strategy|objective|scheduler|algorithm|method|technique|approach|framework|mechanism|"
                          r"loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
 _MODIFIER_TAIL = re.compile(r"-(?:based|style|like|inspired|driven|aware|guided|enhanced|augmented)$", re.IGNORECASE)
@@ -280,12 +280,28 @@ _OWN_HEAD = re.compile(r"\b(?:our|the proposed|a new|a novel|this)\s+((?:[\w\-]+
 _QUANTITY_NOUNS = frozenset("set suite family series collection pair number variety range group class".split())
 _TITLE_PROCESS = re.compile(r"((?:[A-Z][\w\-]*\s+(?:of\s+|for\s+)?){1,3}[A-Z][\w\-]*)"
                             r"(?=\s+(?:for|in|with|via|on|to|as|Enables|Improves|Makes)\b|\s*:)")
+def _coined_in(text: str, a0: int, phrase: str) -> bool:
+    """Does the abstract present ``phrase`` as its own ("this paper introduces patch-level training", "Source-Aware
+    Training (SAT)"), not as a technique it uses ("we apply adversarial training")?"""
+    low, key = text.lower(), phrase.lower()
+    i = low.find(key, a0)
+    while i >= 0:
+        if _INTRO_BEFORE.search(text, max(a0, i - 80), i) or _ABBR_AFTER.match(text, i + len(key)):
+            return True
+        i = low.find(key, i + 1)
+    return False
+
+
+_ABBR_AFTER = re.compile(r"\s*\([A-Z][\w\-]*\)")
 _TITLE_OPENERS = frozenset("a an the beyond towards toward on rethinking revisiting understanding exploring".split())
-_TASK_TAIL = re.compile(r"\b(?:[Rr]epair|[Ee]ngineering|[Aa]nswering|[Pp]roving|[Gg]eneration|[Ss]ummari[sz]ation|"
-                        r"[Tt]ranslation|[Rr]ecognition|[Cc]lassification|[Uu]nderstanding|[Rr]easoning|[Rr]etrieval|"
-                        r"[Dd]etection|[Ee]xtraction|[Pp]arsing|[Cc]ompletion|[Ss]ynthesis|[Ll]inking|[Ii]nference|"
-                        r"[Tt]racking|[Ll]abeling|[Ll]abelling)$")
+# (not Generation, Retrieval, Inference, Synthesis: they end method names as often, "Retrieval-Augmented
+# Generation", "Stochastic Variational Inference")
+_TASK_TAIL = re.compile(r"\b(?:[Rr]epair|[Ee]ngineering|[Aa]nswering|[Pp]roving|[Ss]ummari[sz]ation|[Tt]ranslation|"
+                        r"[Rr]ecognition|[Cc]lassification|[Uu]nderstanding|[Rr]easoning|[Dd]etection|[Ee]xtraction|"
+                        r"[Pp]arsing|[Ll]inking|[Tt]racking|[Ll]abeling|[Ll]abelling)$")
 _DATA_WORD = re.compile(r"\b(?:[Bb]enchmark|[Dd]ataset|[Cc]orpus|[Ee]valuation|[Ss]uite|[Ss]et|[Cc]hallenge|[Tt]est)\b")
+_DATA_AFTER = re.compile(r"[\s\-]+(?:data|dataset|datasets|corpus|corpora|instructions|samples|examples|responses|"
+                         r"outputs|text|texts|pairs|conversations|dialogues)\b", re.IGNORECASE)
 _TUNE_BEFORE = re.compile(r"\b(?:fine-?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing)|pre-?train(?:s|ed|ing)?|"
                           r"distill(?:s|ed|ing)?|instruction-tun(?:e|es|ed|ing))\s+(?:the\s+|a\s+|an\s+)?"
                           r"(?:pre-?trained\s+|base\s+|original\s+)?$", re.IGNORECASE)
@@ -448,7 +464,8 @@ class NameShapeComponent(_RuleComponent):
                     conf = 0.74 if _TITLE_SAYS.search(title[colon + 1:]) else 0.6
                     out.append(Candidate(ps, ps + len(name), name, typ, "title-name", conf))
         lead = _TITLE_PROCESS.match(title) if title and colon != 0 and not _SURVEY.search(title) else None
-        if lead and (colon < 0 or lead.end(1) < colon) and self._process_name_ok(lead.group(1)):
+        if lead and (colon < 0 or lead.end(1) < colon) and self._process_name_ok(lead.group(1)) \
+                and _coined_in(text, a0, lead.group(1)):
             # "Patch-Level Training for Large Language Models": a title that opens on a named training process
             out.append(Candidate(0, lead.end(1), lead.group(1), "method", "title-process", 0.74))
         for (ls, le, lf, ss, se, sf) in abbrevs:
@@ -508,7 +525,7 @@ class NameShapeComponent(_RuleComponent):
                     out.append(Candidate(lm.start(), lm.start() + len(name), name, None, "named-phrase", 0.72))
         return out
 
-    def _process_name_ok(self, name: str) -> bool:
+    def _process_name_ok(self, name: str) -> bool:  # (used for title lead-ins and title openings)
         """A title's opening phrase names a process of its own: capitalised words ending in a process noun,
         none before the last a listed name or an everyday opener ("Beyond Fine-tuning", "LLM Post-Training"), and
         the whole not listed ("In-Context Learning")."""
@@ -601,7 +618,7 @@ class NameShapeComponent(_RuleComponent):
         typ = type_from_part(c.text, rd)
         if typ:
             return typ, "name-part", 0.7
-        if _TUNE_BEFORE.search(before[-50:]):
+        if _TUNE_BEFORE.search(before[-50:]) and not _DATA_AFTER.match(text, c.end):
             return "model", "tuned-object", 0.7  # "we fine-tune MPNet on ...": what is fine-tuned is a model
         if _EVAL_ON.search(before[-90:]) and _EVAL_WORD.search(text, max(0, c.start - 160), c.start):
             return "benchmark", "evaluated-on-list", 0.66

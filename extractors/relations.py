@@ -122,6 +122,10 @@ def _lineage(a: MentionSpan, b: MentionSpan) -> bool:
     return a.type in MODELISH and a.type == b.type
 
 
+# "we apply our strategies to the", "we fine-tune the", "initialised from": the base named in the sentence before
+_MADE_FROM_BEFORE = re.compile(r"\b(?:appl(?:y|ies|ied)\s+[^.;]{0,40}?\bto|fine-?tun\w*|finetun\w*|continu\w*\s+pre-?train\w*"
+                               r"(?:\s+of)?|further\s+(?:pre-?)?train\w*|adapt\w*|initiali[sz]\w*\s+(?:from|with)|built\s+on|"
+                               r"based\s+on|start\w*\s+(?:from|with))\s+(?:the\s+|a\s+|an\s+)?(?:[\w\-]+\s+)?$", re.IGNORECASE)
 _RESULTING = re.compile(r"\s*(?:The|Our) resulting (?:model|LLM|checkpoint),?\s*")
 _FAMILY_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?,\s*(?:an?|the)\s+(?:[\w\-]+\s+)?(?:family|suite|series|collection)\s+of\b")
 def _is_family(text: str, name: str) -> bool:
@@ -138,16 +142,19 @@ _COMPARED_GATE = re.compile(r"\b(?:[Cc]ompared (?:to|with)|[Rr]elative to|[Ii]n 
 _COMPARED_BEFORE = re.compile(r"\b(?:[Cc]ompared (?:to|with)|[Rr]elative to|[Ii]n comparison (?:to|with))\s+(?:the\s+)?"
                               r"(?:[\w\-]+\s+){0,2}?$")
 _COMMA_GAP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?,\s*(?:the\s+|our\s+)?(?:[\w\-]+\s+){0,2}?")
-_GAIN_WORD = re.compile(r"\b(?:gains?|improv\w*|better|higher|outperform\w*|surpass\w*|boost\w*|superior|stronger)\b",
-                        re.IGNORECASE)
+_GAIN_WORD = re.compile(r"\b(?:gains?|improv\w*|outperform\w*|surpass\w*|boost\w*|(?:better|higher|superior|stronger)\s+"
+                        r"(?:[\w\-]+\s+){0,2}?(?:accuracy|performance|scores?|results?|quality))\b", re.IGNORECASE)
+_NEG_WORD = re.compile(r"\b(?:not|no|never|cannot|fails?\s+to|without)\b", re.IGNORECASE)
 _WORSE_WORD = re.compile(r"\b(?:worse|lower accuracy|drops?|degrad\w*|los(?:es|s))\b", re.IGNORECASE)
 _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                             r"(?:[\w\-]+\s+)?(?:model|dataset|benchmark|method|framework|system|LLM)s?\s+[\"'\u201c]?$")
 _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
-_OUR_BEFORE = re.compile(r"\bour\s+(?:[\w\-]+\s+){0,3}$", re.IGNORECASE)
+_OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as)\s)[\w\-]+\s+){0,3}$",
+                         re.IGNORECASE)
 _KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")
 _NEW_LIST_BEFORE = re.compile(r"\bnew\s+(?:[\w\-]+\s+){0,2}?(?:benchmarks|datasets|models|corpora)\s*(?:,|:|\()\s*"
                               r"(?:[^,.;:()]{1,40}?(?:,|,?\s+and)\s*){0,4}$", re.IGNORECASE)
+_EXAMPLE_WORDS = re.compile(r"\b(?:such as|including|like|e\.g\.|among them|for example|for instance)", re.IGNORECASE)
 _ALIAS_PAREN = re.compile(rf"{SLOT}\s*\(({SLOT})\)")
 _BRACKETED = re.compile(rf"\s*\(({SLOT})\)")
 
@@ -385,8 +392,10 @@ class RelationComponent(_RuleComponent):
                         _OUR_KIND_BEFORE.search(text, max(sent[0], m.start - 40), m.start) or
                         (_OUR_BEFORE.search(text, max(sent[0], m.start - 50), m.start) and _KIND_NEXT.match(text, m.end))):
                     intro(m, sent, "own-apposition", 0.74)  # "our method IC-DST", "our multilingual mParamanu model"
-                elif "new" in sent_low and _NEW_LIST_BEFORE.search(text, max(sent[0], m.start - 120), m.start):
-                    intro(m, sent, "new-list", 0.74)  # "two new benchmarks, MBPP and MathQA-Python"
+                elif "new" in sent_low and self.own_re.search(text, sent[0], sent[1]) and \
+                        (nl := _NEW_LIST_BEFORE.search(text, max(sent[0], m.start - 120), m.start)) and \
+                        not _EXAMPLE_WORDS.search(text, nl.start(), sent[1]):
+                    intro(m, sent, "new-list", 0.74)  # "two new benchmarks, MBPP and MathQA-Python" (not examples)
         own_names = [m for m in introduced if m.type == "model"]
         if own_names:  # "MiniCPM-DPO", "MiniCPM-128K": the versions of the paper's own model are its own too
             for sent, ms in by_sent:
@@ -421,7 +430,11 @@ class RelationComponent(_RuleComponent):
             hints = _within(based_at, sent)
             if hints:
                 own_only = all(h.group().lower() in _OWN_ONLY_STEMS for h in hints)
-                made += self._based_on(text, sent, ms, add, introduced, () if own_only else self.based_res, own_only)
+                if not own_only:
+                    pats = self.based_res
+                else:  # the own model's patterns, and "PICARD (a T5 model ...)" where that form occurs
+                    pats = self.based_kind_res if any(_KIND_APPOS.match(text, m.end) for m in ms) else ()
+                made += self._based_on(text, sent, ms, add, introduced, pats, own_only)
             elif any(_KIND_APPOS.match(text, m.end) for m in ms):  # "PICARD (a T5 model ...)": its patterns only
                 self._based_on(text, sent, ms, add, (), self.based_kind_res)
         made += self._resulting(text, by_sent, add)
@@ -507,7 +520,8 @@ class RelationComponent(_RuleComponent):
             if not _COMMA_GAP.fullmatch(text, b.end, a.start):
                 continue
             tail = text[a.end:min(sent[1], a.end + 80)]
-            if _GAIN_WORD.search(tail) and not self.neg_re.search(tail) and not _WORSE_WORD.search(tail):
+            gain = _GAIN_WORD.search(tail)
+            if gain and not _NEG_WORD.search(tail, 0, gain.start()) and not _WORSE_WORD.search(tail):
                 add(a.key, "outperforms", b.key, sent, "compared-to", 0.7)
 
     # -------------------------------------------------------------- based_on
@@ -522,7 +536,9 @@ class RelationComponent(_RuleComponent):
             if not ms or ms[0].type != "model" or not _RESULTING.fullmatch(text, s0, ms[0].start):
                 continue
             a = ms[0]
-            bases = {m.key for m in by_sent[i - 1][1] if m.type == "model" and m.key != a.key}
+            (p0, _), prev = by_sent[i - 1]
+            bases = {m.key for m in prev if m.type == "model" and m.key != a.key
+                     and _MADE_FROM_BEFORE.search(text, max(p0, m.start - 60), m.start)}
             if len(bases) == 1:
                 add(a.key, "based_on", bases.pop(), by_sent[i][0], "resulting-model", 0.62)
                 if a.gaz_id is None:
@@ -579,8 +595,8 @@ class RelationComponent(_RuleComponent):
         """Lineage stated in one sentence. Gives back the new models the sentence says the authors made from
         another one ("we fine-tune B ... and obtain A")."""
         made: list = []
-        if not ms or (own_only and not (any(m.type in MODELISH for m in introduced)
-                                        and self.own_re.search(text, sent[0], sent[1]))):
+        if not ms or (own_only and not patterns and not (any(m.type in MODELISH for m in introduced)
+                                                         and self.own_re.search(text, sent[0], sent[1]))):
             return made
         s0, s1 = sent
         parts, pos = [], s0

@@ -589,10 +589,12 @@ def test_capitalised_phrase_before_its_kind_is_introduced(extract_one):
 
 
 def test_title_opening_on_a_named_process(extract_one):
-    ext = extract_one("Patch-Level Training for Large Language Models", "We study training cost.")
+    ext = extract_one("Patch-Level Training for Large Language Models",
+                      "This paper introduces patch-level training for LLMs, which cuts training cost.")
     assert "Patch-Level Training" in ents(ext, "method")
     assert "Patch-Level Training" in {o for _, o in rels(ext, "introduces")}
-    ext = extract_one("Instruction Pre-Training: Language Models are Supervised Learners", "We study it.")
+    ext = extract_one("Instruction Pre-Training: Language Models are Supervised Learners",
+                      "We propose Instruction Pre-Training, which augments corpora with instructions.")
     assert "Instruction Pre-Training" in {o for _, o in rels(ext, "introduces")}, rels(ext, "introduces")
     for title in ("In-Context Learning for Few-Shot Dialogue State Tracking", "Beyond Fine-tuning for Clinical LLMs",
                   "LLM Post-Training: A Deep Dive into Reasoning"):
@@ -1038,3 +1040,63 @@ def test_lineage_patterns_refuse_uppercase_escapes():
     assert _lowered(r"(?P<A>\d+) based on").match("12 based on")
     with pytest.raises(RuleDataError):
         _lowered(r"(?P<A>\d+)\S+ based on")
+
+
+def test_long_capitalised_runs_do_not_hang_the_name_rules(extract_one):
+    """A run of long capitalised hyphenated words once made a name rule backtrack for minutes."""
+    import signal
+    words = " ".join(["Uncertainty-Calibrated-Counterfactually-Augmented"] * 6)
+    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("a name rule hangs")))
+    signal.alarm(30)
+    try:
+        ext = extract_one("Study", f"We propose a {words} thing. We develop an {words} approach.")
+    finally:
+        signal.alarm(0)
+    assert ext.paper.id == "p1"
+
+
+@pytest.mark.parametrize("sentence", [
+    "GPT-4 incurs higher inference latency than Llama 2 on long prompts.",
+    "Mistral 7B yields higher perplexity than Llama 2 on code.",
+    "Mistral 7B is trained with a higher learning rate than Llama 2.",
+    "Vicuna relies on stronger teacher supervision rather than GPT-4 feedback.",
+    "Compared with GPT-4, Llama 2 does not improve accuracy on MMLU.",
+    "Compared to BERT, RoBERTa shows no improvement on SQuAD.",
+    "Compared to GPT-4, Llama 2 has a higher inference latency.",
+])
+def test_comparisons_that_are_not_wins(extract_one, sentence):
+    assert not rels(extract_one("T", sentence), "outperforms")
+
+
+@pytest.mark.parametrize("title, sentence", [
+    ("T", "Starting from GPT-2, we evaluate GPT-3 and OPT on reasoning."),
+    ("FooLM-7B: x", "Starting with Llama 2, we benchmark FooLM-7B on MMLU."),
+    ("T", "GPT-4 surpasses models obtained by fine-tuning LLaMA on instructions."),
+    ("T", "We fine-tune BERT on MNLI, yielding RoBERTa-level accuracy."),
+    ("FooNet: x", "We present FooNet. Unlike methods that prune Llama 2, our FooNet is trained from scratch."),
+    ("FooNet: x", "We present FooNet. Unlike approaches employing the GPT-2 architecture, our FooNet is recurrent."),
+    ("T", "We collect instructions annotated by GPT-4 and train a 7B model from scratch. The resulting model, FooLM, "
+          "is strong."),
+])
+def test_sentences_that_state_no_lineage(extract_one, title, sentence):
+    assert not rels(extract_one(title, sentence), "based_on")
+
+
+@pytest.mark.parametrize("sentence", [
+    "We evaluate our approach on the MedQA-X dataset and report accuracy.",
+    "We compare our model with strong DeBERTa-Med models on three tasks.",
+    "The release of new models, such as GPT-4 and Llama 2, changed the field. We study them.",
+    "Many new benchmarks, MMLU and BIG-bench among them, have saturated. We study them.",
+])
+def test_names_near_our_or_new_that_are_not_introduced(extract_one, sentence):
+    assert not rels(extract_one("T", sentence), "introduces")
+
+
+def test_generic_titles_and_tuned_data_stay_unclaimed(extract_one):
+    for title in ("Continual Pre-Training in Low-Resource Languages", "Adversarial Training for Robust Speech Recognition",
+                  "Offline Reinforcement Learning via Sequence Modeling", "Zero-Shot Prompting for Code"):
+        assert not rels(extract_one(title, "We apply the method to speech. Results improve."), "introduces"), title
+    assert not ents(extract_one("T", "Stochastic Variational Inference (SVI) is used for training."), "task")
+    assert not ents(extract_one("T", "Training on distilled OpenHermes-X data helps."), "model")
+    ext = extract_one("T", "We compare against PICARD (a T5 model) and several pruning baselines.")
+    assert ("PICARD", "T5") in rels(ext, "based_on")
