@@ -166,7 +166,7 @@ def _unslot(text: str) -> str:
 def _lowered(pattern: str) -> re.Pattern:
     """A case-insensitive pattern as a case-sensitive one for lowercased text. Safe only without an uppercase
     escape (\\S, \\W, ...): such a pattern is refused, since lowercasing would change its meaning."""
-    if re.search(r"\\[A-Z]", pattern.replace("(?P<", "")):
+    if re.search(r"\\[A-Z]", pattern):
         raise RuleDataError(f"cues.json: lineage pattern {pattern!r} uses an uppercase escape",
                             "write [^\\s] for \\S (the patterns run on lowercased text)")
     return re.compile(pattern.lower().replace("(?p<a>", "(?P<A>").replace("(?p<b>", "(?P<B>"))
