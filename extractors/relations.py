@@ -278,6 +278,7 @@ class RelationComponent(_RuleComponent):
         # patterns that open on the making ("fine-tune B ... to obtain A"), not on either name
         self.based_made = {rx for p, rx in zip(c["based_on_patterns"], self.based_res) if not p.startswith(("{A}", "{B}"))}
         self.based_implicit = [slots(p) for p in c["based_on_implicit"]]
+        self.based_self = [slots(p) for p in c.get("based_on_self", [])]  # "It is fine-tuned from B"
 
     def _hits(self, rx: re.Pattern, text: str, low: str | None) -> tuple[list, list[int]]:
         """Every match of a cue regex in the text, with the sorted list of their starts."""
@@ -632,7 +633,15 @@ class RelationComponent(_RuleComponent):
                     add(a.key, "based_on", b.key, sent, "based-on-style-list", 0.7)
                     found = True
         own = [m for m in introduced if m.type in MODELISH]
-        if found or not own or not self.own_re.search(text, s0, s1):
+        if found or not own:
+            return made
+        for rx in self.based_self:  # "It is fine-tuned from B", "Built on B, our model ...": the paper's own
+            for bm in rx.finditer(low):
+                b = ms[int(bm.group("B"))]
+                if _lineage(own[0], b) and b.key not in {m.key for m in own}:
+                    add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.66)
+                    found = True
+        if found or not self.own_re.search(text, s0, s1):
             return made
         for rx in self.based_implicit:
             for bm in rx.finditer(low):

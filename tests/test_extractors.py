@@ -1100,3 +1100,28 @@ def test_generic_titles_and_tuned_data_stay_unclaimed(extract_one):
     assert not ents(extract_one("T", "Training on distilled OpenHermes-X data helps."), "model")
     ext = extract_one("T", "We compare against PICARD (a T5 model) and several pruning baselines.")
     assert ("PICARD", "T5") in rels(ext, "based_on")
+
+
+OWN_LINEAGE_PHRASINGS = ["We present ZorbLM, a medical assistant. It is fine-tuned from Llama-2-7B on dialogues.",
+     "We present ZorbLM, a medical assistant. The model is initialized from Llama-2-7B.",
+     "We present ZorbLM, a medical assistant. Our model is built on Llama-2-7B.",
+     "We present ZorbLM, a medical assistant. It builds on Llama-2-7B and adds retrieval.",
+     "We present ZorbLM, a medical assistant, fine-tuned from Llama-2-7B.",
+     "We present ZorbLM, a medical assistant based on Llama-2-7B.",
+     "We present ZorbLM. Built upon Llama-2-7B, it answers medical questions.",
+     "We present ZorbLM. This model extends Llama-2-7B with retrieval.",
+     "We present ZorbLM. We fine-tune it from Llama-2-7B.",
+     "We present ZorbLM, which we obtain by fine-tuning Llama-2-7B.",
+     ]
+
+
+@pytest.mark.parametrize("sentence", OWN_LINEAGE_PHRASINGS)
+def test_lineage_of_the_papers_own_model_by_reference(extract_one, sentence):
+    ext = extract_one("ZorbLM: a medical model", sentence)
+    assert ("ZorbLM", "Llama-2-7B") in rels(ext, "based_on"), rels(ext, "based_on")
+
+
+@pytest.mark.parametrize("sentence", ["We present ZorbLM. It outperforms models fine-tuned from Llama-2-7B.",
+       "We present ZorbLM. Unlike models built on Llama-2-7B, it is trained from scratch."])
+def test_own_model_is_not_based_on_what_it_is_compared_with(extract_one, sentence):
+    assert not rels(extract_one("ZorbLM: a medical model", sentence), "based_on")
