@@ -1046,12 +1046,16 @@ def test_long_capitalised_runs_do_not_hang_the_name_rules(extract_one):
     """A run of long capitalised hyphenated words once made a name rule backtrack for minutes."""
     import signal
     words = " ".join(["Uncertainty-Calibrated-Counterfactually-Augmented"] * 6)
-    signal.signal(signal.SIGALRM, lambda *_: (_ for _ in ()).throw(TimeoutError("a name rule hangs")))
+    def hang(*_):
+        raise TimeoutError("a name rule hangs")
+
+    previous = signal.signal(signal.SIGALRM, hang)
     signal.alarm(30)
     try:
         ext = extract_one("Study", f"We propose a {words} thing. We develop an {words} approach.")
     finally:
         signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
     assert ext.paper.id == "p1"
 
 
