@@ -210,6 +210,10 @@ _INTRO_KIND = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)
                          r"[A-Z](?=[\w\-]*[a-z])[\w\-]*+){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
                          r"(module|strategy|objective|scheduler|algorithm|method|technique|approach|framework|mechanism|"
                          r"loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
+_KIND_NAMED_LOWER = re.compile(r"\b(method|approach|technique|strategy|framework|algorithm|objective|module|mechanism|"
+                               r"model|dataset|benchmark),?\s+(?:named|called|dubbed|termed)\s+"
+                               r"([a-z][\w\-]*+(?:\s+(?!(?:to|which|that|for|and|in|on|with|by|as|of|is|are)\b)"
+                               r"[a-z][\w\-]*+){0,3})(?=\s+(?:to|which|that|for|and|in|on|with|by|as)\b|\s*[,.;:(])")
 _MODIFIER_TAIL = re.compile(r"-(?:based|style|like|inspired|driven|aware|guided|enhanced|augmented)$", re.IGNORECASE)
 _KIND_TYPE = {"model": "model", "dataset": "dataset", "corpus": "dataset", "benchmark": "benchmark"}
 _SIZE_WORD = re.compile(r"\d+(?:\.\d+)?[BMK]|v?\d+(?:\.\d+)*", re.IGNORECASE)
@@ -523,6 +527,11 @@ class NameShapeComponent(_RuleComponent):
                 name = re.sub(r"(?:\s+(?:of|for|with|and|in|on|to|the|via|from|as|a))+$", "", lm.group())
                 if len(name.split()) >= 2:
                     out.append(Candidate(lm.start(), lm.start() + len(name), name, None, "named-phrase", 0.72))
+        for m in _KIND_NAMED_LOWER.finditer(text):  # "a simple method named copying penalty to control ..."
+            name = m.group(2)
+            if not rd.is_stop(name) and rd.lookup(name) is None:
+                typ = _KIND_TYPE.get(m.group(1).lower(), "method")
+                out.append(Candidate(m.start(2), m.end(2), name, typ, "naming-cue", 0.8))
         return out
 
     def _process_name_ok(self, name: str) -> bool:  # (used for title lead-ins and title openings)

@@ -1129,3 +1129,12 @@ def test_lineage_of_the_papers_own_model_by_reference(extract_one, sentence):
        "We present ZorbLM. Unlike models built on Llama-2-7B, it is trained from scratch."])
 def test_own_model_is_not_based_on_what_it_is_compared_with(extract_one, sentence):
     assert not rels(extract_one("ZorbLM: a medical model", sentence), "based_on")
+
+
+def test_lowercase_name_after_a_kind_and_naming_word(extract_one):
+    ext = extract_one("Copying", "In response, we propose a simple and effective method named copying penalty to "
+                                 "control the copying behaviors.")
+    assert "copying penalty" in ents(ext, "method")
+    assert "copying penalty" in {o for _, o in rels(ext, "introduces")}
+    ext = extract_one("Tagging", "We use a method called named entity recognition for tagging.")
+    assert not rels(ext, "introduces")
