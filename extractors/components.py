@@ -221,9 +221,9 @@ _TITLE_PARTS = re.compile(r"(?:(?!\s+and\s+)[^&+,])+")
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|recent advances|primer|position paper|perspectives?)\b",
                      re.IGNORECASE)
 _GENERIC_TAIL = re.compile(r"(?<=\S)\s+(?:(?:Large\s+)?Language\s+Models?|LLMs?|Models?|Framework|Datasets)$")
-_INTRO_BEFORE = re.compile(r"\b(?:we|paper|work|report|study)\b[^.;]{0,40}\b(?:introduce|present|propose|release|develop|"
-                           r"build|design|devise|introduces|presents|proposes|releases)\s+(?:a\s+|an\s+|the\s+)?"
-                           r"(?:new\s+|novel\s+)?$", re.IGNORECASE)
+_INTRO_BEFORE = re.compile(r"\b(?:(?:we|paper|work|report|study)\b[^.;]{0,40}|(?:,\s*)?and\s+(?:then\s+|also\s+)?)"
+                           r"\b(?:introduce|present|propose|release|develop|build|design|devise|introduces|presents|"
+                           r"proposes|releases)\s+(?:a\s+|an\s+|the\s+)?(?:new\s+|novel\s+)?$", re.IGNORECASE)
 _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build", "design", "devise", "introduces",
                "presents", "proposes", "releases", " a", " an", " the", "new", "novel")
 # "refer to the resulting model as X", "we name it as X": a naming cue that puts the kind before the name

@@ -1138,3 +1138,9 @@ def test_lowercase_name_after_a_kind_and_naming_word(extract_one):
     assert "copying penalty" in {o for _, o in rels(ext, "introduces")}
     ext = extract_one("Tagging", "We use a method called named entity recognition for tagging.")
     assert not rels(ext, "introduces")
+
+
+def test_proposed_lowercase_phrase_after_and_propose(extract_one):
+    ext = extract_one("Decoding", "We formalize the problem of constrained decoding for grammars, and propose adaptive "
+                                  "sampling with approximate expected futures (ASAp), a decoding algorithm.")
+    assert any("ASAp" in (e.name, *e.aliases) and e.type == "method" for e in ext.entities), ext.entities
