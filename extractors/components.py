@@ -189,7 +189,7 @@ _HEAD_AFTER = re.compile(r"^[\s\-]+((?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)"
 _APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,|\s-|\s--|\s\u2013|\s\u2014|\u2014|\()?\s*(?:(?:is|are|was|as)\s+)?"
                     r"(?:a|an|the|our)\s+([^,.;:()]{0,90})")
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as|we call|we name|we dub|we term)"
-                     r"\s*[:,]?\s*[\"'\u201c]?$",
+                     r"(?:\s+as)?\s*[:,]?\s*[\"'\u201c]?$",
                      re.IGNORECASE)
 _LIST_INTRO = re.compile(r"(?<![A-Za-z])([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s*(?:,?\s*(?:such as|including|like|e\.g\.,?|"
                          r"namely|i\.e\.,?)|\(|:|,)\s*(?:the\s+)?$", re.IGNORECASE)
@@ -230,7 +230,7 @@ _INTRO_ENDS = ("introduce", "present", "propose", "release", "develop", "build",
 REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|dub(?:s|bed)?|term(?:s|ed)?)\s+"
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
-_NAMED_BEFORE = re.compile(r"(?:called|named|dubbed|termed|coined|we (?:call|name|dub|term))\s+[\"'\u201c]?")
+_NAMED_BEFORE = re.compile(r"(?:called|named|dubbed|termed|coined|we (?:call|name|dub|term))\s+(?:as\s+)?[\"'\u201c]?")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?")  # "an LLM programming workflow (LPW)": an acronym inside a lowercase phrase
 _COMMA_A = re.compile(r",\s+an?\s")
 _WORD_END = re.compile(r"(?<![\w\-])([A-Z][\w\-]*[a-z0-9][\w\-]*)\s*$")
@@ -275,7 +275,7 @@ _PROCESS_TAIL = re.compile(r"\s(?:[\w]+-)*(?:[Tt]raining|[Tt]uning|[Ll]earning|[
 _KIND_COMMA = re.compile(r",\s*the\s+$")
 _COINED = ("introduced-word", "named-phrase", "title-name")
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", "we call",
-                "we name", "we dub", "we term", ":", ",")
+                "we name", "we dub", "we term", ":", ",", "named as", "called as", "termed as")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
 _PLURAL_NAME = re.compile(r"[\w\-]*[A-Z]s")
 _STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduced-name", "own-head", "head-before"})
@@ -284,6 +284,11 @@ _OWN_HEAD = re.compile(r"\b(?:our|the proposed|a new|a novel|this)\s+((?:[\w\-]+
 _QUANTITY_NOUNS = frozenset("set suite family series collection pair number variety range group class".split())
 _TITLE_PROCESS = re.compile(r"((?:[A-Z][\w\-]*\s+(?:of\s+|for\s+)?){1,3}[A-Z][\w\-]*)"
                             r"(?=\s+(?:for|in|with|via|on|to|as|Enables|Improves|Makes)\b|\s*:)")
+def _initials(name: str) -> str:
+    """First letters of a name's words and hyphen-joined parts, lowercased: "Knowledge-Injected Curriculum" -> "kic"."""
+    return "".join(w[0] for w in re.split(r"[\s\-]+", name) if w).lower()
+
+
 def _coined_in(text: str, a0: int, phrase: str) -> bool:
     """Does the abstract present ``phrase`` as its own ("this paper introduces patch-level training", "Source-Aware
     Training (SAT)"), not as a technique it uses ("we apply adversarial training")?"""
@@ -489,6 +494,10 @@ class NameShapeComponent(_RuleComponent):
             if caps >= 2 and not _MODIFIER_TAIL.search(name) and not rd.is_stop(name) and rd.lookup(name) is None:
                 typ = _KIND_TYPE.get(m.group(2).lower(), "method")
                 out.append(Candidate(m.start(1), m.end(1), name, typ, "named-kind", 0.8))
+                ab = _ABBR_AFTER.match(text, m.end(2))  # "a Knowledge-Injected Curriculum Pretraining framework (KICP)"
+                short = ab.group().strip(" ()") if ab else ""
+                if short and _initials(name).startswith(short.lower()):
+                    abbrevs.append((m.start(1), m.end(1), name, ab.end() - 1 - len(short), ab.end() - 1, short))
         for m in _INTRO_NAME.finditer(text):  # "we introduce Scylla, a ...", "This work introduces Salamandra, a suite"
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
@@ -584,7 +593,8 @@ class NameShapeComponent(_RuleComponent):
         tail = before[-24:].rstrip(" \"'\u201c").lower()
         if tail.endswith(_NAMING_ENDS) and _NAMING.search(before):
             m = re.search(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)\s*,?\s*(?:called|named|dubbed|termed|coined|namely|"
-                          r"known as|referred to as|(?:(?:which|that)\s+)?we\s+(?:call|name|dub|term))\s*[:,]?\s*[\"'\u201c]?$",
+                          r"known as|referred to as|(?:(?:which|that)\s+)?we\s+(?:call|name|dub|term))(?:\s+as)?\s*[:,]?\s*"
+                          r"[\"'\u201c]?$",
                           before, re.IGNORECASE)
             typ = first_head(m.group(1), rd) if m else None
             if typ:

@@ -149,8 +149,8 @@ _WORSE_WORD = re.compile(r"\b(?:worse|lower accuracy|drops?|degrad\w*|los(?:es|s
 _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                             r"(?:[\w\-]+\s+)?(?:model|dataset|benchmark|method|framework|system|LLM)s?\s+[\"'\u201c]?$")
 _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
-_OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as)\s)[\w\-]+\s+){0,3}$",
-                         re.IGNORECASE)
+_OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as|first|previous|"
+                         r"earlier|prior|original|old|former)\s)[\w\-]+\s+){0,3}$", re.IGNORECASE)  # (not "our first X model")
 _KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")
 _NEW_LIST_BEFORE = re.compile(r"\bnew\s+(?:[\w\-]+\s+){0,2}?(?:benchmarks|datasets|models|corpora)\s*(?:,|:|\()\s*"
                               r"(?:[^,.;:()]{1,40}?(?:,|,?\s+and)\s*){0,4}$", re.IGNORECASE)
@@ -222,7 +222,8 @@ _ENABLES_IT = re.compile(r"\b(?:enabl|allow|help|mak|lead|caus|empower)\w*\s+(?:
                          re.IGNORECASE)
 # "we propose a RAG method": a listed name used for a kind of thing (the new thing itself is unnamed)
 _KIND_AFTER = re.compile(r"(?:\s*\([^()]{1,40}\))?[\s\-]+(?:[a-z\-]+\s+){0,2}?(?:framework|method|approach|architecture|"
-                         r"models?|LLMs?|LMs?|benchmark|system|layer|technique|pipeline|paradigm|strategy)\b")
+                         r"models?|LLMs?|LMs?|benchmark|system|layer|technique|pipeline|paradigm|strategy|algorithm|"
+                         r"module|mechanism|procedure)\b")
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the first)\s+(?:[\w\-]+\s+){0,2}$", re.IGNORECASE)
 # what follows the paper's own model's name in the name of one of its versions ("MiniCPM-DPO", "MiniCPM 2")
 _OWN_VARIANT = re.compile(r"[\-\s]?(?:[A-Z0-9][\w.]*)(?:-[\w.]+)*")
@@ -252,7 +253,7 @@ class RelationComponent(_RuleComponent):
         alt = word_trie
         self.intro_re = re.compile(rf"\b(?:{alt(c['intro_subjects'])})\b[^.;]{{0,60}}?\b(?:{alt(c['intro_verbs'])})\b",
                                    re.IGNORECASE)
-        self.naming_re = re.compile(rf"(?<!so-)\b(?:{alt(c['naming_cues'])})\s*[:,]?\s*[\"'\u201c]?$", re.IGNORECASE)
+        self.naming_re = re.compile(rf"(?<!so-)\b(?:{alt(c['naming_cues'])})\s*(?:as\s+)?[:,]?\s*[\"'\u201c]?$", re.IGNORECASE)
         self.new_appos_re = re.compile(rf"\s*(?:\([^)]{{0,30}}\)\s*)?,?\s+(?:(?:is|are)\s+)?(?:a|an)\s+(?:[\w\-]+\s+){{0,3}}?"
                                        rf"(?:{alt(c['new_markers'])})\b", re.IGNORECASE)
         self.eval_re = self.rd.words_re("eval_cues")
@@ -363,12 +364,13 @@ class RelationComponent(_RuleComponent):
                     gap = text[vend:m.start]
                     if m.gaz_id is not None and (trains or _LINEAGE_BEFORE.search(text, max(vend, m.start - 40), m.start)):
                         continue  # "we train T5-Base from scratch", "we introduce A, a version of BIG-bench"
-                    if _KIND_AFTER.match(text, m.end) and _ARTICLE_BEFORE.search(text, max(vend, m.start - 40), m.start):
+                    if "named-kind" not in m.rule and _KIND_AFTER.match(text, m.end) and \
+                            _ARTICLE_BEFORE.search(text, max(vend, m.start - 40), m.start):
                         continue  # "we propose a RAG method", "an extensible MoE architecture": the new one is unnamed
                     if text.endswith("(", 0, m.start) and text.startswith(")", m.end) and \
                             _KIND_AFTER.match(text, m.end + 1):
                         continue  # "an in-context learning (ICL) framework": the bracketed short form likewise
-                    if m.gaz_id is not None and text.endswith("of ", 0, m.start):
+                    if m.gaz_id is not None and (text.endswith("of ", 0, m.start) or text.endswith("of the ", 0, m.start)):
                         continue  # "we propose a new taxonomy of MoE"
                     if m.gaz_id is None or len(gap) <= 30:
                         intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)

@@ -1144,3 +1144,18 @@ def test_proposed_lowercase_phrase_after_and_propose(extract_one):
     ext = extract_one("Decoding", "We formalize the problem of constrained decoding for grammars, and propose adaptive "
                                   "sampling with approximate expected futures (ASAp), a decoding algorithm.")
     assert any("ASAp" in (e.name, *e.aliases) and e.type == "method" for e in ext.entities), ext.entities
+
+
+def test_introductions_refined(extract_one):
+    ext = extract_one("Few-shot", "In this paper, we propose a new approach, named as ZEFL, that turns small LMs into "
+                                  "few-shot learners.")
+    assert {o for _, o in rels(ext, "introduces")} == {"ZEFL"}, rels(ext, "introduces")
+    ext = extract_one("T", "The work is a refined successor to our first ZORBNER model, which it outperforms.")
+    assert not rels(ext, "introduces")
+    ext = extract_one("T", "In this work, we propose a novel Transformer decoding algorithm that uses planning.")
+    assert not rels(ext, "introduces")
+    ext = extract_one("T", "We first briefly introduce the structure of the MoE layer.")
+    assert not rels(ext, "introduces")
+    ext = extract_one("T", "We propose a general Knowledge-Injected Curriculum Pretraining framework (KICP) for QA.")
+    kicp = [e for e in ext.entities if "KICP" in (e.name, *e.aliases)]
+    assert len(kicp) == 1 and kicp[0].name == "Knowledge-Injected Curriculum Pretraining", ext.entities
