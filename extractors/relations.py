@@ -48,16 +48,14 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
                          r"(?P<list>\ue000\d+\ue001(?:\s*(?:,|and|or|,\s*and)\s*\ue000\d+\ue001)*)", re.IGNORECASE)
 # words that start a lineage statement: a substring test for any of them gates the scan, and the scan is one
 # character trie after a word boundary, so the regex engine skips ahead on first letters
-_BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "initiali", "variant", "version",
-                "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu", "on top",
-                "backbone", "base model", "starting point", "resulting", "yielding", "filtered", "extracted",
-                "sampled", "translat", "deduplicat", "powered by", "powering", "special case", "trained from", "subset",
-                "constructed from", "collected from", "curated from", "created from", "compiled from", "converted",
-                "drawn from", "repurpos", "re-annotat", "reannotat", "augment", "subsampl", "filter", "clean",
-                "portion of",
-                "builds on", "built on", "starting from", "starting with", "inherit", "architecture of", "fine-tune of",
-                "further pre",
-                "compress", "prun", "architecture")
+_BASED_STEMS = ("based", "built", "builds on", "fine-tun", "finetun", "fine tun", "tuned", "trained from", "initiali",
+                "variant", "version", "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu",
+                "on top", "backbone", "base model", "starting point", "starting from", "starting with", "resulting",
+                "yielding", "filter", "extracted", "sampled", "subsampl", "subset", "portion of", "translat",
+                "deduplicat", "clean", "augment", "converted", "repurpos", "re-annotat", "reannotat", "inherit",
+                "constructed from", "collected from", "curated from", "created from", "compiled from", "drawn from",
+                "powered by", "powering", "special case", "architecture of", "further pre", "compress", "prun",
+                "architecture")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")
@@ -138,9 +136,9 @@ def _is_family(text: str, name: str) -> bool:
     return False
 
 
-_COMPARED_GATE = re.compile(r"\b(?:[Cc]ompared (?:to|with)|[Rr]elative to|[Ii]n comparison (?:to|with))\b")
-_COMPARED_BEFORE = re.compile(r"\b(?:[Cc]ompared (?:to|with)|[Rr]elative to|[Ii]n comparison (?:to|with))\s+(?:the\s+)?"
-                              r"(?:[\w\-]+\s+){0,2}?$")
+_COMPARED = r"\b(?:[Cc]ompared (?:to|with)|[Rr]elative to|[Ii]n comparison (?:to|with))"
+_COMPARED_GATE = re.compile(_COMPARED + r"\b")
+_COMPARED_BEFORE = re.compile(_COMPARED + r"\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?$")
 _COMMA_GAP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?,\s*(?:the\s+|our\s+)?(?:[\w\-]+\s+){0,2}?")
 _GAIN_WORD = re.compile(r"\b(?:gains?|improv\w*|outperform\w*|surpass\w*|boost\w*|(?:better|higher|superior|stronger)\s+"
                         r"(?:[\w\-]+\s+){0,2}?(?:accuracy|performance|scores?|results?|quality))\b", re.IGNORECASE)
