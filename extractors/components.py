@@ -423,7 +423,9 @@ class NameShapeComponent(_RuleComponent):
             elif typ and c.rule == "long-form" and rule not in _STRONG_CONTEXT | {"abbreviation-head"}:
                 typ = None  # "Computer Vision (CV)": a spelled-out phrase is typed by a cue, not by how it ends
             out.append(with_type(c, typ, rule, conf) if typ else c)
-        out += self._repeats(text, out)
+        for c in self._repeats(text, out):  # a later use can carry its own cue ("a multilingual LLM named X")
+            typ, rule, conf = self._context_type(text, c, None, title_rest)
+            out.append(with_type(c, typ, rule, conf) if typ else c)
         self._add(doc, out)
         return doc
 
@@ -695,6 +697,24 @@ def _singular_key(text: str) -> str:
     return name_key(text)
 
 
+_DERIVED = ("+same-name", "+list-member", "+alias-type")
+
+
+def entity_type(ms: list[MentionSpan]) -> str:
+    """The type over an entity's mentions: the type with the most cue weight (summed confidence) among the
+    mentions a cue typed itself; a type copied from another mention ("same-name") does not vote twice."""
+    own = [m for m in ms if not m.rule.endswith(_DERIVED)] or ms
+    weight: dict[str, float] = {}
+    for m in own:
+        weight[m.type] = weight.get(m.type, 0.0) + m.confidence
+    order = [m.type for m in own]
+    return max(weight, key=lambda t: (round(weight[t], 6), -order.index(t)))
+
+
+
+_DATA_TYPES = frozenset({"benchmark", "dataset"})
+
+
 class ResolverComponent(_RuleComponent):
     """Keeps one candidate per span, fills types from abbreviations, titles and lists, and keys each mention."""
 
@@ -740,6 +760,7 @@ class ResolverComponent(_RuleComponent):
                                         gaz_id=c.gaz_id, family_id=c.family_id, url=c.url,
                                         long_form=long_by_short.get((c.start, c.end))))
         mentions = self._merge_abbreviations(mentions, abbrevs, rd)
+        mentions = self._one_type_per_entity(mentions)
         doc._.kg_mentions = mentions
         idx = token_starts(doc)
         starts = np.searchsorted(idx, [m.start for m in mentions], side="right") - 1
@@ -750,6 +771,21 @@ class ResolverComponent(_RuleComponent):
                 spans.append(Span(doc, max(first, 0), last, label=m.type))
         doc.spans["kg"] = spans
         return doc
+
+    @staticmethod
+    def _one_type_per_entity(mentions: list[MentionSpan]) -> list[MentionSpan]:
+        """Every mention of an entity takes the entity's type (the vote over its mentions), so the relation
+        rules see the type the output will carry: the title's "Marco-LLM: ... Training for ..." reads as a
+        method, but "a multilingual LLM named Marco-LLM" makes the entity a model."""
+        by_key: dict[str, list[MentionSpan]] = {}
+        for m in mentions:
+            by_key.setdefault(m.key, []).append(m)
+        typ = {k: entity_type(ms) for k, ms in by_key.items()
+               if len(types := {m.type for m in ms}) > 1 and not types <= _DATA_TYPES}  # (a benchmark's mention
+        # in an evaluation sentence stays a benchmark mention though the paper calls it a dataset elsewhere)
+        if not typ:
+            return mentions
+        return [replace(m, type=typ[m.key]) if m.key in typ else m for m in mentions]
 
     @staticmethod
     def _merge_abbreviations(mentions: list[MentionSpan], abbrevs, rd) -> list[MentionSpan]:

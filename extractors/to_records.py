@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
-from .components import MentionSpan, RelationSpan, doc_text
+from .components import MentionSpan, RelationSpan, doc_text, entity_type
 from .normalize import delatex, name_key, parse_params, strip_variant
 from .relations import PAPER
 from .rules import RuleData
@@ -53,20 +53,6 @@ class Canonicalizer:
 
 
 _DATA = ("dataset", "benchmark")
-_DERIVED = ("+same-name", "+list-member", "+alias-type")
-
-
-def _entity_type(ms: list[MentionSpan]) -> str:
-    """The type over an entity's mentions: the type with the most cue weight (summed confidence) among the
-    mentions a cue typed itself; a type copied from another mention ("same-name") does not vote twice."""
-    own = [m for m in ms if not m.rule.endswith(_DERIVED)] or ms
-    weight: dict[str, float] = {}
-    for m in own:
-        weight[m.type] = weight.get(m.type, 0.0) + m.confidence
-    order = [m.type for m in own]
-    return max(weight, key=lambda t: (round(weight[t], 6), -order.index(t)))
-
-
 def _field_offsets(a0: int, start: int, end: int) -> tuple[str, int, int]:
     if a0 and start < a0:
         return "title", start, end
@@ -103,7 +89,7 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         first = ms[0]
         name = canon.name(first)
         names[key] = name
-        typ = _entity_type(ms)
+        typ = entity_type(ms)
         aliases = []
         for m in ms:
             for alias in (m.text.strip(), m.long_form):

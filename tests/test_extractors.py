@@ -1159,3 +1159,16 @@ def test_introductions_refined(extract_one):
     ext = extract_one("T", "We propose a general Knowledge-Injected Curriculum Pretraining framework (KICP) for QA.")
     kicp = [e for e in ext.entities if "KICP" in (e.name, *e.aliases)]
     assert len(kicp) == 1 and kicp[0].name == "Knowledge-Injected Curriculum Pretraining", ext.entities
+
+
+def test_a_later_cue_types_a_coined_name_and_its_relations_see_that_type(extract_one):
+    # the title reads as a method ("... Training for ..."); the abstract names it a model, and the lineage
+    # rules for the paper's own model then apply to it
+    ext = extract_one("Quorvo-LLM: Bridging Languages via Massive Multilingual Training for Transfer",
+                      "We introduced Quorvo-LLM: massive multilingual training for transfer. "
+                      "We conducted extensive continual pre-training using the Qwen2 models. "
+                      "This effort has resulted in a multilingual LLM named Quorvo-LLM.")
+    assert "Quorvo-LLM" in ents(ext, "model")
+    assert ("Quorvo-LLM", "Qwen2") in rels(ext, "based_on")
+    mention_types = {m.text: e.type for e in ext.entities for m in e.mentions}
+    assert mention_types["Quorvo-LLM"] == "model"
