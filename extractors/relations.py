@@ -500,6 +500,9 @@ class RelationComponent(_RuleComponent):
                         subjects = family[:1] or _distinct(own)
                     else:
                         subjects = own[:1]
+            if subjects and objs:  # "A, B models tuned on ... that outperform B": the B compared against
+                obj_keys = {o.key for o in objs}  # is not a subject (it appears before the cue as A's kind)
+                subjects = [sj for sj in subjects if sj.key not in obj_keys]
             if not subjects or not objs:
                 continue
             conf = 0.8 if subj is not None else 0.68

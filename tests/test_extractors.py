@@ -716,6 +716,7 @@ OUTPERFORM_PHRASINGS = [
  "ZorbLM achieves results competitive with GPT-4 and outperforms Llama-2-7B.",
  "ZorbLM is better than Llama-2-7B at reasoning.",
  "ZorbLM delivers stronger results than Llama-2-7B.",
+ "We release ZorbLM, Llama-2-7B models tuned on our mix that outperform Llama-2-7B.",
 ]
 NOT_OUTPERFORMING = [
  "ZorbLM does not outperform Llama-2-7B.",
@@ -725,6 +726,13 @@ NOT_OUTPERFORMING = [
  "ZorbLM lags behind Llama-2-7B.",
     "We show that pre-training on this corpus reaches better performance than the original Llama-2-7B model.",
 ]
+
+
+def test_a_name_compared_against_is_not_also_the_subject(extract_one):
+    ext = extract_one("ZorbLM: a model", "We release ZorbLM, Llama-2-7B models tuned on our mix that outperform "
+                                         "Llama-2-7B and its chat variant, Llama-2-7B-Chat.")
+    wins = rels(ext, "outperforms")
+    assert ("ZorbLM", "Llama-2-7B-Chat") in wins and ("Llama-2-7B", "Llama-2-7B-Chat") not in wins
 
 
 @pytest.mark.parametrize("sentence", OUTPERFORM_PHRASINGS)
