@@ -188,6 +188,11 @@ def make_name_shapes(nlp: Language, name: str, data_dir: str | None):
 _HEAD_AFTER = re.compile(r"^[\s\-]+((?:[A-Za-z][\w\-]*\s+){0,2}[A-Za-z][\w\-]*)")
 _APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,|\s-|\s--|\s\u2013|\s\u2014|\u2014|\()?\s*(?:(?:is|are|was|as)\s+)?"
                     r"(?:a|an|the|our)\s+([^,.;:()]{0,90})")
+# a list of names set beside one kind, without an article: "A and B, openly accessible language models"
+_LIST_APPOS = re.compile(r"((?:\s*(?:,|,?\s+and|,?\s+or)\s+[A-Z][\w\-.+]*){0,4})\s*,\s+(?:(?:two|three|four|five|both|all)\s+)?"
+                         r"(?!(?:a|an|as|which|that|who|whose|respectively|and|or|but|while|with|where|when|in|on|for|to|by|from|of|at|we|"
+                         r"it|they|this|these|those|its|their|our|etc|e\.g|i\.e)\b)([a-z][^,.;:()]{0,90})")
+_LIST_BEFORE = re.compile(r"[A-Z][\w\-.+]*(?:,|,?\s+and|,?\s+or)\s+$")
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as|we call|we name|we dub|we term)"
                      r"(?:\s+as)?\s*[:,]?\s*[\"'\u201c]?$",
                      re.IGNORECASE)
@@ -592,6 +597,11 @@ class NameShapeComponent(_RuleComponent):
             if typ:  # ("X, a harder variant of Natural Questions": of the kind of what it varies)
                 return typ, "apposition", 0.8
         before = text[max(0, c.start - 100):c.start]
+        m = _LIST_APPOS.match(after)
+        if m and (m.group(1) or _LIST_BEFORE.search(before)):
+            typ = first_head(m.group(2), rd)  # "We introduce A and B, openly accessible language models"
+            if typ:
+                return typ, "apposition", 0.78
         tail = before[-24:].rstrip(" \"'\u201c").lower()
         if tail.endswith(_NAMING_ENDS) and _NAMING.search(before):
             m = re.search(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)\s*,?\s*(?:called|named|dubbed|termed|coined|namely|"

@@ -67,6 +67,7 @@ _KIND_APPOS = re.compile(r", an? |\s?\(an? ")  # "PICARD (a T5 model ...)": a na
 _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE)
 
 
+_UNDER_TERMS = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)  # the terms a release is under
 _MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
 _ON_WORD = re.compile(r"\b(?:on|across|over)\b", re.IGNORECASE)
 _NO_HITS: tuple[list, list[int]] = ([], [])
@@ -370,6 +371,8 @@ class RelationComponent(_RuleComponent):
                         continue  # "an in-context learning (ICL) framework": the bracketed short form likewise
                     if m.gaz_id is not None and (text.endswith("of ", 0, m.start) or text.endswith("of the ", 0, m.start)):
                         continue  # "we propose a new taxonomy of MoE"
+                    if _UNDER_TERMS.search(text, max(vend, m.start - 12), m.start):
+                        continue  # "we release the models under the PhysioNet Credentialed Health Data license"
                     if m.gaz_id is None or len(gap) <= 30:
                         intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)
             named = bool(_within(naming_at, sent))

@@ -1180,3 +1180,23 @@ def test_a_later_cue_types_a_coined_name_and_its_relations_see_that_type(extract
     assert ("Quorvo-LLM", "Qwen2") in rels(ext, "based_on")
     mention_types = {m.text: e.type for e in ext.entities for m in e.mentions}
     assert mention_types["Quorvo-LLM"] == "model"
+
+
+def test_a_list_set_beside_a_plural_kind_takes_that_kind(extract_one):
+    ext = extract_one("Zorbel: Harmonizing Language and Code for Agents",
+                      "We introduce Zorbel and Zorbel-Chat, openly accessible language models for agents.")
+    assert {"Zorbel", "Zorbel-Chat"} <= ents(ext, "model")
+    assert {("p1", "Zorbel"), ("p1", "Zorbel-Chat")} <= rels(ext, "introduces")
+    # ", as well as code and data" describes no list member
+    ext = extract_one("Linkzorb: pretraining with links",
+                      "We release our pretrained models, LinkZorb and BioLinkZorb, as well as code and data.")
+    assert not ents(ext, "dataset") & {"LinkZorb", "BioLinkZorb"}
+    # "A and B, a simple approach": one thing described, not a list of that kind
+    ext = extract_one("Zorb: long inputs", "We propose ZORB: Zliding-Encoder and Decoder, a simple approach.")
+    assert "Zliding-Encoder" not in ents(ext, "method")
+
+
+def test_the_terms_a_release_is_under_are_not_introduced(extract_one):
+    ext = extract_one("Clinical models", "We release the code and the models used under the ZorbNet Credentialed "
+                                         "Health Data license.")
+    assert ("p1", "ZorbNet") not in rels(ext, "introduces")
