@@ -233,8 +233,13 @@ _LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|bu
 # fine-tuned on ..." still describes one)
 _SCOPE_PREP = re.compile(r"(?<!tuned )(?<!trained )(?<!based )(?<!built )\b(?:on|across|for|at|under)\b", re.IGNORECASE)
 _PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
-_TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|corpus|"
+_TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|adapt|corpus|"
                         r"collected|curated|built from|distill\w*)\b", re.IGNORECASE)
+
+
+# "on the RedPajama dataset to continually pre-train a 3B LM": data used for training, named before the purpose
+_TRAIN_AFTER = re.compile(r"(?:\s+(?:dataset|corpus|data))?\s+(?:to|for)\s+(?:\w+\s+)?(?:train|pre-?train|fine-?tun|"
+                          r"instruction-tun|continu\w*\s+pre-?train|adapt)", re.IGNORECASE)
 
 
 class RelationComponent(_RuleComponent):
@@ -424,7 +429,7 @@ class RelationComponent(_RuleComponent):
                         0.8 if has_eval else 0.6)
                 elif m.type == "dataset" and has_eval and m.key not in intro_keys:
                     pre = text[max(s0, m.start - 60):m.start]
-                    if not _TRAIN_CUE.search(pre) and _ON_WORD.search(pre):
+                    if not _TRAIN_CUE.search(pre) and _ON_WORD.search(pre) and not _TRAIN_AFTER.match(text, m.end):
                         add(PAPER, "evaluated_on", m.key, sent, "dataset-in-eval", 0.6)
             cues = _within(out_at, sent)
             if cues:

@@ -811,8 +811,19 @@ def test_common_evaluation_phrasings(extract_one, sentence):
     assert {"MMLU", "GSM8K"} <= {o for _, o in rels(ext, "evaluated_on")}
 
 
-def test_training_data_is_not_an_evaluation(extract_one):
-    assert not rels(extract_one("ZorbLM: a model", "We train ZorbLM on MMLU and GSM8K."), "evaluated_on")
+@pytest.mark.parametrize("sentence", [
+    "We train ZorbLM on MMLU and GSM8K.",
+    "We apply our framework on the recent ZorbPile dataset to continually pre-train a 3B LM, achieving gains.",
+    "It is applied to adapt Llama-2-7B on the ZorbPile corpus, where it improves results.",
+])
+def test_training_data_is_not_an_evaluation(extract_one, sentence):
+    assert not rels(extract_one("ZorbLM: a model", sentence), "evaluated_on")
+
+
+def test_pretext_tasks_are_methods_not_benchmarks(extract_one):
+    ext = extract_one("ZorbLM: a retriever", "ZorbLM consists of two pretext tasks: ZBAE (Zorb-Based Auto-Encoding) "
+                                             "and ZBAR (Zorb-Based Auto-Regression), which improve results.")
+    assert not rels(ext, "evaluated_on") and not ents(ext, "benchmark")
 
 
 MODEL_SPELLINGS = [
