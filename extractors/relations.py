@@ -425,6 +425,9 @@ class RelationComponent(_RuleComponent):
                 if m.type == "repo":
                     add(PAPER, "has_repository", m.key, sent, "url", 0.95)
                 elif m.type == "benchmark" and (has_eval or m.key in intro_keys):
+                    if m.key not in intro_keys and _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start) and \
+                            any(x.key in intro_keys and x.type in DATAISH and x.end <= m.start for x in ms):
+                        continue  # "we introduce FIN-bench, a version of BIG-bench": the base, not a test bed
                     add(PAPER, "evaluated_on", m.key, sent, "benchmark-in-eval" if has_eval else "own-benchmark",
                         0.8 if has_eval else 0.6)
                 elif m.type == "dataset" and has_eval and m.key not in intro_keys:

@@ -820,6 +820,14 @@ def test_training_data_is_not_an_evaluation(extract_one, sentence):
     assert not rels(extract_one("ZorbLM: a model", sentence), "evaluated_on")
 
 
+def test_the_base_of_a_new_benchmark_is_not_an_evaluation(extract_one):
+    ext = extract_one("ZorbLM: a Finnish model", "For model evaluation, we introduce ZORB-bench, a version of BIG-bench "
+                                                 "with Finnish tasks.")
+    assert ("p1", "BIG-bench") not in rels(ext, "evaluated_on") and ("p1", "ZORB-bench") in rels(ext, "evaluated_on")
+    ext = extract_one("ZorbLM: a Finnish model", "We evaluate ZorbLM on a version of BIG-bench with Finnish tasks.")
+    assert ("p1", "BIG-bench") in rels(ext, "evaluated_on")
+
+
 def test_pretext_tasks_are_methods_not_benchmarks(extract_one):
     ext = extract_one("ZorbLM: a retriever", "ZorbLM consists of two pretext tasks: ZBAE (Zorb-Based Auto-Encoding) "
                                              "and ZBAR (Zorb-Based Auto-Regression), which improve results.")
