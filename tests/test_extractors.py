@@ -1219,3 +1219,12 @@ def test_the_terms_a_release_is_under_are_not_introduced(extract_one):
     ext = extract_one("Clinical models", "We release the code and the models used under the ZorbNet Credentialed "
                                          "Health Data license.")
     assert ("p1", "ZorbNet") not in rels(ext, "introduces")
+
+
+def test_gazetteer_covers_models_beyond_llms(extract_one):
+    ext = extract_one("A study", "We compare ResNeXt-101, SpanBERT, HiFi-GAN, YOLOv8 and Whisper large-v3 with our "
+                                 "detector, which beats them all.")
+    models = {e.name: e for e in ext.entities if e.type == "model"}
+    assert {"ResNeXt-101", "SpanBERT", "HiFi-GAN", "YOLOv8", "Whisper large-v3"} <= set(models)
+    assert models["YOLOv8"].family == "YOLO" and models["Whisper large-v3"].family == "Whisper"
+    assert not any(m.text.lower() == "beats" for e in ext.entities for m in e.mentions)
