@@ -424,10 +424,14 @@ def with_type(c: Candidate, typ: str, rule: str, conf: float) -> Candidate:
 def type_from_part(name: str, rd: RuleData) -> str | None:
     """A name built on a listed name takes its type: AfriMMLU (MMLU), GeneGPT (GPT), CodeBERTER (BERT)."""
     key = name_key(name)
+    whole = {name_key(p) for p in name.split("-")}
     for n in range(len(key) - 1, 2, -1):
         for piece in (key[:n], key[-n:]):
             eid = rd.by_key.get(piece)
-            if eid and rd.entries[eid].type in ("model", "benchmark", "dataset"):
+            # (a three-letter piece counts as an entry's own name or as a hyphenated part: GeneGPT on GPT,
+            # Grounded-SAM on SAM, but GDPR not on DPR, the short form of Dense Passage Retrieval)
+            if eid and rd.entries[eid].type in ("model", "benchmark", "dataset") and \
+                    (n > 3 or piece in whole or name_key(rd.entries[eid].name) == piece):
                 return rd.entries[eid].type
     parts = name.split("-")
     for part in parts[1:-1]:  # DMaS-LLaMa-Lite: a listed model between two capitalised parts

@@ -1228,3 +1228,15 @@ def test_gazetteer_covers_models_beyond_llms(extract_one):
     assert {"ResNeXt-101", "SpanBERT", "HiFi-GAN", "YOLOv8", "Whisper large-v3"} <= set(models)
     assert models["YOLOv8"].family == "YOLO" and models["Whisper large-v3"].family == "Whisper"
     assert not any(m.text.lower() == "beats" for e in ext.entities for m in e.mentions)
+
+
+def test_a_name_built_on_a_listed_name_takes_its_type_but_not_on_a_glued_short_alias(extract_one):
+    ext = extract_one("Legal risk", "We study GDPR compliance of ZorbGPT and Zorbed-SAM, and compare with DPR.")
+    types = {e.name: e.type for e in ext.entities}
+    assert types.get("ZorbGPT") == "model" and types.get("Zorbed-SAM") == "model"
+    assert "GDPR" not in types or types["GDPR"] != "model"
+
+
+def test_released_embeddings_and_efficient_transformers_are_models(extract_one):
+    ext = extract_one("Embeddings", "We initialise with GloVe and fastText vectors and train Linformer and RetNet.")
+    assert {"GloVe", "fastText", "Linformer", "RetNet"} <= ents(ext, "model")
