@@ -55,7 +55,8 @@ _BASED_STEMS = ("based", "built", "builds on", "fine-tun", "finetun", "fine tun"
                 "deduplicat", "clean", "augment", "converted", "repurpos", "re-annotat", "reannotat", "inherit",
                 "constructed from", "collected from", "curated from", "created from", "compiled from", "drawn from",
                 "powered by", "powering", "special case", "architecture of", "further pre", "compress", "prun",
-                "architecture")
+                "architecture", "instruction-tun", "merg", "descendant", "derivative", "build", "develop", "derive",
+                "starts from", "started from", "begins with", "quantiz", "obtained by", "foundation", "further train")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")
@@ -277,11 +278,13 @@ class RelationComponent(_RuleComponent):
             """A lineage pattern with its two name slots, compiled to run on the lowercased sentence (several
             times faster than a case-insensitive match; every lineage pattern is case-insensitive)."""
             p = p.replace("{A}", SLOT.replace("(", "(?P<A>", 1)).replace("{B}", SLOT.replace("(", "(?P<B>", 1))
+            p = p.replace("{N}", SLOT.replace("(", "(?:", 1))  # another name ("by {N} B": "by instruction-tuning B")
             return _lowered(p)
         self.based_res = [slots(p) for p in c["based_on_patterns"]]
         self.based_kind_res = [slots(p) for p in c["based_on_patterns"] if _KIND_APPOS_PATTERN.match(p)]
         # patterns that open on the making ("fine-tune B ... to obtain A"), not on either name
         self.based_made = {rx for p, rx in zip(c["based_on_patterns"], self.based_res) if not p.startswith(("{A}", "{B}"))}
+        self.based_merge = {rx for p, rx in zip(c["based_on_patterns"], self.based_res) if "merg" in p}
         self.based_implicit = [slots(p) for p in c["based_on_implicit"]]
         self.based_self = [slots(p) for p in c.get("based_on_self", [])]  # "It is fine-tuned from B"
 
@@ -627,18 +630,25 @@ class RelationComponent(_RuleComponent):
         low = slotted.lower()  # the patterns are compiled for lowercased text
         for rx in patterns:
             for bm in rx.finditer(low):
-                ai, b = int(bm.group("A")), ms[int(bm.group("B"))]
+                ai, bi = int(bm.group("A")), int(bm.group("B"))
                 subjects = [ai]
                 while subjects[0] > 0 and \
                         _SUBJECT_LIST_SEP.fullmatch(text, ms[subjects[0] - 1].end, ms[subjects[0]].start):
                     subjects.insert(0, subjects[0] - 1)  # "A1, A2, and A3 based on B": every listed name
+                bases = [ms[bi]]
+                if rx in self.based_merge:  # "by merging B1 and B2": every listed base
+                    while bi + 1 < len(ms) and bi + 1 != ai and \
+                            _SUBJECT_LIST_SEP.fullmatch(text, ms[bi].end, ms[bi + 1].start):
+                        bi += 1
+                        bases.append(ms[bi])
                 for a in (ms[i] for i in subjects):
-                    if _lineage(a, b):
-                        add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
-                        found = True
-                        if rx in self.based_made and a.gaz_id is None and a.type == "model" and \
-                                self.own_re.search(text, s0, s1):
-                            made.append((a, sent))
+                    for b in bases:
+                        if _lineage(a, b):
+                            add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
+                            found = True
+                            if rx in self.based_made and a.gaz_id is None and a.type == "model" and \
+                                    self.own_re.search(text, s0, s1) and (a, sent) not in made:
+                                made.append((a, sent))
         for bm in () if own_only else _STYLE_LIST.finditer(low):
             b = ms[int(bm.group("B"))]
             for a_slot in re.findall(SLOT, bm.group("list")):
