@@ -230,6 +230,7 @@ _OWN_VARIANT = re.compile(r"[\-\s]?(?:[A-Z0-9][\w.]*)(?:-[\w.]+)*")
 # "outperforms Med-PaLM, a prompt-tuned version of Flan-PaLM": the base of an opponent is no opponent
 _LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|built) on|(?:tuned|trained|initiali[sz]ed|"
                              r"distilled|derived) from)\s+(?:the\s+)?$", re.IGNORECASE)
+_ENUM_MARK = re.compile(r"(?:(?<=\s)|(?<=^))\(?(?:[1-9]|i{1,3}|iv|v)\)\s")  # "1) ", "(2) ", "iii) "
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent ("models
 # fine-tuned on ..." still describes one)
 _SCOPE_PREP = re.compile(r"(?<!tuned )(?<!trained )(?<!based )(?<!built )\b(?:on|across|for|at|under)\b", re.IGNORECASE)
@@ -477,10 +478,17 @@ class RelationComponent(_RuleComponent):
                 stop = min(stop, cues[n + 1].start())
             objs = [m for m in ms if cm.end() <= m.start < stop and m.type in MODELISH
                     and not _TOOL_CONTEXT.search(text, max(s0, m.start - 12), m.start)
-                    and not _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start)]
+                    and not _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start)
+                    and not _MODIFIER_AFTER.match(text, m.end)]  # "surpass GNN-based baselines": a kind of system
             before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
                       and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
             subj = before[-1] if before else None
+            if subj is not None and _ENUM_MARK.search(text, subj.end, cm.start()):
+                # "A 1) rivals B ..., 3) matches C and D ..., and 4) outperforms E": the numbered claims share the
+                # subject named before the first number
+                first = _ENUM_MARK.search(text, s0, cm.start())
+                lead = [m for m in before if m.end <= first.start()]
+                subj = lead[-1] if lead else None
             if subj is not None and (self.self_re.search(text[subj.end:cm.start()])
                                      or _reports_on(text, subj.end, cm.start())):
                 subj = None  # "... on A and B show that X outperforms": A is not the subject

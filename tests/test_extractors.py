@@ -1275,3 +1275,16 @@ def test_a_name_built_on_a_listed_name_takes_its_type_but_not_on_a_glued_short_a
 def test_released_embeddings_and_efficient_transformers_are_models(extract_one):
     ext = extract_one("Embeddings", "We initialise with GloVe and fastText vectors and train Linformer and RetNet.")
     assert {"GloVe", "fastText", "Linformer", "RetNet"} <= ents(ext, "model")
+
+
+def test_numbered_claims_share_their_subject(extract_one):
+    ext = extract_one("ZorbLM: a model", "Evaluations show that ZorbLM 1) rivals GPT-4 on MMLU, 2) matches Llama-2-7B "
+                                         "and Mistral-7B on long tasks, and 3) outperforms GPT-3.5 in Chinese.")
+    wins = rels(ext, "outperforms")
+    assert ("ZorbLM", "GPT-3.5") in wins and not any(a == "Mistral 7B" for a, _ in wins)
+
+
+def test_a_kind_of_baseline_is_not_an_opponent(extract_one):
+    wins = rels(extract_one("ZorbLM: a model", "ZorbLM embeddings surpass both LM- and GNN-based baselines."),
+                "outperforms")
+    assert not any(b == "GNN" for _, b in wins)
