@@ -69,7 +69,8 @@ _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE
 
 
 _UNDER_TERMS = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)  # the terms a release is under
-_MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
+# "BERT-style models", "MLM-pretrained models": a kind of model, not the one named
+_MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b|-(?:pre-?trained|trained|tuned)\b")
 _ON_WORD = re.compile(r"\b(?:on|across|over)\b", re.IGNORECASE)
 _NO_HITS: tuple[list, list[int]] = ([], [])
 

@@ -1288,3 +1288,5 @@ def test_a_kind_of_baseline_is_not_an_opponent(extract_one):
     wins = rels(extract_one("ZorbLM: a model", "ZorbLM embeddings surpass both LM- and GNN-based baselines."),
                 "outperforms")
     assert not any(b == "GNN" for _, b in wins)
+    wins = rels(extract_one("ZorbLM: a model", "ZorbLM consistently outperforms MLM-pretrained models."), "outperforms")
+    assert not wins
