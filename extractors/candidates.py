@@ -94,7 +94,8 @@ def find_urls(text: str) -> list[Candidate]:
 VARIANT_RE = re.compile(
     r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM])(?![A-Za-z0-9]))?"
     r"(?:(?:[\-_]|\s(?=[A-Z]))(?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
-    r"Preview|Large|large|LARGE|BASE|Small|small|Medium|XL|XXL|xl|xxl|SFT|DPO|RLHF|v\d+(?:\.\d+)*|\d+(?:\.\d+)?[BMK])(?![\w]))*")
+    r"Preview|Large|large|LARGE|BASE|Small|small|Medium|medium|tiny|XL|XXL|xl|xxl|uncased|cased|SFT|DPO|RLHF|v\d+(?:\.\d+)*|"
+    r"\d+(?:\.\d+)?[BMK])(?![\w]))*")
 
 
 _RUN = re.compile(r"(?<![\w.\-/])(?:[^\W\d_]+|\d+)")
@@ -103,6 +104,8 @@ _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?!The\b|A\b|An\b|In\b|On\b|For\
 
 
 _NUMBER_NEXT = re.compile(r"[\-\s]?\d")  # "gpt-3.5", "llama 2": a lowercase name with a version number
+# "roberta-base", "bert-base-uncased", "xlm-roberta-large": a checkpoint id as a model hub spells it
+_HUB_SIZE = re.compile(r"(?:-[a-z0-9.]+)*?-(?:base|large|small|medium|tiny|mini|xl|xxl|uncased|cased)(?![\w-]|-(?!based))")
 
 
 def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
@@ -113,7 +116,8 @@ def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
         word = run.group()
         chunk = word.casefold()
         if run.start() < last_end or chunk not in first or (word == chunk and chunk not in lower_first
-                                                             and not _NUMBER_NEXT.match(text, run.end())):
+                                                             and not _NUMBER_NEXT.match(text, run.end())
+                                                             and not _HUB_SIZE.match(text, run.end())):
             continue
         m = match(text, run.start(), chunk)
         if m is None:
@@ -124,7 +128,10 @@ def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
         if entry is None or rd.is_stop(surface):
             continue
         ok, exactly = rd.accepts(entry.id, surface)
-        if not ok and not (entry.type == "model" and not surface.islower() and _SIZE_NEXT.match(text, m.end())):
+        if not ok and not (entry.type == "model" and not surface.islower() and _SIZE_NEXT.match(text, m.end())) \
+                and not (entry.type == "model" and surface.islower() and not rd.is_stop(surface) and
+                         (_HUB_SIZE.match(text, m.end()) or _HUB_SIZE.search(surface)) and
+                         not any(f.lower() == surface for f in rd.exact_forms[entry.id])):  # (not "falcon-base")
             continue
         if exactly and surface.istitle() and " " not in surface and _CAP_BEFORE.search(text, 0, m.start()):
             continue  # "Nordic Pile": an everyday word inside a longer capitalised name

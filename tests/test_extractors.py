@@ -876,6 +876,11 @@ MODEL_SPELLINGS = [
     "DistilBERT",
     "ALBERT-xxlarge",
     "DeBERTa-v3-large",
+    "bert-base-uncased",
+    "roberta-base",
+    "xlm-roberta-large",
+    "distilbert-base-uncased",
+    "bert-large-cased",
     "ViT-L/14",
     "ResNet-152",
     "Longformer",
@@ -1270,6 +1275,10 @@ def test_a_name_built_on_a_listed_name_takes_its_type_but_not_on_a_glued_short_a
     types = {e.name: e.type for e in ext.entities}
     assert types.get("ZorbGPT") == "model" and types.get("Zorbed-SAM") == "model"
     assert "GDPR" not in types or types["GDPR"] != "model"
+
+
+def test_a_lowercase_everyday_name_is_no_hub_checkpoint(extract_one):
+    assert not extract_one("T", "The falcon-base camp and a bert-based tagger.").entities
 
 
 def test_released_embeddings_and_efficient_transformers_are_models(extract_one):
