@@ -95,7 +95,7 @@ VARIANT_RE = re.compile(
     r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM])(?![A-Za-z0-9]))?"
     r"(?:(?:[\-_]|\s(?=[A-Z]))(?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
     r"Preview|Large|large|LARGE|BASE|Small|small|Medium|medium|tiny|XL|XXL|xl|xxl|uncased|cased|SFT|DPO|RLHF|v\d+(?:\.\d+)*|"
-    r"\d+(?:\.\d+)?[BMK])(?![\w]))*")
+    r"\d+(?:\.\d+)?[BMKbm]|\d+[kK]|(?<=[\-_])\d{3,8}(?![.\d]))(?![\w]))*")  # (7b, 4k context, -0613 snapshots)
 
 
 _RUN = re.compile(r"(?<![\w.\-/])(?:[^\W\d_]+|\d+)")
@@ -105,7 +105,17 @@ _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?!The\b|A\b|An\b|In\b|On\b|For\
 
 _NUMBER_NEXT = re.compile(r"[\-\s]?\d")  # "gpt-3.5", "llama 2": a lowercase name with a version number
 # "roberta-base", "bert-base-uncased", "xlm-roberta-large": a checkpoint id as a model hub spells it
-_HUB_SIZE = re.compile(r"(?:-[a-z0-9.]+)*?-(?:base|large|small|medium|tiny|mini|xl|xxl|uncased|cased)(?![\w-]|-(?!based))")
+_HUB_SIZE = re.compile(r"(?:-[a-z0-9.]+)*?-(?:base|large|small|medium|tiny|mini|xl|xxl|uncased|cased|\d+(?:\.\d+)?[bm])"
+                       r"(?=-|(?!\w))")  # (not "bert-based")
+
+
+def _hub_id(text: str, end: int, surface: str, everyday: frozenset) -> bool:
+    """Is a lowercase listed name at ``end`` part of a checkpoint id ("roberta-base", "alpaca-7b")? An everyday
+    word ("falcon", "alpaca") counts only with a parameter size: "the falcon-base camp" is no model."""
+    m = _HUB_SIZE.match(text, end) or _HUB_SIZE.search(surface)
+    if m is None:
+        return False
+    return not any(f.lower() == surface for f in everyday) or m.group()[-1] in "bm" and m.group()[-2].isdigit()
 
 
 def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
@@ -130,8 +140,7 @@ def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
         ok, exactly = rd.accepts(entry.id, surface)
         if not ok and not (entry.type == "model" and not surface.islower() and _SIZE_NEXT.match(text, m.end())) \
                 and not (entry.type == "model" and surface.islower() and not rd.is_stop(surface) and
-                         (_HUB_SIZE.match(text, m.end()) or _HUB_SIZE.search(surface)) and
-                         not any(f.lower() == surface for f in rd.exact_forms[entry.id])):  # (not "falcon-base")
+                         _hub_id(text, m.end(), surface, rd.exact_forms[entry.id])):
             continue
         if exactly and surface.istitle() and " " not in surface and _CAP_BEFORE.search(text, 0, m.start()):
             continue  # "Nordic Pile": an everyday word inside a longer capitalised name
