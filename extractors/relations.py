@@ -21,7 +21,7 @@ from kg.errors import RuleDataError
 
 from .components import _SURVEY, REFER_AS, MentionSpan, RelationSpan, _RuleComponent, doc_text
 from .candidates import VARIANT_RE
-from .rules import word_trie
+from .rules import required_literals, word_trie
 
 PAPER = "#paper"
 MODELISH = ("model", "method")
@@ -289,6 +289,11 @@ class RelationComponent(_RuleComponent):
         self.based_merge = {rx for p, rx in zip(c["based_on_patterns"], self.based_res) if "merg" in p}
         self.based_implicit = [slots(p) for p in c["based_on_implicit"]]
         self.based_self = [slots(p) for p in c.get("based_on_self", [])]  # "It is fine-tuned from B"
+        # for each lineage pattern, strings one of which the sentence must contain for it to match at all
+        self.gates: dict = {}
+        for rx in (*self.based_res, *self.based_implicit, *self.based_self):
+            g = required_literals(rx.pattern)  # one string is a substring test, several one literal regex
+            self.gates[rx] = g if g is None else g[0] if len(g) == 1 else re.compile("|".join(map(re.escape, g)))
 
     def _hits(self, rx: re.Pattern, text: str, low: str | None) -> tuple[list, list[int]]:
         """Every match of a cue regex in the text, with the sorted list of their starts."""
@@ -618,6 +623,14 @@ class RelationComponent(_RuleComponent):
                 if _lineage(a, b) and any(_compound_of(x, y) for x in texts[a.key] for y in texts[b.key]):
                     add(a.key, "based_on", b.key, first[a.key][1], "compound-of", 0.62)
 
+    def _scan(self, rx: re.Pattern, low: str):
+        """The matches of a lineage pattern in the lowercased sentence, skipped at once when none of the
+        strings every match contains occurs in it."""
+        g = self.gates[rx]
+        if g is None or (g in low if g.__class__ is str else g.search(low)):
+            return rx.finditer(low)
+        return ()
+
     def _based_on(self, text, sent, ms, add, introduced, patterns, own_only=False) -> list:
         """Lineage stated in one sentence. Gives back the new models the sentence says the authors made from
         another one ("we fine-tune B ... and obtain A")."""
@@ -638,7 +651,7 @@ class RelationComponent(_RuleComponent):
         found = False
         low = slotted.lower()  # the patterns are compiled for lowercased text
         for rx in patterns:
-            for bm in rx.finditer(low):
+            for bm in self._scan(rx, low):
                 ai, bi = int(bm.group("A")), int(bm.group("B"))
                 subjects = [ai]
                 while subjects[0] > 0 and \
@@ -669,7 +682,7 @@ class RelationComponent(_RuleComponent):
         if found or not own:
             return made
         for rx in self.based_self:  # "It is fine-tuned from B", "Built on B, our model ...": the paper's own
-            for bm in rx.finditer(low):
+            for bm in self._scan(rx, low):
                 b = ms[int(bm.group("B"))]
                 if _lineage(own[0], b) and b.key not in {m.key for m in own}:
                     add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.66)
@@ -677,7 +690,7 @@ class RelationComponent(_RuleComponent):
         if found or not self.own_re.search(text, s0, s1):
             return made
         for rx in self.based_implicit:
-            for bm in rx.finditer(low):
+            for bm in self._scan(rx, low):
                 bases = [int(bm.group("B"))]
                 while bases[-1] + 1 < len(ms) and \
                         _SUBJECT_LIST_SEP.fullmatch(text, ms[bases[-1]].end, ms[bases[-1] + 1].start):

@@ -126,6 +126,48 @@ def word_trie(words) -> str:
     return "(?:" + emit(trie) + ")"
 
 
+def required_literals(pattern: str) -> tuple[str, ...] | None:
+    """Strings of which every match of ``pattern`` contains at least one (read from the parsed pattern: a
+    literal run every match passes through, or one literal per branch of a group every match passes
+    through), choosing the most selective such set; None when no string of three or more characters is
+    certain. A substring test for them is a cheap gate before running the pattern."""
+    try:
+        from re import _constants as sre_c, _parser as sre_p  # Python 3.11+
+    except ImportError:  # pragma: no cover - Python 3.10
+        import sre_constants as sre_c
+        import sre_parse as sre_p
+
+    def gates(items) -> list[tuple[str, ...]]:
+        out, run = [], ""
+        for op, av in items:
+            if op is sre_c.LITERAL:
+                run += chr(av)
+                continue
+            if run:
+                out.append((run,))
+            run = ""
+            if op is sre_c.SUBPATTERN:
+                out += gates(av[-1])
+            elif op in (sre_c.MAX_REPEAT, sre_c.MIN_REPEAT) and av[0] >= 1:
+                out += gates(av[2])
+            elif op is sre_c.BRANCH:
+                alts = [best(gates(a)) for a in av[1]]
+                if all(alts):
+                    out.append(tuple(sorted({x for a in alts for x in a})))
+        if run:
+            out.append((run,))
+        return out
+
+    def best(gs: list[tuple[str, ...]]) -> tuple[str, ...] | None:
+        return max(gs, key=lambda g: (min(map(len, g)), -len(g)), default=None)
+
+    try:
+        g = best(gates(sre_p.parse(pattern)))
+    except Exception:  # an unusual construct: no gate, the pattern simply always runs
+        return None
+    return g if g and min(map(len, g)) >= 3 else None
+
+
 def _read_jsonl(path: Path) -> list[tuple[int, dict]]:
     return list(iter_jsonl(path, RuleDataError, "fix the line, or reinstall the package to restore the file"))
 

@@ -1304,3 +1304,28 @@ def test_a_kind_of_baseline_is_not_an_opponent(extract_one):
     assert not any(b == "GNN" for _, b in wins)
     wins = rels(extract_one("ZorbLM: a model", "ZorbLM consistently outperforms MLM-pretrained models."), "outperforms")
     assert not wins
+
+
+def test_required_literals_of_a_pattern():
+    from extractors.rules import required_literals
+    assert required_literals(r"abc(?:def|ghi)") == ("abc",)
+    assert required_literals(r"(?:fine-?tuned|trained) from") == (" from",)
+    assert required_literals(r"x (?:adapted|distilled)\w* y") == ("adapted", "distilled")
+    assert required_literals(r"a?b") is None and required_literals(r"(?:ab)?cd") is None
+
+
+def test_literal_gates_never_change_the_lineage_found(sample_papers):
+    from kg.pipeline import paper_text
+    nlp = build_nlp()
+    rel = nlp.get_pipe("kg_relations")
+    texts = [paper_text(p) for p in sample_papers[:250]]
+
+    def lineage():
+        return [[(r.subject, r.object, r.rule) for r in d._.kg_relations if r.predicate == "based_on"]
+                for d in nlp.pipe(texts)]
+    gated = lineage()
+    saved, rel.gates = rel.gates, dict.fromkeys(rel.gates)  # no gate: every pattern runs on every sentence
+    try:
+        assert lineage() == gated and any(gated)
+    finally:
+        rel.gates = saved
