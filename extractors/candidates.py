@@ -95,7 +95,7 @@ VARIANT_RE = re.compile(
     r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM])(?![A-Za-z0-9]))?"
     r"(?:(?:[\-_]|\s(?=[A-Z]))(?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
     r"Preview|Large|large|LARGE|BASE|Small|small|Medium|medium|tiny|XL|XXL|xl|xxl|uncased|cased|SFT|DPO|RLHF|v\d+(?:\.\d+)*|"
-    r"\d+(?:\.\d+)?[BMKbm]|\d+[kK]|(?<=[\-_])\d{3,8}(?![.\d]))(?![\w]))*")  # (7b, 4k context, -0613 snapshots)
+    r"\d+(?:\.\d+)?[BMKbm]|\d+k|\d{3,8}(?![.\d]))(?![\w]))*")  # (7b, 4k context, -0613 snapshots)
 
 
 _RUN = re.compile(r"(?<![\w.\-/])(?:[^\W\d_]+|\d+)")
@@ -109,13 +109,14 @@ _HUB_SIZE = re.compile(r"(?:-[a-z0-9.]+)*?-(?:base|large|small|medium|tiny|mini|
                        r"(?=-|(?!\w))")  # (not "bert-based")
 
 
-def _hub_id(text: str, end: int, surface: str, everyday: frozenset) -> bool:
+def _hub_id(text: str, end: int, surface: str, rd: RuleData, entry: GazEntry) -> bool:
     """Is a lowercase listed name at ``end`` part of a checkpoint id ("roberta-base", "alpaca-7b")? An everyday
     word ("falcon", "alpaca") counts only with a parameter size: "the falcon-base camp" is no model."""
     m = _HUB_SIZE.match(text, end) or _HUB_SIZE.search(surface)
     if m is None:
         return False
-    return not any(f.lower() == surface for f in everyday) or m.group()[-1] in "bm" and m.group()[-2].isdigit()
+    everyday = any(f.lower() == surface and (f.istitle() or f.islower()) for f in rd.exact_forms[entry.id])
+    return not everyday or (m.group()[-1] in "bm" and m.group()[-2].isdigit())
 
 
 def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
@@ -130,44 +131,50 @@ def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
                                                              and not _HUB_SIZE.match(text, run.end())):
             continue
         m = match(text, run.start(), chunk)
-        if m is None:
-            continue
-        last_end = m.end()
-        surface = m.group()
-        entry = rd.lookup(surface)
-        if entry is None or rd.is_stop(surface):
-            continue
-        ok, exactly = rd.accepts(entry.id, surface)
-        if not ok and not (entry.type == "model" and not surface.islower() and _SIZE_NEXT.match(text, m.end())) \
-                and not (entry.type == "model" and surface.islower() and not rd.is_stop(surface) and
-                         _hub_id(text, m.end(), surface, rd.exact_forms[entry.id])):
-            continue
-        if exactly and surface.istitle() and " " not in surface and _CAP_BEFORE.search(text, 0, m.start()):
-            continue  # "Nordic Pile": an everyday word inside a longer capitalised name
-        conf = 0.95 if exactly or not surface.islower() else 0.88
-        start, end = m.start(), m.end()
-        if text.startswith("-", end) and end + 1 < len(text) and text[end + 1].isalnum():
-            rest = re.match(r"(?:-[\w.]+)+", text[end:])
-            if not (GENERIC_SUFFIX.fullmatch(rest.group()) or VARIANT_RE.match(text, end).end() > end):
-                continue  # part of a longer hyphenated name (GPT-2/3, LLaMA-Adapter): left to the name shapes
-        family = None
-        if entry.type == "model":
-            v = VARIANT_RE.match(text, end)
-            if v and v.end() > end:
-                longer = text[start:v.end()]
-                other = rd.lookup(longer)
-                if other is not None:
-                    entry = other
-                else:
-                    family = entry.id
-                end = v.end()
-                surface = longer
-        if family:
-            out.append(Candidate(start, end, surface, "model", "gazetteer-variant", conf - 0.05, family_id=family))
-        else:
-            out.append(Candidate(start, end, surface, entry.type, "gazetteer", conf, gaz_id=entry.id,
-                                 family_id=_family_id(entry, rd)))
+        while m is not None:
+            c = _listed_at(text, m, rd)
+            if c is not None:
+                out.append(c)
+                last_end = c.end
+                break
+            # not this listed name ("Llama 2 Long" in "Llama 2 long-context", "Falcon 3" in "Falcon 3-bit"):
+            # a shorter listed name it begins with may still stand there
+            cut = max(m.group().rfind(" "), m.group().rfind("-"), m.group().rfind("_"))
+            m = match(text, run.start(), chunk, m.start() + cut) if cut > 0 else None
     return out
+
+
+def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
+    """The candidate for a match of the listed names, or None when the text there is not that name."""
+    surface = m.group()
+    entry = rd.lookup(surface)
+    if entry is None or rd.is_stop(surface):
+        return None
+    ok, exactly = rd.accepts(entry.id, surface)
+    if not ok and entry.type == "model" and (
+            _SIZE_NEXT.match(text, m.end()) if not surface.islower() else _hub_id(text, m.end(), surface, rd, entry)):
+        ok = True  # "Zeta 7B", "roberta-base": a listed model's variant
+    if not ok:
+        return None
+    if exactly and surface.istitle() and " " not in surface and _CAP_BEFORE.search(text, 0, m.start()):
+        return None  # "Nordic Pile": an everyday word inside a longer capitalised name
+    conf = 0.95 if exactly or not surface.islower() else 0.88
+    start, end = m.start(), m.end()
+    if text.startswith("-", end) and end + 1 < len(text) and text[end + 1].isalnum():
+        rest = re.match(r"(?:-[\w.]+)+", text[end:])
+        if not (GENERIC_SUFFIX.fullmatch(rest.group()) or VARIANT_RE.match(text, end).end() > end):
+            return None  # part of a longer hyphenated name (GPT-2/3, LLaMA-Adapter): left to the name shapes
+    if entry.type == "model":
+        v = VARIANT_RE.match(text, end)
+        if v and v.end() > end:
+            longer = text[start:v.end()]
+            other = rd.lookup(longer)
+            if other is None:
+                return Candidate(start, v.end(), longer, "model", "gazetteer-variant", conf - 0.05, family_id=entry.id)
+            entry = other
+            end = v.end()
+            surface = longer
+    return Candidate(start, end, surface, entry.type, "gazetteer", conf, gaz_id=entry.id, family_id=_family_id(entry, rd))
 
 
 def _family_id(entry: GazEntry, rd: RuleData) -> str | None:
@@ -236,7 +243,7 @@ def is_name_shaped(w: str, stop=frozenset()) -> bool:
     return w.endswith("++") and w[0].isupper()
 
 
-_TYPE_TAIL = re.compile(r"Eval|EVAL|Bench|BENCH|Instruct|Chat|Pretrain|GLUE|Glue|QA|Arena|Data|Corpus")
+_TYPE_TAIL = re.compile(r"Eval|EVAL|Bench|BENCH|Instruct|Pretrain|GLUE|Glue|QA|Arena|Data|Corpus")
 _VERSION_AFTER = re.compile(r" (?:v?\d+(?:\.\d+)+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM]|Large|LARGE|Base|BASE|XL|XXL|Small|"
                             r"Instruct|Chat)(?!\w|\.\d)")
 
@@ -281,6 +288,15 @@ def _listed_compound(w: str, rd: RuleData) -> bool:
     return False
 
 
+_CHAT_OF = re.compile(r"([A-Z][a-z]+)-Chat")
+
+
+def _chat_variant(w: str, text: str) -> bool:
+    """"Lemur-Chat" beside "Lemur": the chat variant of a name the text uses on its own (not "Live-Chat logs")."""
+    m = _CHAT_OF.fullmatch(w)
+    return m is not None and re.search(rf"(?<![\w-]){m.group(1)}(?![\w-])", text) is not None
+
+
 def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
     out = []
     words = list(_words(text))
@@ -293,7 +309,7 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
             w = w.rstrip("-/")
         if w.endswith("'s"):
             w = w[:-2]
-        if not (is_name_shaped(w, stop) or _listed_compound(w, rd)) or is_stop(w):
+        if not (is_name_shaped(w, stop) or _listed_compound(w, rd) or _chat_variant(w, text)) or is_stop(w):
             continue
         # a plural acronym names a class of things (GLMs, PLMs, LLMs), unless its singular is used as a name too
         if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w) and is_stop(w[:-1]):
@@ -440,12 +456,15 @@ def with_type(c: Candidate, typ: str, rule: str, conf: float) -> Candidate:
 def type_from_part(name: str, rd: RuleData) -> str | None:
     """A name built on a listed name takes its type: AfriMMLU (MMLU), GeneGPT (GPT), CodeBERTER (BERT)."""
     key = name_key(name)
+    # a three-letter piece counts as an entry's own name, a hyphenated part or a capitalised ending glued to
+    # a lowercase letter: GeneGPT on GPT, Grounded-SAM and MediSAM on SAM, but GDPR not on DPR (the short
+    # form of Dense Passage Retrieval)
     whole = {name_key(p) for p in name.split("-")}
+    if len(name) > 3 and name[-3:].isupper() and name[-4].islower():
+        whole.add(name_key(name[-3:]))
     for n in range(len(key) - 1, 2, -1):
         for piece in (key[:n], key[-n:]):
             eid = rd.by_key.get(piece)
-            # (a three-letter piece counts as an entry's own name or as a hyphenated part: GeneGPT on GPT,
-            # Grounded-SAM on SAM, but GDPR not on DPR, the short form of Dense Passage Retrieval)
             if eid and rd.entries[eid].type in ("model", "benchmark", "dataset") and \
                     (n > 3 or piece in whole or name_key(rd.entries[eid].name) == piece):
                 return rd.entries[eid].type

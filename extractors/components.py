@@ -98,6 +98,10 @@ class RelationSpan:
     confidence: float
 
 
+DATAISH = ("dataset", "benchmark")  # the types of data: lineage and evaluation join them to each other
+DATA_TYPES = frozenset(DATAISH)
+
+
 class _RuleComponent:
     """Base for components that need the rule data; loaded once at construction (or ``initialize``)."""
 
@@ -192,6 +196,10 @@ _APPOS = re.compile(r"^\s*(?:\([^)]{0,40}\)\s*)?(?:,|\s-|\s--|\s\u2013|\s\u2014|
 _LIST_APPOS = re.compile(r"((?:\s*(?:,|,?\s+and|,?\s+or)\s+[A-Z][\w\-.+]*){0,4})\s*,\s+(?:(?:two|three|four|five|both|all)\s+)?"
                          r"(?!(?:a|an|as|which|that|who|whose|respectively|and|or|but|while|with|where|when|in|on|for|to|by|from|of|at|we|"
                          r"it|they|this|these|those|its|their|our|etc|e\.g|i\.e)\b)([a-z][^,.;:()]{0,90})")
+# "Compared to A and B, language models ...": a list in a sentence's opening phrase, before its subject
+_OPENER = re.compile(r"(?:^|[.!?]\s+|\n)(?:compared|after|before|on|in|for|unlike|across|using|with|beyond|like|besides|"
+                     r"following|given|despite|among|through|by|from|apart|similar|relative|over|under|when|while|as|"
+                     r"to|beside|via|against|except)\b[^.!?\n]*$", re.IGNORECASE)
 _LIST_BEFORE = re.compile(r"[A-Z][\w\-.+]*(?:,|,?\s+and|,?\s+or)\s+$")
 _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|referred to as|we call|we name|we dub|we term)"
                      r"(?:\s+as)?\s*[:,]?\s*[\"'\u201c]?$",
@@ -598,7 +606,7 @@ class NameShapeComponent(_RuleComponent):
                 return typ, "apposition", 0.8
         before = text[max(0, c.start - 100):c.start]
         m = _LIST_APPOS.match(after)
-        if m and (m.group(1) or _LIST_BEFORE.search(before)):
+        if m and (m.group(1) or _LIST_BEFORE.search(before)) and not _OPENER.search(before):
             typ = first_head(m.group(2), rd)  # "We introduce A and B, openly accessible language models"
             if typ:
                 return typ, "apposition", 0.78
@@ -721,10 +729,6 @@ def entity_type(ms: list[MentionSpan]) -> str:
     return max(weight, key=lambda t: (round(weight[t], 6), -order.index(t)))
 
 
-
-_DATA_TYPES = frozenset({"benchmark", "dataset"})
-
-
 class ResolverComponent(_RuleComponent):
     """Keeps one candidate per span, fills types from abbreviations, titles and lists, and keys each mention."""
 
@@ -791,7 +795,7 @@ class ResolverComponent(_RuleComponent):
         for m in mentions:
             by_key.setdefault(m.key, []).append(m)
         typ = {k: entity_type(ms) for k, ms in by_key.items()
-               if len(types := {m.type for m in ms}) > 1 and not types <= _DATA_TYPES}  # (a benchmark's mention
+               if len(types := {m.type for m in ms}) > 1 and not types <= DATA_TYPES}  # (a benchmark's mention
         # in an evaluation sentence stays a benchmark mention though the paper calls it a dataset elsewhere)
         if not typ:
             return mentions

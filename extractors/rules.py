@@ -80,13 +80,14 @@ class RuleData:
     def is_stop(self, text: str) -> bool:
         return fold(text) in self.stop or fold(text.rstrip("s")) in self.stop
 
-    def match_at(self, text: str, pos: int, first: str):
-        """Anchored match of the listed names that start with chunk ``first`` (a small regex per chunk)."""
+    def match_at(self, text: str, pos: int, first: str, endpos: int | None = None):
+        """Anchored match of the listed names that start with chunk ``first`` (a small regex per chunk),
+        ending at or before ``endpos`` when given."""
         rx = self._by_first.get(first)
         if rx is None:
             rx = re.compile(_trie_regex(self._forms_by_first[first]) + _END, re.IGNORECASE)
             self._by_first[first] = rx
-        return rx.match(text, pos)
+        return rx.match(text, pos) if endpos is None else rx.match(text, pos, endpos)
 
     def heads(self) -> dict[str, str]:
         """Head noun phrase -> entity type, from ``cues.json`` (first type listed wins)."""

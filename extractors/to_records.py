@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
-from .components import MentionSpan, RelationSpan, doc_text, entity_type
+from .components import DATAISH, MentionSpan, RelationSpan, doc_text, entity_type
 from .normalize import delatex, name_key, parse_params, strip_variant
 from .relations import PAPER
 from .rules import RuleData
@@ -52,7 +52,6 @@ class Canonicalizer:
         return None
 
 
-_DATA = ("dataset", "benchmark")
 def _field_offsets(a0: int, start: int, end: int) -> tuple[str, int, int]:
     if a0 and start < a0:
         return "title", start, end
@@ -116,7 +115,7 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         wanted = OBJECT_TYPES.get(r.predicate)
         if wanted and types.get(r.object) not in wanted:
             continue  # the entity's resolved type (over all its mentions) no longer fits the relation
-        if r.predicate == "based_on" and (types.get(r.subject) in _DATA) != (types.get(r.object) in _DATA):
+        if r.predicate == "based_on" and (types.get(r.subject) in DATAISH) != (types.get(r.object) in DATAISH):
             continue  # lineage joins data to data and models or methods to each other
         relations.append(Relation(subject=subj, predicate=r.predicate, object=obj, confidence=r.confidence,
                                   rule=r.rule, evidence=_evidence(text, a0, r)))
