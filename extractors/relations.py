@@ -19,13 +19,12 @@ from spacy.tokens import Doc  # noqa: F401
 
 from kg.errors import RuleDataError
 
-from .components import _SURVEY, REFER_AS, MentionSpan, RelationSpan, _RuleComponent, doc_text
+from .components import _SURVEY, DATAISH, REFER_AS, MentionSpan, RelationSpan, _RuleComponent, doc_text
 from .candidates import VARIANT_RE
 from .rules import required_literals, word_trie
 
 PAPER = "#paper"
 MODELISH = ("model", "method")
-DATAISH = ("dataset", "benchmark")
 EVALUABLE = ("benchmark", "dataset")
 INTRODUCIBLE = ("model", "dataset", "benchmark", "method")
 _BLOCKERS = re.compile(r"such as|including|\blike\b|e\.g\.|\bthan\b|compar|outperform|surpass|based on|built on|out of|"
@@ -48,15 +47,15 @@ _STYLE_LIST = re.compile(r"\ue000(?P<B>\d+)\ue001[- ](?:based|style|like)\s+(?:[
                          r"(?P<list>\ue000\d+\ue001(?:\s*(?:,|and|or|,\s*and)\s*\ue000\d+\ue001)*)", re.IGNORECASE)
 # words that start a lineage statement: a substring test for any of them gates the scan, and the scan is one
 # character trie after a word boundary, so the regex engine skips ahead on first letters
-_BASED_STEMS = ("based", "built", "builds on", "fine-tun", "finetun", "fine tun", "tuned", "trained from", "initiali",
-                "variant", "version", "extension", "extend", "adapt", "style", "like", "derived", "distill", "continu",
+_BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "trained from", "initiali",
+                "variant", "version", "extension", "extend", "adapt", "style", "like", "derive", "distill", "continu",
                 "on top", "backbone", "base model", "starting point", "starting from", "starting with", "resulting",
                 "yielding", "filter", "extracted", "sampled", "subsampl", "subset", "portion of", "translat",
                 "deduplicat", "clean", "augment", "converted", "repurpos", "re-annotat", "reannotat", "inherit",
                 "constructed from", "collected from", "curated from", "created from", "compiled from", "drawn from",
                 "powered by", "powering", "special case", "architecture of", "further pre", "compress", "prun",
-                "architecture", "instruction-tun", "merg", "descendant", "derivative", "build", "develop", "derive",
-                "starts from", "started from", "begins with", "quantiz", "obtained by", "foundation", "further train")
+                "architecture", "instruction-tun", "merg", "descendant", "derivative", "build", "develop", "trained on",
+                "trained with", "starts from", "started from", "quantiz", "obtained by", "foundation", "further train")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")
@@ -69,8 +68,10 @@ _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE
 
 
 _UNDER_TERMS = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)  # the terms a release is under
-# "BERT-style models", "MLM-pretrained models": a kind of model, not the one named
-_MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b|-(?:pre-?trained|trained|tuned)\b")
+_MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
+# "GNN-based baselines", "MLM-pretrained models": a kind of system, not the one named ("GPT-4 based on human
+# judgments" still names GPT-4)
+_KIND_SUFFIX = re.compile(r"-(?:based|style|like|inspired|derived|pre-?trained|trained|tuned)\b")
 _ON_WORD = re.compile(r"\b(?:on|across|over)\b", re.IGNORECASE)
 _NO_HITS: tuple[list, list[int]] = ([], [])
 
@@ -231,7 +232,7 @@ _OWN_VARIANT = re.compile(r"[\-\s]?(?:[A-Z0-9][\w.]*)(?:-[\w.]+)*")
 # "outperforms Med-PaLM, a prompt-tuned version of Flan-PaLM": the base of an opponent is no opponent
 _LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|built) on|(?:tuned|trained|initiali[sz]ed|"
                              r"distilled|derived) from)\s+(?:the\s+)?$", re.IGNORECASE)
-_ENUM_MARK = re.compile(r"(?:(?<=\s)|(?<=^))\(?(?:[1-9]|i{1,3}|iv|v)\)\s")  # "1) ", "(2) ", "iii) "
+_ENUM_MARK = re.compile(r"(?<!\S)(?:\(?(?:[1-9]|i{1,3}|iv|v)\)|\([a-h]\))\s")  # "1) ", "(2) ", "iii) ", "(b) "
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent ("models
 # fine-tuned on ..." still describes one)
 _SCOPE_PREP = re.compile(r"(?<!tuned )(?<!trained )(?<!based )(?<!built )\b(?:on|across|for|at|under)\b", re.IGNORECASE)
@@ -241,8 +242,10 @@ _TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*
 
 
 # "on the RedPajama dataset to continually pre-train a 3B LM": data used for training, named before the purpose
-_TRAIN_AFTER = re.compile(r"(?:\s+(?:dataset|corpus|data))?\s+(?:to|for)\s+(?:\w+\s+)?(?:train|pre-?train|fine-?tun|"
-                          r"instruction-tun|continu\w*\s+pre-?train|adapt)", re.IGNORECASE)
+_TRAIN_AFTER = re.compile(r"(?:\s+(?:dataset|corpus|data))?\s+(?:to\s+(?:\w+\s+)?(?:train|pre-?train|fine-?tune|"
+                          r"instruction-tune|adapt)\b|for\s+(?:continued\s+|continual\s+)?(?:pre-?training|fine-?tuning|"
+                          r"training|instruction[- ]tuning)\b(?!\s+(?:efficiency|cost|costs|speed|time|performance|"
+                          r"stability|results|settings|experiments|methods)\b))", re.IGNORECASE)
 
 
 class RelationComponent(_RuleComponent):
@@ -282,11 +285,13 @@ class RelationComponent(_RuleComponent):
             p = p.replace("{A}", SLOT.replace("(", "(?P<A>", 1)).replace("{B}", SLOT.replace("(", "(?P<B>", 1))
             p = p.replace("{N}", SLOT.replace("(", "(?:", 1))  # another name ("by {N} B": "by instruction-tuning B")
             return _lowered(p)
-        self.based_res = [slots(p) for p in c["based_on_patterns"]]
-        self.based_kind_res = [slots(p) for p in c["based_on_patterns"] if _KIND_APPOS_PATTERN.match(p)]
+        merging = c.get("based_on_merge_patterns", [])  # "by merging B1 and B2": every listed base counts
+        patterns = c["based_on_patterns"] + merging
+        self.based_res = [slots(p) for p in patterns]
+        self.based_kind_res = [slots(p) for p in patterns if _KIND_APPOS_PATTERN.match(p)]
         # patterns that open on the making ("fine-tune B ... to obtain A"), not on either name
-        self.based_made = {rx for p, rx in zip(c["based_on_patterns"], self.based_res) if not p.startswith(("{A}", "{B}"))}
-        self.based_merge = {rx for p, rx in zip(c["based_on_patterns"], self.based_res) if "merg" in p}
+        self.based_made = {rx for p, rx in zip(patterns, self.based_res) if not p.startswith(("{A}", "{B}"))}
+        self.based_merge = set(self.based_res[len(c["based_on_patterns"]):])
         self.based_implicit = [slots(p) for p in c["based_on_implicit"]]
         self.based_self = [slots(p) for p in c.get("based_on_self", [])]  # "It is fine-tuned from B"
         # for each lineage pattern, strings one of which the sentence must contain for it to match at all
@@ -485,16 +490,16 @@ class RelationComponent(_RuleComponent):
             objs = [m for m in ms if cm.end() <= m.start < stop and m.type in MODELISH
                     and not _TOOL_CONTEXT.search(text, max(s0, m.start - 12), m.start)
                     and not _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start)
-                    and not _MODIFIER_AFTER.match(text, m.end)]  # "surpass GNN-based baselines": a kind of system
+                    and not _KIND_SUFFIX.match(text, m.end)]  # "surpass GNN-based baselines": a kind of system
             before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
                       and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
             subj = before[-1] if before else None
             if subj is not None and _ENUM_MARK.search(text, subj.end, cm.start()):
                 # "A 1) rivals B ..., 3) matches C and D ..., and 4) outperforms E": the numbered claims share the
-                # subject named before the first number
+                # subject named before the first number ("(1) A rivals B and (2) outperforms C": or just after it)
                 first = _ENUM_MARK.search(text, s0, cm.start())
                 lead = [m for m in before if m.end <= first.start()]
-                subj = lead[-1] if lead else None
+                subj = lead[-1] if lead else next((m for m in before if m.start >= first.end()), subj)
             if subj is not None and (self.self_re.search(text[subj.end:cm.start()])
                                      or _reports_on(text, subj.end, cm.start())):
                 subj = None  # "... on A and B show that X outperforms": A is not the subject

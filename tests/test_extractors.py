@@ -1329,3 +1329,54 @@ def test_literal_gates_never_change_the_lineage_found(sample_papers):
         assert lineage() == gated and any(gated)
     finally:
         rel.gates = saved
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("We evaluate Llama 2 long-context abilities on ZorbQA.", "Llama 2"),
+    ("Stable Diffusion 2-stage pipelines are slow.", "Stable Diffusion"),
+    ("We study Falcon 3-bit quantization.", "Falcon"),
+])
+def test_a_shorter_listed_name_stands_where_a_longer_one_is_refused(extract_one, sentence, name):
+    assert name in ents(extract_one("T", sentence), "model")
+
+
+@pytest.mark.parametrize("sentence", [
+    "Following Herbert Simon, we study bounded rationality.",
+    "The mean age was 54 (SD 1.5) years.",
+    "We count sea lion pups on beaches.",
+    "Music transformer models generate melodies.",
+    "Learning from Instructor Feedback in Online Courses.",
+])
+def test_ordinary_text_names_no_listed_model(extract_one, sentence):
+    assert not ents(extract_one("T", sentence), "model")
+
+
+def test_a_list_in_a_sentence_opening_is_not_set_beside_the_subject(extract_one):
+    ext = extract_one("ZorbQA: a benchmark", "Compared to ZorbQA and QuorVo, language models perform poorly.")
+    assert not ents(ext, "model") & {"ZorbQA", "QuorVo"}
+
+
+def test_more_regressions_found_in_review(extract_one):
+    def wins(abstract):
+        return rels(extract_one("ZorbLM: a model", abstract), "outperforms")
+    assert ("ZorbLM", "GPT-4") in wins("ZorbLM outperforms GPT-4 based on human judgments.")
+    assert ("QuorVo-7B", "GPT-3.5") in wins("We find that (1) QuorVo-7B rivals GPT-4 on math and (2) outperforms "
+                                            "GPT-3.5 on code.")
+    lettered = wins("ZorbLM (a) rivals GPT-4 on MMLU, (b) matches Llama-2-7B and Mistral-7B on long tasks, and "
+                    "(c) outperforms GPT-3.5 in Chinese.")
+    assert ("ZorbLM", "GPT-3.5") in lettered and ("Mistral 7B", "GPT-3.5") not in lettered
+    for abstract in ["We merge Llama-2-7B predictions and Mistral-7B votes into ZorbLM outputs.",
+                     "ZorbLM begins with GPT-4 drafting a plan, then executes it.",
+                     "We build ZorbLM on GPT-4 judgments of quality.",
+                     "We develop ZorbLM from GPT-4 demonstrations.",
+                     "ZorbLM is a replacement for BERT models, developed for search."]:
+        assert not rels(extract_one("ZorbLM: a model", abstract), "based_on"), abstract
+    assert ("ZorbLM", "Llama-2-7B") in rels(extract_one("ZorbLM: a model", "ZorbLM is Llama-2-7B trained on code."),
+                                            "based_on")
+    for abstract in ["Experiments on ZorbSet for domain adaptation show gains.",
+                     "We evaluate ZorbLM on the ZorbSet dataset for fine-tuning efficiency."]:
+        assert ("p1", "ZorbSet") in rels(extract_one("ZorbLM: a model", abstract), "evaluated_on"), abstract
+    hub = ents(extract_one("T", "We fine-tune bart-large, albert-base-v2 and t5-large."), "model")
+    assert {"bart-large", "albert-base-v2"} <= hub
+    assert not ents(extract_one("T", "We analyse Live-Chat transcripts and Group-Chat logs."), "model")
+    assert "MediSAM" in ents(extract_one("T", "We propose MediSAM for organ segmentation."), "model")
