@@ -109,6 +109,10 @@ _HUB_SIZE = re.compile(r"(?:-[a-z0-9.]+)*?-(?:base|large|small|medium|tiny|mini|
                        r"(?=-|(?!\w))")  # (not "bert-based")
 
 
+_SIZE_WORD_END = re.compile(r" (?:large|small|medium|mini|tiny|base)$")
+_NOUN_NEXT = re.compile(r"[\s-]+(?:language|vision|multimodal|scale|amounts?|numbers?)\b")
+
+
 def _hub_id(text: str, end: int, surface: str, rd: RuleData, entry: GazEntry) -> bool:
     """Is a lowercase listed name at ``end`` part of a checkpoint id ("roberta-base", "alpaca-7b")? An everyday
     word ("falcon", "alpaca") counts only with a parameter size: "the falcon-base camp" is no model."""
@@ -158,6 +162,8 @@ def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
         return None
     if exactly and surface.istitle() and " " not in surface and _CAP_BEFORE.search(text, 0, m.start()):
         return None  # "Nordic Pile": an everyday word inside a longer capitalised name
+    if _SIZE_WORD_END.search(surface) and _NOUN_NEXT.match(text, m.end()):
+        return None  # "the Mistral large language model": a size adjective, not the listed "Mistral Large"
     conf = 0.95 if exactly or not surface.islower() else 0.88
     start, end = m.start(), m.end()
     if text.startswith("-", end) and end + 1 < len(text) and text[end + 1].isalnum():

@@ -1380,3 +1380,9 @@ def test_more_regressions_found_in_review(extract_one):
     assert {"bart-large", "albert-base-v2"} <= hub
     assert not ents(extract_one("T", "We analyse Live-Chat transcripts and Group-Chat logs."), "model")
     assert "MediSAM" in ents(extract_one("T", "We propose MediSAM for organ segmentation."), "model")
+
+
+def test_a_size_adjective_before_language_model_is_not_a_listed_tier(extract_one):
+    ext = extract_one("T", "We fine-tune the Mistral large language model and compare GPT-4 turbo.")
+    assert "Mistral" in ents(ext, "model") and "Mistral Large" not in ents(ext)
+    assert "GPT-4 Turbo" in ents(ext, "model")
