@@ -412,7 +412,7 @@ def find_abbreviations(text: str) -> list[tuple[int, int, str, int, int, str]]:
                 pairs.append((t.start(), t.start() + len(lf), lf, m.start(2), m.start(2) + len(short), short))
             continue
         window_start = max(0, m.start() - 120, text.rfind("\n\n", 0, m.start()) + 2)
-        before = text[window_start:m.start()].rstrip()
+        before = text[window_start:m.start()].rstrip().rstrip("~")  # ("Pre-training~(MVP)": a LaTeX tie)
         # do not cross a sentence or clause boundary
         cut = max(before.rfind(". "), before.rfind("; "), before.rfind(": "))
         if cut >= 0:

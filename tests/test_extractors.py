@@ -1386,3 +1386,11 @@ def test_a_size_adjective_before_language_model_is_not_a_listed_tier(extract_one
     ext = extract_one("T", "We fine-tune the Mistral large language model and compare GPT-4 turbo.")
     assert "Mistral" in ents(ext, "model") and "Mistral Large" not in ents(ext)
     assert "GPT-4 Turbo" in ents(ext, "model")
+
+
+def test_a_latex_tie_before_a_short_form_and_a_named_methodology(extract_one):
+    ext = extract_one("T", "We propose Zorb Vector Pretraining~(ZVP) for generation.")
+    assert "Zorb Vector Pretraining" in ents(ext, "method")
+    ext = extract_one("T", "To address these issues, we introduce a novel methodology called ZDED, which accelerates "
+                           "decoding.")
+    assert ("p1", "ZDED") in rels(ext, "introduces") and "ZDED" in ents(ext, "method")
