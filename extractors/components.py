@@ -217,9 +217,10 @@ _INTRO_NAME = re.compile(r"\b(?:introduce|introduces|present|presents|propose|pr
                          r"develops)\s+(?:the\s+)?([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})"
                          r"(?=\s*(?:,\s*(?:a|an|the|our)\b|\(|:|--|\u2014))")
 # "we propose an Adaptive Bad-case Sampling module", "we introduce a Warmup-Stable-Decay (WSD) learning rate
-# scheduler": a capitalised phrase between an article after a verb of introduction and the kind of thing it is
-_INTRO_KIND = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
-                         r"effective|general)\s+)?([A-Z](?=[\w\-]*[a-z])[\w\-]*+(?:\s+(?:(?:of|for|and|to|with)\s+)?"
+# scheduler", "using a novel Token Type Classification objective": a capitalised phrase between an article after a
+# verb of introduction (or "a novel") and the kind of thing it is
+_INTRO_KIND = re.compile(r"\b(?:(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
+                         r"effective|general)\s+)?|(?:a|an|our)\s+(?:novel|new|proposed)\s+)([A-Z](?=[\w\-]*[a-z])[\w\-]*+(?:\s+(?:(?:of|for|and|to|with)\s+)?"
                          r"[A-Z](?=[\w\-]*[a-z])[\w\-]*+){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
                          r"(module|strategy|objective|scheduler|algorithm|method|technique|approach|framework|mechanism|"
                          r"loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
@@ -506,6 +507,9 @@ class NameShapeComponent(_RuleComponent):
         for m in _INTRO_KIND.finditer(text):  # "we propose an Adaptive Bad-case Sampling module"
             name = m.group(1)
             caps = sum(w[:1].isupper() for w in re.split(r"[\s\-]+", name))
+            novel_only = not m.group().lower().startswith(("introduce", "present", "propose", "develop", "design", "devise"))
+            if novel_only and re.search(r"\s[a-z]", text[m.end(1):m.start(2)]):
+                continue  # "a novel Human-LLM collaborative filtering mechanism": the capitalised words modify
             if caps >= 2 and not _MODIFIER_TAIL.search(name) and not rd.is_stop(name) and rd.lookup(name) is None:
                 typ = _KIND_TYPE.get(m.group(2).lower(), "method")
                 out.append(Candidate(m.start(1), m.end(1), name, typ, "named-kind", 0.8))

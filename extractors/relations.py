@@ -67,6 +67,7 @@ _KIND_APPOS = re.compile(r", an? |\s?\(an? ")  # "PICARD (a T5 model ...)": a na
 _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE)
 
 
+_NOVEL_BEFORE = re.compile(r"\b(?:a|an|our)\s+(?:novel|new|proposed)\s+$", re.IGNORECASE)
 _UNDER_TERMS = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)  # the terms a release is under
 _MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
 # "GNN-based baselines", "MLM-pretrained models": a kind of system, not the one named ("GPT-4 based on human
@@ -404,6 +405,8 @@ class RelationComponent(_RuleComponent):
                     intro(m, sent, "naming-cue", 0.86)
                 elif m.gaz_id is None and _NAME_THE_KIND.search(text, max(sent[0], m.start - 60), m.start):
                     intro(m, sent, "naming-cue", 0.84)  # "we name the resulting model X"
+                elif "named-kind" in m.rule and _NOVEL_BEFORE.search(text, max(sent[0], m.start - 30), m.start):
+                    intro(m, sent, "new-kind", 0.74)  # "using a novel Token Type Classification objective"
                 elif m.gaz_id is None and text.endswith("as ", 0, m.start) and \
                         REFER_AS.search(text, max(sent[0], m.start - 80), m.start):
                     intro(m, sent, "naming-cue", 0.8)

@@ -1394,3 +1394,10 @@ def test_a_latex_tie_before_a_short_form_and_a_named_methodology(extract_one):
     ext = extract_one("T", "To address these issues, we introduce a novel methodology called ZDED, which accelerates "
                            "decoding.")
     assert ("p1", "ZDED") in rels(ext, "introduces") and "ZDED" in ents(ext, "method")
+
+
+def test_a_novel_capitalised_kind_is_the_papers_own(extract_one):
+    ext = extract_one("T", "We train the adapters using a novel Zorb Type Classification objective function (ZTC).")
+    assert ("p1", "Zorb Type Classification") in rels(ext, "introduces")
+    ext = extract_one("T", "Our benchmark employs a novel Human-LLM collaborative filtering mechanism.")
+    assert not rels(ext, "introduces")
