@@ -224,6 +224,9 @@ _INTRO_KIND = re.compile(r"\b(?:(?:introduce|present|propose|develop|design|devi
                          r"[A-Z](?=[\w\-]*[a-z])[\w\-]*+){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
                          r"(module|strategy|objective|scheduler|algorithm|method|technique|approach|framework|mechanism|"
                          r"loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
+_INTRO_KIND_NAME = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:[\w\-]+\s+){0,4}?"
+                              r"(algorithm|method|technique|approach|framework|model|dataset|benchmark|corpus),\s+"
+                              r"([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})(?=,|\s+\()")
 _KIND_NAMED_LOWER = re.compile(r"\b(method|approach|technique|strategy|framework|algorithm|objective|module|mechanism|"
                                r"model|dataset|benchmark),?\s+(?:named|called|dubbed|termed)\s+"
                                r"([a-z][\w\-]*+(?:\s+(?!(?:to|which|that|for|and|in|on|with|by|as|of|is|are)\b)"
@@ -517,6 +520,11 @@ class NameShapeComponent(_RuleComponent):
                 short = ab.group().strip(" ()") if ab else ""
                 if short and _initials(name).startswith(short.lower()):
                     abbrevs.append((m.start(1), m.end(1), name, ab.end() - 1 - len(short), ab.end() - 1, short))
+        for m in _INTRO_KIND_NAME.finditer(text):  # "we introduce an online data sampling algorithm, Skill-It, over"
+            name = m.group(2)
+            if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS and rd.lookup(name) is None:
+                out.append(Candidate(m.start(2), m.end(2), name, _KIND_TYPE.get(m.group(1).lower(), "method"),
+                                     "named-kind", 0.78))
         for m in _INTRO_NAME.finditer(text):  # "we introduce Scylla, a ...", "This work introduces Salamandra, a suite"
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:

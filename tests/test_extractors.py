@@ -1401,3 +1401,10 @@ def test_a_novel_capitalised_kind_is_the_papers_own(extract_one):
     assert ("p1", "Zorb Type Classification") in rels(ext, "introduces")
     ext = extract_one("T", "Our benchmark employs a novel Human-LLM collaborative filtering mechanism.")
     assert not rels(ext, "introduces")
+
+
+def test_a_name_set_off_after_the_kind_it_is(extract_one):
+    ext = extract_one("T", "Using our framework, we introduce an online data sampling algorithm, Zkill-It, over mixtures "
+                           "of skills.")
+    assert ("p1", "Zkill-It") in rels(ext, "introduces") and "Zkill-It" in ents(ext, "method")
+    assert not extract_one("T", "We propose a new benchmark, However, it fails.").entities
