@@ -224,6 +224,14 @@ _INTRO_KIND = re.compile(r"\b(?:(?:introduce|present|propose|develop|design|devi
                          r"[A-Z](?=[\w\-]*[a-z])[\w\-]*+){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
                          r"(module|strategy|objective|scheduler|algorithm|method|technique|approach|framework|mechanism|"
                          r"loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
+# "we introduce knowledge inheritance to accelerate ...", "we propose Density sampling, which ...": a process the
+# paper names in plain words right after a verb of introduction
+_PROPOSED_PROCESS = re.compile(r"\b[Ww]e\s+(?:first\s+|also\s+|further\s+|then\s+)?(?:propose|introduce|present|devise)\s+"
+                               r"(?!(?:a|an|the|our|this|these|its|their|two|three|several|novel|new|some|such|to|that|how)\b)"
+                               r"((?:[A-Za-z][\w\-]*\s+){0,3}?(?=[a-z])[\w\-]*?(?:training|tuning|learning|modell?ing|prompting|"
+                               r"decoding|pruning|sampling|merging|editing|distillation|inheritance|forgetting|alignment|"
+                               r"augmentation|steering|scaling|regularization|optimization|adaptation)\b)"
+                               r"(?=\s*(?:,|\(|\s(?:to|that|which|for|as|by|where|with)\b))")
 _INTRO_KIND_NAME = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:[\w\-]+\s+){0,4}?"
                               r"(algorithm|method|technique|approach|framework|model|dataset|benchmark|corpus),\s+"
                               r"([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})(?=,|\s+\()")
@@ -520,6 +528,10 @@ class NameShapeComponent(_RuleComponent):
                 short = ab.group().strip(" ()") if ab else ""
                 if short and _initials(name).startswith(short.lower()):
                     abbrevs.append((m.start(1), m.end(1), name, ab.end() - 1 - len(short), ab.end() - 1, short))
+        for m in _PROPOSED_PROCESS.finditer(text):  # "we introduce knowledge inheritance to accelerate ..."
+            name = m.group(1)
+            if not rd.is_stop(name) and rd.lookup(name) is None:
+                out.append(Candidate(m.start(1), m.end(1), name, "method", "proposed-phrase", 0.7))
         for m in _INTRO_KIND_NAME.finditer(text):  # "we introduce an online data sampling algorithm, Skill-It, over"
             name = m.group(2)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS and rd.lookup(name) is None:

@@ -1408,3 +1408,22 @@ def test_a_name_set_off_after_the_kind_it_is(extract_one):
                            "of skills.")
     assert ("p1", "Zkill-It") in rels(ext, "introduces") and "Zkill-It" in ents(ext, "method")
     assert not extract_one("T", "We propose a new benchmark, However, it fails.").entities
+
+
+@pytest.mark.parametrize("sentence, name", [
+    ("(1) We introduce zorbic inheritance to accelerate the pre-training process.", "zorbic inheritance"),
+    ("To target coverage, we propose Zorb sampling, which models the data distribution.", "Zorb sampling"),
+    ("We propose gradient-zorbed decoding (GZD), a decoding algorithm.", "gradient-zorbed decoding"),
+])
+def test_a_process_named_in_plain_words_after_a_verb_of_introduction(extract_one, sentence, name):
+    ext = extract_one("T", sentence)
+    assert ("p1", name) in rels(ext, "introduces") and name in ents(ext, "method")
+
+
+@pytest.mark.parametrize("sentence", [
+    "We propose to use zorbic augmentation for this.",
+    "We propose a new training scheme for this.",
+    "We present our training on ten languages.",
+])
+def test_no_process_name_where_none_is_given(extract_one, sentence):
+    assert not ents(extract_one("T", sentence), "method")
