@@ -224,6 +224,8 @@ _INTRO_KIND = re.compile(r"\b(?:(?:introduce|present|propose|develop|design|devi
                          r"[A-Z](?=[\w\-]*[a-z])[\w\-]*+){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
                          r"(module|strategy|objective|scheduler|algorithm|method|technique|approach|framework|mechanism|"
                          r"loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
+_OUR_KIND_PAREN = re.compile(r"\b[Oo]ur\s+(?:[\w\-]+\s+){0,3}?(model|method|approach|framework|algorithm|dataset|corpus|"
+                             r"benchmark)\s*\(([A-Z][\w\-]*[a-z0-9][\w\-]*)\)")
 # "we introduce knowledge inheritance to accelerate ...", "we propose Density sampling, which ...": a process the
 # paper names in plain words right after a verb of introduction
 _PROPOSED_PROCESS = re.compile(r"\b[Ww]e\s+(?:first\s+|also\s+|further\s+|then\s+)?(?:propose|introduce|present|devise)\s+"
@@ -528,6 +530,11 @@ class NameShapeComponent(_RuleComponent):
                 short = ab.group().strip(" ()") if ab else ""
                 if short and _initials(name).startswith(short.lower()):
                     abbrevs.append((m.start(1), m.end(1), name, ab.end() - 1 - len(short), ab.end() - 1, short))
+        for m in _OUR_KIND_PAREN.finditer(text):  # "Trained on our self-built dataset (Xdata), which ..."
+            name = m.group(2)
+            if not rd.is_stop(name) and rd.lookup(name) is None:
+                out.append(Candidate(m.start(2), m.end(2), name, _KIND_TYPE.get(m.group(1).lower(), "method"),
+                                     "named-kind", 0.78))
         for m in _PROPOSED_PROCESS.finditer(text):  # "we introduce knowledge inheritance to accelerate ..."
             name = m.group(1)
             if not rd.is_stop(name) and rd.lookup(name) is None:

@@ -151,7 +151,10 @@ _NEG_WORD = re.compile(r"\b(?:not|no|never|cannot|fails?\s+to|without)\b", re.IG
 _WORSE_WORD = re.compile(r"\b(?:worse|lower accuracy|drops?|degrad\w*|los(?:es|s))\b", re.IGNORECASE)
 _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                             r"(?:[\w\-]+\s+)?(?:model|dataset|benchmark|method|framework|system|LLM)s?\s+[\"'\u201c]?$")
-_OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
+# "our method X", "our self-built dataset (X)"
+_OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$|"
+                              r"\bour\s+(?:[\w\-]+\s+){0,3}?(?:model|method|approach|framework|algorithm|benchmark|dataset|"
+                              r"corpus)\s*\(\s*$")
 _OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as|first|previous|"
                          r"earlier|prior|original|old|former)\s)[\w\-]+\s+){0,3}$", re.IGNORECASE)  # (not "our first X model")
 _KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")

@@ -1427,3 +1427,9 @@ def test_a_process_named_in_plain_words_after_a_verb_of_introduction(extract_one
 ])
 def test_no_process_name_where_none_is_given(extract_one, sentence):
     assert not ents(extract_one("T", sentence), "method")
+
+
+def test_a_name_in_brackets_after_our_kind(extract_one):
+    ext = extract_one("T", "Trained on our self-built dataset (Zdata), which balances Chinese and English, the model "
+                           "is strong.")
+    assert ("p1", "Zdata") in rels(ext, "introduces") and "Zdata" in ents(ext, "dataset")
