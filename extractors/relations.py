@@ -442,6 +442,7 @@ class RelationComponent(_RuleComponent):
             if not ms:
                 continue
             has_eval = bool(_within(eval_at, sent))
+            prev = None
             for m in ms:
                 if m.type == "repo":
                     add(PAPER, "has_repository", m.key, sent, "url", 0.95)
@@ -455,6 +456,10 @@ class RelationComponent(_RuleComponent):
                     pre = text[max(s0, m.start - 60):m.start]
                     if not _TRAIN_CUE.search(pre) and _ON_WORD.search(pre) and not _TRAIN_AFTER.match(text, m.end):
                         add(PAPER, "evaluated_on", m.key, sent, "dataset-in-eval", 0.6)
+                    elif prev is not None and (PAPER, "evaluated_on", prev.key) in seen and prev.type in DATAISH and \
+                            _SUBJECT_LIST_SEP.fullmatch(text, prev.end, m.start):
+                        add(PAPER, "evaluated_on", m.key, sent, "dataset-in-eval", 0.6)  # "on A, B, C and D": each
+                prev = m
             cues = _within(out_at, sent)
             if cues:
                 self._outperforms(text, sent, ms, introduced, add, cues)

@@ -1433,3 +1433,9 @@ def test_a_name_in_brackets_after_our_kind(extract_one):
     ext = extract_one("T", "Trained on our self-built dataset (Zdata), which balances Chinese and English, the model "
                            "is strong.")
     assert ("p1", "Zdata") in rels(ext, "introduces") and "Zdata" in ents(ext, "dataset")
+
+
+def test_every_dataset_of_an_evaluation_list(extract_one):
+    ext = extract_one("ZorbLM: a corrector", "We evaluate our approach on GEC datasets across multiple domains "
+                                             "(ZorbSet-2014, QuorSet-2019, ZorbWiki-x and ZorbWiki-y) and show gains.")
+    assert {"ZorbSet-2014", "QuorSet-2019", "ZorbWiki-x", "ZorbWiki-y"} <= {o for _, o in rels(ext, "evaluated_on")}
