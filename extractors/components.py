@@ -213,22 +213,27 @@ _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|
 _EVAL_ON = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
 _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
                         r"outperform|achiev|recall|F1|improv|surpass", re.IGNORECASE)
+# where a verb of introduction stands: the patterns below that open on one are tried there only (one scan for
+# all of them instead of one per pattern)
+_INTRO_VERB = re.compile(r"\b(?:introduce|present|propose|release|develop|design|devise)s?\b")
 _INTRO_NAME = re.compile(r"\b(?:introduce|introduces|present|presents|propose|proposes|release|releases|develop|"
                          r"develops)\s+(?:the\s+)?([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})"
                          r"(?=\s*(?:,\s*(?:a|an|the|our)\b|\(|:|--|\u2014))")
 # "we propose an Adaptive Bad-case Sampling module", "we introduce a Warmup-Stable-Decay (WSD) learning rate
 # scheduler", "using a novel Token Type Classification objective": a capitalised phrase between an article after a
 # verb of introduction (or "a novel") and the kind of thing it is
-_INTRO_KIND = re.compile(r"\b(?:(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
-                         r"effective|general)\s+)?|(?:a|an|our)\s+(?:novel|new|proposed)\s+)([A-Z](?=[\w\-]*[a-z])[\w\-]*+(?:\s+(?:(?:of|for|and|to|with)\s+)?"
-                         r"[A-Z](?=[\w\-]*[a-z])[\w\-]*+){0,4})(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?"
-                         r"(module|strategy|objective|scheduler|algorithm|method|technique|approach|framework|mechanism|"
-                         r"loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
+_KIND_BODY = (r"([A-Z](?=[\w\-]*[a-z])[\w\-]*+(?:\s+(?:(?:of|for|and|to|with)\s+)?[A-Z](?=[\w\-]*[a-z])[\w\-]*+){0,4})"
+              r"(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?(module|strategy|objective|scheduler|algorithm|method|"
+              r"technique|approach|framework|mechanism|loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
+_INTRO_KIND = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
+                         r"effective|general)\s+)?" + _KIND_BODY)
+_NOVEL_KIND = re.compile(r"\b(?:a|an|our)\s+(?:novel|new|proposed)\s+" + _KIND_BODY)
 _OUR_KIND_PAREN = re.compile(r"\b[Oo]ur\s+(?:[\w\-]+\s+){0,3}?(model|method|approach|framework|algorithm|dataset|corpus|"
                              r"benchmark)\s*\(([A-Z][\w\-]*[a-z0-9][\w\-]*)\)")
 # "we introduce knowledge inheritance to accelerate ...", "we propose Density sampling, which ...": a process the
 # paper names in plain words right after a verb of introduction
-_PROPOSED_PROCESS = re.compile(r"\b[Ww]e\s+(?:first\s+|also\s+|further\s+|then\s+)?(?:propose|introduce|present|devise)\s+"
+_WE_BEFORE = re.compile(r"\b[Ww]e\s+(?:first\s+|also\s+|further\s+|then\s+)?$")
+_PROPOSED_PROCESS = re.compile(r"\b(?:propose|introduce|present|devise)\s+"
                                r"(?!(?:a|an|the|our|this|these|its|their|two|three|several|novel|new|some|such|to|that|how)\b)"
                                r"((?:[A-Za-z][\w\-]*\s+){0,3}?(?=[a-z])[\w\-]*?(?:training|tuning|learning|modell?ing|prompting|"
                                r"decoding|pruning|sampling|merging|editing|distillation|inheritance|forgetting|alignment|"
@@ -269,6 +274,26 @@ _CAP_HEADS = ("Corpus", "Treebank", "Dataset", "Benchmark")
 def _word_char(text: str, i: int, joiners: str = "_") -> bool:
     """Is the character at ``i`` part of a word (letters, digits and ``joiners``)? False outside the text."""
     return 0 <= i < len(text) and (text[i].isalnum() or text[i] in joiners)
+
+
+def _anchored(rx: re.Pattern, text: str, starts: list[int]):
+    """The matches of ``rx`` that start at one of ``starts``, left to right and not overlapping (as ``finditer``
+    gives them, for a pattern that can only start at one of those places)."""
+    end = 0
+    for p in starts:
+        if p >= end:
+            m = rx.match(text, p)
+            if m is not None:
+                end = max(m.end(), p + 1)
+                yield m
+
+
+def _non_overlapping(matches):
+    end = -1
+    for m in matches:
+        if m.start() >= end:
+            end = max(m.end(), m.start() + 1)
+            yield m
 
 
 def _head_words(text: str):
@@ -517,7 +542,9 @@ class NameShapeComponent(_RuleComponent):
                     and _INTRO_BEFORE.search(text, max(0, ls - 80), ls):
                 # "we propose grammar-aligned decoding (GAD)": a lowercase expansion the paper proposes is its method
                 out.append(Candidate(ls, le, lf, "method", "proposed-phrase", 0.72))
-        for m in _INTRO_KIND.finditer(text):  # "we propose an Adaptive Bad-case Sampling module"
+        verbs = [m.start() for m in _INTRO_VERB.finditer(text)]
+        kinds = sorted([*_anchored(_INTRO_KIND, text, verbs), *_NOVEL_KIND.finditer(text)], key=lambda m: m.start())
+        for m in _non_overlapping(kinds):  # "we propose an Adaptive Bad-case Sampling module"
             name = m.group(1)
             caps = sum(w[:1].isupper() for w in re.split(r"[\s\-]+", name))
             novel_only = not m.group().lower().startswith(("introduce", "present", "propose", "develop", "design", "devise"))
@@ -535,16 +562,17 @@ class NameShapeComponent(_RuleComponent):
             if not rd.is_stop(name) and rd.lookup(name) is None:
                 out.append(Candidate(m.start(2), m.end(2), name, _KIND_TYPE.get(m.group(1).lower(), "method"),
                                      "named-kind", 0.78))
-        for m in _PROPOSED_PROCESS.finditer(text):  # "we introduce knowledge inheritance to accelerate ..."
+        for m in _anchored(_PROPOSED_PROCESS, text, verbs):  # "we introduce knowledge inheritance to accelerate ..."
             name = m.group(1)
-            if not rd.is_stop(name) and rd.lookup(name) is None:
+            if _WE_BEFORE.search(text, max(0, m.start() - 16), m.start()) and not rd.is_stop(name) and \
+                    rd.lookup(name) is None:
                 out.append(Candidate(m.start(1), m.end(1), name, "method", "proposed-phrase", 0.7))
-        for m in _INTRO_KIND_NAME.finditer(text):  # "we introduce an online data sampling algorithm, Skill-It, over"
+        for m in _anchored(_INTRO_KIND_NAME, text, verbs):  # "we introduce an online data sampling algorithm, Skill-It"
             name = m.group(2)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS and rd.lookup(name) is None:
                 out.append(Candidate(m.start(2), m.end(2), name, _KIND_TYPE.get(m.group(1).lower(), "method"),
                                      "named-kind", 0.78))
-        for m in _INTRO_NAME.finditer(text):  # "we introduce Scylla, a ...", "This work introduces Salamandra, a suite"
+        for m in _anchored(_INTRO_NAME, text, verbs):  # "we introduce Scylla, a ...", "This work introduces Salamandra"
             name = m.group(1)
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
                 out.append(Candidate(m.start(1), m.end(1), name, None, "introduced-word", 0.66))
