@@ -263,6 +263,7 @@ REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|d
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
 _NAMED_BEFORE = re.compile(r"(?:called|named|dubbed|termed|coined|we (?:call|name|dub|term))\s+(?:as\s+)?[\"'\u201c]?")
+_NAMING_WORDS = ("called", "named", "dubbed", "termed", "coined", "we call", "we name", "we dub", "we term")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?")  # "an LLM programming workflow (LPW)": an acronym inside a lowercase phrase
 _COMMA_A = re.compile(r",\s+an?\s")
 _WORD_END = re.compile(r"(?<![\w\-])([A-Z][\w\-]*[a-z0-9][\w\-]*)\s*$")
@@ -604,13 +605,14 @@ class NameShapeComponent(_RuleComponent):
             for m in _AS_NAME.finditer(text):  # "refer to the resulting model as Furina"
                 if REFER_AS.search(text, max(0, m.start() - 80), m.start(1)) and not rd.is_stop(m.group(1)):
                     out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "introduced-word", 0.66))
-        for m in _NAMED_BEFORE.finditer(text):
+        naming = any(w in text for w in _NAMING_WORDS)  # (both scans below need one of these words)
+        for m in _NAMED_BEFORE.finditer(text) if naming else ():
             lm = _LONG_NAME.match(text, m.end())
             if lm:
                 name = re.sub(r"(?:\s+(?:of|for|with|and|in|on|to|the|via|from|as|a))+$", "", lm.group())
                 if len(name.split()) >= 2:
                     out.append(Candidate(lm.start(), lm.start() + len(name), name, None, "named-phrase", 0.72))
-        for m in _KIND_NAMED_LOWER.finditer(text):  # "a simple method named copying penalty to control ..."
+        for m in _KIND_NAMED_LOWER.finditer(text) if naming else ():  # "a method named copying penalty to ..."
             name = m.group(2)
             if not rd.is_stop(name) and rd.lookup(name) is None:
                 typ = _KIND_TYPE.get(m.group(1).lower(), "method")
