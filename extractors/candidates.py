@@ -109,7 +109,7 @@ _HUB_SIZE = re.compile(r"(?:-[a-z0-9.]+)*?-(?:base|large|small|medium|tiny|mini|
                        r"(?=-|(?!\w))")  # (not "bert-based")
 
 
-_SIZE_WORD_END = re.compile(r" (?:large|small|medium|mini|tiny|base)$")
+_SIZE_WORD_END = re.compile(r" (large|small)$")
 _NOUN_NEXT = re.compile(r"[\s-]+(?:language|vision|multimodal|scale|amounts?|numbers?)\b")
 
 
@@ -162,7 +162,9 @@ def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
         return None
     if exactly and surface.istitle() and " " not in surface and _CAP_BEFORE.search(text, 0, m.start()):
         return None  # "Nordic Pile": an everyday word inside a longer capitalised name
-    if _SIZE_WORD_END.search(surface) and _NOUN_NEXT.match(text, m.end()):
+    size = _SIZE_WORD_END.search(surface)
+    if size and _NOUN_NEXT.match(text, m.end()) and \
+            any(f.endswith(" " + size.group(1).title()) for f in (entry.name, *entry.aliases)):
         return None  # "the Mistral large language model": a size adjective, not the listed "Mistral Large"
     conf = 0.95 if exactly or not surface.islower() else 0.88
     start, end = m.start(), m.end()
@@ -362,6 +364,7 @@ _NUMBER_AFTER = re.compile(r" \d{1,2}(?![\w.])")
 
 
 # ------------------------------------------------------------------ abbreviations "Long Form (LF)"
+_LATEX_TAIL = re.compile(r"(?:~?\\cite\w*\{[^}]*\})*~?$")  # a LaTeX tie or citation before "(SHORT)"
 PAREN_RE = re.compile(r"\(\s*(?P<cue>(?:called|named|dubbed|aka|a\.k\.a\.|or)\s+)?([A-Za-z][\w\-+.]{0,20}[\w+])\s*"
                       r"(?:[;,][^)]*)?\)", re.IGNORECASE)
 _TITLE_PHRASE = re.compile(r"(?:[A-Z][\w\-]*(?:\s+(?:of|for|with|and|in|on|to|the|via|from|a)?\s*[A-Z][\w\-]*){0,5})\s*$")
@@ -412,7 +415,7 @@ def find_abbreviations(text: str) -> list[tuple[int, int, str, int, int, str]]:
                 pairs.append((t.start(), t.start() + len(lf), lf, m.start(2), m.start(2) + len(short), short))
             continue
         window_start = max(0, m.start() - 120, text.rfind("\n\n", 0, m.start()) + 2)
-        before = text[window_start:m.start()].rstrip().rstrip("~")  # ("Pre-training~(MVP)": a LaTeX tie)
+        before = _LATEX_TAIL.sub("", text[window_start:m.start()].rstrip())  # "Pre-training~\\cite{x}~(MVP)"
         # do not cross a sentence or clause boundary
         cut = max(before.rfind(". "), before.rfind("; "), before.rfind(": "))
         if cut >= 0:

@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from .candidates import (Candidate, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes, find_urls,
                          type_from_part, type_from_suffix, type_from_words, with_type)
-from .normalize import name_key
+from .normalize import fold, name_key
 from .rules import RuleData, load_rule_data
 
 for _name, _default in (("kg_text", None), ("kg_candidates", None), ("kg_abbreviations", None), ("kg_mentions", None),
@@ -227,21 +227,39 @@ _KIND_BODY = (r"([A-Z](?=[\w\-]*[a-z])[\w\-]*+(?:\s+(?:(?:of|for|and|to|with)\s+
               r"technique|approach|framework|mechanism|loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
 _INTRO_KIND = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
                          r"effective|general)\s+)?" + _KIND_BODY)
-_NOVEL_KIND = re.compile(r"\b(?:a|an|our)\s+(?:novel|new|proposed)\s+" + _KIND_BODY)
-_OUR_KIND_PAREN = re.compile(r"\b[Oo]ur\s+(?:[\w\-]+\s+){0,3}?(model|method|approach|framework|algorithm|dataset|corpus|"
-                             r"benchmark)\s*\(([A-Z][\w\-]*[a-z0-9][\w\-]*)\)")
+_NOVEL_KIND = re.compile(r"\b(?:[Aa]n?|[Oo]ur)\s+(?:novel|new|proposed)\s+" + _KIND_BODY)
+# the paper speaking of itself, not of others' work, in the sentence around a position
+_OWN_VOICE = re.compile(r"\b(?:[Ww]e|[Oo]ur|[Tt]his (?:paper|work|study|report))\b")
+_OTHERS_WORK = re.compile(r"\bet al\.|\b(?:[Pp]rior|[Pp]revious|[Ee]xisting|[Rr]ecent|[Ee]arlier) (?:work|works|studies|"
+                          r"methods|approaches|research)\b")
+
+
+def _own_voice(text: str, pos: int) -> bool:
+    """Does the text around ``pos`` (its line, within 150 characters either side) speak of the paper's own work
+    and not of others' ("Smith et al. introduced a new ...")?"""
+    s0 = max(text.rfind("\n", 0, pos) + 1, pos - 150, 0)
+    e = text.find("\n", pos)
+    s1 = min(len(text) if e < 0 else e, pos + 150)
+    return bool(_OWN_VOICE.search(text, s0, s1)) and not _OTHERS_WORK.search(text, s0, s1)
+_OUR_KIND_PAREN = re.compile(r"\b[Oo]ur\s+(?:(?!(?:target|test|evaluation|held-out|heldout|teacher|base|baseline|reference|"
+                             r"previous|prior|original|earlier|student|backbone|downstream|validation)\b)[\w\-]+\s+){0,3}?"
+                             r"(model|method|approach|framework|algorithm|dataset|corpus|benchmark)\s*"
+                             r"\(([A-Z][\w\-]*[a-z0-9][\w\-]*)[;,)]")
 # "we introduce knowledge inheritance to accelerate ...", "we propose Density sampling, which ...": a process the
 # paper names in plain words right after a verb of introduction
-_WE_BEFORE = re.compile(r"\b[Ww]e\s+(?:first\s+|also\s+|further\s+|then\s+)?$")
-_PROPOSED_PROCESS = re.compile(r"\b(?:propose|introduce|present|devise)\s+"
+_WE_BEFORE = re.compile(r"\b(?:[Ww]e|[Tt]his (?:paper|work|study))\s+(?:first\s+|also\s+|further\s+|then\s+)?$")
+_NOT_MODIFIERS = frozenset("both results experiments experiment evaluation analysis study studies use usage effect "
+                           "effects impact role benefits".split())
+_PROPOSED_PROCESS = re.compile(r"\b(?:propose|introduce|present|devise)s?\s+"
                                r"(?!(?:a|an|the|our|this|these|its|their|two|three|several|novel|new|some|such|to|that|how)\b)"
-                               r"((?:[A-Za-z][\w\-]*\s+){0,3}?(?=[a-z])[\w\-]*?(?:training|tuning|learning|modell?ing|prompting|"
-                               r"decoding|pruning|sampling|merging|editing|distillation|inheritance|forgetting|alignment|"
-                               r"augmentation|steering|scaling|regularization|optimization|adaptation)\b)"
-                               r"(?=\s*(?:,|\(|\s(?:to|that|which|for|as|by|where|with)\b))")
+                               r"((?:[A-Za-z][\w\-]*\s+){0,3}?(?=[A-Za-z])[\w\-]*?(?:[Tt]raining|[Tt]uning|[Ll]earning|[Mm]odell?ing|[Pp]rompting|"
+                               r"[Dd]ecoding|[Pp]runing|[Ss]ampling|[Mm]erging|[Ee]diting|[Dd]istillation|[Ii]nheritance|[Ff]orgetting|"
+                               r"[Aa]lignment|[Aa]ugmentation|[Ss]teering|[Ss]caling|[Rr]egularization|[Oo]ptimization|[Aa]daptation)\b)"
+                               r"(?=\s*(?:[,.;(]|\s(?:to|that|which|for|as|by|where|with|and|in)\b))")
 _INTRO_KIND_NAME = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:[\w\-]+\s+){0,4}?"
-                              r"(algorithm|method|technique|approach|framework|model|dataset|benchmark|corpus),\s+"
-                              r"([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})(?=,|\s+\()")
+                              r"(algorithm|method|technique|approach|framework|model|dataset|benchmark|corpus|toolkit|system|"
+                              r"library|suite|tool|platform|agent|pipeline),\s+"
+                              r"([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})(?=[,.;]|\s+\()")
 _KIND_NAMED_LOWER = re.compile(r"\b(method|approach|technique|strategy|framework|algorithm|objective|module|mechanism|"
                                r"model|dataset|benchmark),?\s+(?:named|called|dubbed|termed)\s+"
                                r"([a-z][\w\-]*+(?:\s+(?!(?:to|which|that|for|and|in|on|with|by|as|of|is|are)\b)"
@@ -547,26 +565,29 @@ class NameShapeComponent(_RuleComponent):
         kinds = sorted([*_anchored(_INTRO_KIND, text, verbs), *_NOVEL_KIND.finditer(text)], key=lambda m: m.start())
         for m in _non_overlapping(kinds):  # "we propose an Adaptive Bad-case Sampling module"
             name = m.group(1)
-            caps = sum(w[:1].isupper() for w in re.split(r"[\s\-]+", name))
-            novel_only = not m.group().lower().startswith(("introduce", "present", "propose", "develop", "design", "devise"))
-            if novel_only and re.search(r"\s[a-z]", text[m.end(1):m.start(2)]):
-                continue  # "a novel Human-LLM collaborative filtering mechanism": the capitalised words modify
-            if caps >= 2 and not _MODIFIER_TAIL.search(name) and not rd.is_stop(name) and rd.lookup(name) is None:
+            novel = m.re is _NOVEL_KIND  # "a novel X objective": the paper's own only when it speaks of itself
+            if novel and (re.search(r"\s[a-z]", text[m.end(1):m.start(2)]) or not _own_voice(text, m.start())):
+                continue  # ("a novel Human-LLM collaborative filtering mechanism": the capitalised words modify)
+            # "a Warmup-Stable-Decay (WSD) learning rate scheduler", "a Knowledge-Injected Curriculum Pretraining
+            # framework (KICP)": a short form after the name or after its kind
+            ab = _ABBR_AFTER.match(text, m.end(1)) or _ABBR_AFTER.match(text, m.end(2))
+            short = ab.group().strip(" ()") if ab else ""
+            short = short if short and _initials(name).startswith(short.lower()) else ""
+            if " " not in name and not (short or is_name_shaped(name, rd.stop)):
+                continue  # "a new Chinese-English dataset", "a novel Vision-Language model": descriptive words
+            if not _MODIFIER_TAIL.search(name) and not rd.is_stop(name) and rd.lookup(name) is None:
                 typ = _KIND_TYPE.get(m.group(2).lower(), "method")
-                out.append(Candidate(m.start(1), m.end(1), name, typ, "named-kind", 0.8))
-                ab = _ABBR_AFTER.match(text, m.end(2))  # "a Knowledge-Injected Curriculum Pretraining framework (KICP)"
-                short = ab.group().strip(" ()") if ab else ""
-                if short and _initials(name).startswith(short.lower()):
+                out.append(Candidate(m.start(1), m.end(1), name, typ, "novel-kind" if novel else "named-kind", 0.8))
+                if short:
                     abbrevs.append((m.start(1), m.end(1), name, ab.end() - 1 - len(short), ab.end() - 1, short))
         for m in _OUR_KIND_PAREN.finditer(text):  # "Trained on our self-built dataset (Xdata), which ..."
             name = m.group(2)
             if not rd.is_stop(name) and rd.lookup(name) is None:
                 out.append(Candidate(m.start(2), m.end(2), name, _KIND_TYPE.get(m.group(1).lower(), "method"),
-                                     "named-kind", 0.78))
+                                     "own-kind", 0.78))
         for m in _anchored(_PROPOSED_PROCESS, text, verbs):  # "we introduce knowledge inheritance to accelerate ..."
             name = m.group(1)
-            if _WE_BEFORE.search(text, max(0, m.start() - 16), m.start()) and not rd.is_stop(name) and \
-                    rd.lookup(name) is None:
+            if _WE_BEFORE.search(text, max(0, m.start() - 24), m.start()) and self._process_phrase_ok(name):
                 out.append(Candidate(m.start(1), m.end(1), name, "method", "proposed-phrase", 0.7))
         for m in _anchored(_INTRO_KIND_NAME, text, verbs):  # "we introduce an online data sampling algorithm, Skill-It"
             name = m.group(2)
@@ -618,6 +639,23 @@ class NameShapeComponent(_RuleComponent):
                 typ = _KIND_TYPE.get(m.group(1).lower(), "method")
                 out.append(Candidate(m.start(2), m.end(2), name, typ, "naming-cue", 0.8))
         return out
+
+    @property
+    def _generic_processes(self) -> frozenset:
+        return frozenset(fold(x) for x in self.rd.cues.get("generic_processes", ()))
+
+    def _process_phrase_ok(self, phrase: str) -> bool:
+        """A process named in plain words ("knowledge inheritance", "Density sampling"): modifiers that are not
+        function words, verbs in -ing or listed names, and not a technique everyone uses ("data augmentation")."""
+        rd = self.rd
+        words = phrase.split()
+        if rd.is_stop(phrase) or rd.lookup(phrase) is not None or fold(phrase) in self._generic_processes:
+            return False
+        for w in words[:-1]:
+            if w.lower() in _STOP_WORDS or w.lower() in _NOT_MODIFIERS or (w.endswith("ing") and "-" not in w) or \
+                    rd.lookup(w) is not None or (w[0].isupper() and w is not words[0]):
+                return False
+        return not any(rd.lookup(w) is not None for w in re.split(r"[-\s]", phrase))
 
     def _process_name_ok(self, name: str) -> bool:  # (used for title lead-ins and title openings)
         """A title's opening phrase names a process of its own: capitalised words ending in a process noun,

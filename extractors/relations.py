@@ -67,7 +67,6 @@ _KIND_APPOS = re.compile(r", an? |\s?\(an? ")  # "PICARD (a T5 model ...)": a na
 _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE)
 
 
-_NOVEL_BEFORE = re.compile(r"\b(?:a|an|our)\s+(?:novel|new|proposed)\s+$", re.IGNORECASE)
 _UNDER_TERMS = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)  # the terms a release is under
 _MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
 # "GNN-based baselines", "MLM-pretrained models": a kind of system, not the one named ("GPT-4 based on human
@@ -151,10 +150,7 @@ _NEG_WORD = re.compile(r"\b(?:not|no|never|cannot|fails?\s+to|without)\b", re.IG
 _WORSE_WORD = re.compile(r"\b(?:worse|lower accuracy|drops?|degrad\w*|los(?:es|s))\b", re.IGNORECASE)
 _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                             r"(?:[\w\-]+\s+)?(?:model|dataset|benchmark|method|framework|system|LLM)s?\s+[\"'\u201c]?$")
-# "our method X", "our self-built dataset (X)"
-_OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$|"
-                              r"\bour\s+(?:[\w\-]+\s+){0,3}?(?:model|method|approach|framework|algorithm|benchmark|dataset|"
-                              r"corpus)\s*\(\s*$")
+_OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
 _OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as|first|previous|"
                          r"earlier|prior|original|old|former)\s)[\w\-]+\s+){0,3}$", re.IGNORECASE)  # (not "our first X model")
 _KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")
@@ -377,7 +373,9 @@ class RelationComponent(_RuleComponent):
             for im in _within(intro_at, sent):
                 vend = im.end()
                 trains = im.group().lower().endswith(("train", "trained"))
-                block = _BLOCKERS.search(text, vend, sent[1])
+                # (only names within 160 characters of the verb count: a blocker further on changes nothing,
+                # and searching to the end of a long sentence from every verb would be quadratic)
+                block = _BLOCKERS.search(text, vend, min(sent[1], vend + 180))
                 limit = block.start() if block else sent[1]
                 for m in ms:
                     if m.start < vend or m.start >= min(limit, vend + 160):
@@ -408,8 +406,9 @@ class RelationComponent(_RuleComponent):
                     intro(m, sent, "naming-cue", 0.86)
                 elif m.gaz_id is None and _NAME_THE_KIND.search(text, max(sent[0], m.start - 60), m.start):
                     intro(m, sent, "naming-cue", 0.84)  # "we name the resulting model X"
-                elif "named-kind" in m.rule and _NOVEL_BEFORE.search(text, max(sent[0], m.start - 30), m.start):
-                    intro(m, sent, "new-kind", 0.74)  # "using a novel Token Type Classification objective"
+                elif "novel-kind" in m.rule or "own-kind" in m.rule:
+                    intro(m, sent, "own-kind", 0.74)  # "using a novel Token Type Classification objective", "our
+                    # self-built dataset (Xdata)": found where the paper speaks of its own
                 elif m.gaz_id is None and text.endswith("as ", 0, m.start) and \
                         REFER_AS.search(text, max(sent[0], m.start - 80), m.start):
                     intro(m, sent, "naming-cue", 0.8)
@@ -442,7 +441,7 @@ class RelationComponent(_RuleComponent):
             if not ms:
                 continue
             has_eval = bool(_within(eval_at, sent))
-            prev = None
+            prev, evaluated_here = None, set()  # (the data this sentence says the paper is evaluated on)
             for m in ms:
                 if m.type == "repo":
                     add(PAPER, "has_repository", m.key, sent, "url", 0.95)
@@ -452,13 +451,16 @@ class RelationComponent(_RuleComponent):
                         continue  # "we introduce FIN-bench, a version of BIG-bench": the base, not a test bed
                     add(PAPER, "evaluated_on", m.key, sent, "benchmark-in-eval" if has_eval else "own-benchmark",
                         0.8 if has_eval else 0.6)
+                    evaluated_here.add(m.key)
                 elif m.type == "dataset" and has_eval and m.key not in intro_keys:
                     pre = text[max(s0, m.start - 60):m.start]
-                    if not _TRAIN_CUE.search(pre) and _ON_WORD.search(pre) and not _TRAIN_AFTER.match(text, m.end):
+                    if not _TRAIN_AFTER.match(text, m.end) and (
+                            (not _TRAIN_CUE.search(pre) and _ON_WORD.search(pre)) or
+                            # "on A, B, C and D": each, when the one before is evaluated on in this sentence
+                            (prev is not None and prev.key in evaluated_here and
+                             _SUBJECT_LIST_SEP.fullmatch(text, prev.end, m.start))):
                         add(PAPER, "evaluated_on", m.key, sent, "dataset-in-eval", 0.6)
-                    elif prev is not None and (PAPER, "evaluated_on", prev.key) in seen and prev.type in DATAISH and \
-                            _SUBJECT_LIST_SEP.fullmatch(text, prev.end, m.start):
-                        add(PAPER, "evaluated_on", m.key, sent, "dataset-in-eval", 0.6)  # "on A, B, C and D": each
+                        evaluated_here.add(m.key)
                 prev = m
             cues = _within(out_at, sent)
             if cues:
