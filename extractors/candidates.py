@@ -109,6 +109,7 @@ _HUB_SIZE = re.compile(r"(?:-[a-z0-9.]+)*?-(?:base|large|small|medium|tiny|mini|
                        r"(?=-|(?!\w))")  # (not "bert-based")
 
 
+_KIND_OF_USE = re.compile(r"\s+(?:scaling\s+laws?|[Oo]ptimal)\b")
 _SIZE_WORD_END = re.compile(r" (large|small)$")
 _NOUN_NEXT = re.compile(r"[\s-]+(?:language|vision|multimodal|scale|amounts?|numbers?)\b")
 
@@ -168,6 +169,8 @@ def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
         return None  # "the Mistral large language model": a size adjective, not the listed "Mistral Large"
     conf = 0.95 if exactly or not surface.islower() else 0.88
     start, end = m.start(), m.end()
+    if entry.type == "model" and _KIND_OF_USE.match(text, end):
+        conf = 0.45  # "the Chinchilla scaling law", "Chinchilla optimal": the name describes, no model is meant
     if text.startswith("-", end) and end + 1 < len(text) and text[end + 1].isalnum():
         rest = re.match(r"(?:-[\w.]+)+", text[end:])
         if not (GENERIC_SUFFIX.fullmatch(rest.group()) or VARIANT_RE.match(text, end).end() > end):

@@ -1491,3 +1491,10 @@ def test_verbs_of_introduction_in_a_long_sentence_are_not_quadratic(extract_one)
     start = time.perf_counter()
     extract_one("T", "we propose " * 2000)
     assert time.perf_counter() - start < 20  # a hang guard, not a speed target
+
+
+def test_a_model_name_that_only_describes_a_law_is_no_model_mention(extract_one):
+    ext = extract_one("T", "We propose a new scaling law that modifies the Chinchilla scaling law, beyond Chinchilla "
+                           "optimal ratios.")
+    assert "Chinchilla" not in ents(ext)
+    assert "Chinchilla" in ents(extract_one("T", "We compare with Chinchilla and Gopher."), "model")
