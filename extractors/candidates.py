@@ -323,8 +323,9 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
         if not (is_name_shaped(w, stop) or _listed_compound(w, rd) or _chat_variant(w, text)) or is_stop(w):
             continue
         # a plural acronym names a class of things (GLMs, PLMs, LLMs), unless its singular is used as a name too
-        if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w) and is_stop(w[:-1]):
-            continue
+        if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w) and (is_stop(w[:-1]) or (
+                w.endswith("LMs") and not re.search(rf"(?<![\w-]){re.escape(w[:-1])}(?![\w-])", text))):
+            continue  # ("LCLMs", "MM-LLMs": a kind of language model, unless its singular is used as a name)
         if "/" in w and not _SLASH_NAME.search(w) and not _PATCH_SIZE.search(w):
             continue
         if "/" in w:

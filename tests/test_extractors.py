@@ -1498,3 +1498,10 @@ def test_a_model_name_that_only_describes_a_law_is_no_model_mention(extract_one)
                            "optimal ratios.")
     assert "Chinchilla" not in ents(ext)
     assert "Chinchilla" in ents(extract_one("T", "We compare with Chinchilla and Gopher."), "model")
+
+
+def test_a_plural_kind_of_language_model_is_no_name(extract_one):
+    ext = extract_one("T", "We benchmark open-sourced LCLMs and several MM-LLMs on long inputs.")
+    assert not ents(ext, "model")
+    ext = extract_one("T", "We release ZorbLM in three sizes; the ZorbLMs beat Llama-2-7B.")
+    assert "ZorbLM" in ents(ext, "model")
