@@ -340,7 +340,10 @@ _AS_NAME = re.compile(r"\bas\s+[\"'\u201c]?([A-Z][\w\-+]*)")
 # "Retrieval-Augmented Language Modeling", "Instruction Pre-Training" (not "... Language Understanding", a task)
 _PROCESS_TAIL = re.compile(r"\s(?:[\w]+-)*(?:[Tt]raining|[Tt]uning|[Ll]earning|[Mm]odell?ing|[Pp]rompting|[Dd]ecoding|"
                            r"[Pp]runing|[Ss]ampling|[Mm]erging|[Ee]diting|[Ee]ncoding|[Mm]asking|[Rr]outing|[Bb]oosting|"
-                           r"[Cc]aching|[Qq]uantizing|[Dd]istilling|[Pp]ooling|[Pp]acking|[Ff]iltering|[Rr]anking)$")
+                           r"[Cc]aching|[Qq]uantizing|[Dd]istilling|[Pp]ooling|[Pp]acking|[Ff]iltering|[Rr]anking|"
+                           r"[Pp]ropagation|[Dd]istillation|[Aa]ugmentation|[Oo]ptimization|[Rr]egularization|[Aa]lignment|"
+                           r"[Ii]nterpolation|[Qq]uantization|[Ss]parsification|[Ii]nitiali[sz]ation|[Nn]ormalization|"
+                           r"[Ss]teering|[Ii]nheritance)$")
 
 
 _KIND_COMMA = re.compile(r",\s*the\s+$")
@@ -631,6 +634,13 @@ class NameShapeComponent(_RuleComponent):
             lm = _LONG_NAME.match(text, m.end())
             if lm:
                 name = re.sub(r"(?:\s+(?:of|for|with|and|in|on|to|the|via|from|as|a))+$", "", lm.group())
+                head, _, last = name.rpartition(" ")
+                caps = "".join(ch for ch in last if ch.isupper()).lower()
+                if " " in head and len(caps) >= 2 and _initials(head) == caps:
+                    # "which we call Pathways Language Model PaLM": the name and its short form
+                    s0 = lm.start() + len(head) + 1
+                    abbrevs.append((lm.start(), lm.start() + len(head), head, s0, s0 + len(last), last))
+                    name = head
                 if len(name.split()) >= 2:
                     out.append(Candidate(lm.start(), lm.start() + len(name), name, None, "named-phrase", 0.72))
         for m in _KIND_NAMED_LOWER.finditer(text) if naming else ():  # "a method named copying penalty to ..."

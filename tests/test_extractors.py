@@ -1505,3 +1505,17 @@ def test_a_plural_kind_of_language_model_is_no_name(extract_one):
     assert not ents(ext, "model")
     ext = extract_one("T", "We release ZorbLM in three sizes; the ZorbLMs beat Llama-2-7B.")
     assert "ZorbLM" in ents(ext, "model")
+
+
+def test_a_called_name_followed_by_its_short_form(extract_one):
+    ext = extract_one("T", "We trained a dense Transformer language model, which we call Zorbways Language Model ZaLM. "
+                           "We trained ZaLM on TPUs.")
+    (e,) = [x for x in ext.entities if "ZaLM" in (x.name, *x.aliases)]
+    assert e.type == "model" and {e.name, *e.aliases} >= {"ZaLM", "Zorbways Language Model"}
+    assert not any(x.name == "Zorbways Language Model ZaLM" for x in ext.entities)
+
+
+def test_a_name_ending_in_a_process_is_a_method(extract_one):
+    ext = extract_one("Russian adaptation of language models with Learned Zorb Propagation",
+                      "To cut the costs we propose Learned Zorb Propagation (LZP).")
+    assert "Learned Zorb Propagation" in ents(ext, "method")
