@@ -436,10 +436,18 @@ def first_head(phrase: str, rd) -> str | None:
     return None
 
 
+# a title's rest opening on a verb in -ing (not a noun in -ing, nor an adjective such as "Streaming Speech Models")
+_GERUND_OPENING = re.compile(r"\s*(?!(?:Training|Learning|Modeling|Modelling|Pretraining|Pre-training|Reasoning|Understanding|"
+                             r"Benchmarking|Evaluating|Assessing|Measuring|Testing|Probing|Streaming|Thinking|Evolving|"
+                             r"Coding|Planning|Speaking|Talking|Listening|Reading|Writing|Computing|Embedding|Matching)\b)"
+                             r"[A-Z][a-z]+ing\s")
+
+
 def title_type(title_rest: str, rd=None) -> str:
     """What a title says its paper is about: the head of its opening noun phrase ("A Model-Agnostic Framework
-    for ...": method), else the type whose keyword comes first ("Benchmarking Models on ...": benchmark;
-    "Leveraging Language Models ... via Text Data": model), else a method."""
+    for ...": method), a way of doing something when it opens on a verb in -ing ("Enhancing Reasoning in LLMs
+    via ...": method), else the type whose keyword comes first ("Benchmarking Models on ...": benchmark), else a
+    method."""
     chunk = re.match(r"\s*([^,.;:?!]*?)(?:\s+(?:for|with|of|in|on|to|via|from|by)\b|[,.;:?!]|$)", title_rest)
     if chunk and len(chunk.group(1).split()) <= 5 and _PROCESS_TAIL.search(chunk.group(1)) \
             and not re.match(r"[A-Za-z]+ing\b", chunk.group(1)):
@@ -449,6 +457,8 @@ def title_type(title_rest: str, rd=None) -> str:
         typ = first_head(title_rest[m.end():], rd)
         if typ:
             return typ
+    if _GERUND_OPENING.match(title_rest):
+        return "method"  # "X: Enhancing Multilingual Reasoning in LLMs via ...": a way of doing something
     hits = [(m.start(), t) for rx, t in _TITLE_TYPE for m in [rx.search(title_rest)] if m]
     return min(hits)[1] if hits else "method"
 

@@ -1519,3 +1519,14 @@ def test_a_name_ending_in_a_process_is_a_method(extract_one):
     ext = extract_one("Russian adaptation of language models with Learned Zorb Propagation",
                       "To cut the costs we propose Learned Zorb Propagation (LZP).")
     assert "Learned Zorb Propagation" in ents(ext, "method")
+
+
+@pytest.mark.parametrize("title, typ", [
+    ("ZorbAlign: Enhancing Multilingual Reasoning in Large Language Models via Layer Fusion", "method"),
+    ("ZorbMoE: Converting Dense Large Language Models to Mixtures of Experts", "method"),
+    ("ZorbVox: Streaming Speech Models", "model"),
+    ("ZorbLM: A Language Model for Medicine", "model"),
+])
+def test_a_title_opening_on_a_verb_in_ing_names_a_way_of_doing(extract_one, title, typ):
+    name = title.split(":")[0]
+    assert name in ents(extract_one(title, "We study it."), typ)
