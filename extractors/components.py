@@ -281,11 +281,6 @@ REFER_AS = re.compile(r"\b(?:refer(?:s|red)?\s+to|call(?:s|ed)?|nam(?:e|es|ed)|d
                       r"(?:it|them|this|these|(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                       r"([\w\-]+(?:\s+[\w\-]+)?))\s+as\s*[\"'\u201c]?$", re.IGNORECASE)
 _NAMED_BEFORE = re.compile(r"(?:called|named|dubbed|termed|coined|we (?:call|name|dub|term))\s+(?:as\s+)?[\"'\u201c]?")
-_NAMED_TAIL = (r"\s*,?\s*(?:called|named|dubbed|termed|coined|namely|known as|referred to as|(?:(?:which|that)\s+)?we\s+"
-               r"(?:call|name|dub|term))(?:\s+as)?\s*[:,]?\s*[\"'\u201c]?$")
-_NAMED_KIND_FIRST = re.compile(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)" + _NAMED_TAIL, re.IGNORECASE)
-_NAMED_KIND_LAST = re.compile(r"\b(?:a|an|the|our)\s+((?:(?!\b(?:a|an|the|our)\s)[^,.;:()]){0,80}?)" + _NAMED_TAIL,
-                              re.IGNORECASE)
 _NAMING_WORDS = ("called", "named", "dubbed", "termed", "coined", "we call", "we name", "we dub", "we term")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?")  # "an LLM programming workflow (LPW)": an acronym inside a lowercase phrase
 _COMMA_A = re.compile(r",\s+an?\s")
@@ -736,13 +731,13 @@ class NameShapeComponent(_RuleComponent):
                 return typ, "apposition", 0.78
         tail = before[-24:].rstrip(" \"'\u201c").lower()
         if tail.endswith(_NAMING_ENDS) and _NAMING.search(before):
-            # the kind named last before the naming word ("a framework for synthesizing a dataset, named X": a
-            # dataset), else the first one
-            for rx in (_NAMED_KIND_LAST, _NAMED_KIND_FIRST):
-                m = rx.search(before)
-                typ = first_head(m.group(1), rd) if m else None
-                if typ:
-                    return typ, "naming-cue", 0.85
+            m = re.search(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)\s*,?\s*(?:called|named|dubbed|termed|coined|namely|"
+                          r"known as|referred to as|(?:(?:which|that)\s+)?we\s+(?:call|name|dub|term))(?:\s+as)?\s*[:,]?\s*"
+                          r"[\"'\u201c]?$",
+                          before, re.IGNORECASE)
+            typ = first_head(m.group(1), rd) if m else None
+            if typ:
+                return typ, "naming-cue", 0.85
         m = REFER_AS.search(before[-80:]) if tail.endswith("as") else None
         if m:  # "refer to the resulting model as X"
             typ = type_from_words(m.group(1), rd) if m.group(1) else title_type(title_rest, rd)
@@ -840,15 +835,12 @@ def _singular_key(text: str) -> str:
 
 
 _DERIVED = ("+same-name", "+list-member", "+alias-type")
-_BY_FORM = ("+name-suffix", "+name-part")
 
 
 def entity_type(ms: list[MentionSpan]) -> str:
     """The type over an entity's mentions: the type with the most cue weight (summed confidence) among the
     mentions a cue typed itself; a type copied from another mention ("same-name") does not vote twice."""
     own = [m for m in ms if not m.rule.endswith(_DERIVED)] or ms
-    cued = [m for m in own if not m.rule.endswith(_BY_FORM)]
-    own = cued or own  # the name's form ("...GPT", "...LM") votes only when no cue in the text does
     weight: dict[str, float] = {}
     for m in own:
         weight[m.type] = weight.get(m.type, 0.0) + m.confidence

@@ -1530,15 +1530,3 @@ def test_a_name_ending_in_a_process_is_a_method(extract_one):
 def test_a_title_opening_on_a_verb_in_ing_names_a_way_of_doing(extract_one, title, typ):
     name = title.split(":")[0]
     assert name in ents(extract_one(title, "We study it."), typ)
-
-
-def test_the_kind_named_last_before_a_naming_word(extract_one):
-    ext = extract_one("ZorbMATH: A Data Synthesis Framework", "We propose a scalable framework for synthesizing a "
-                                                            "high-quality dataset, named ZorbMATH.")
-    assert "ZorbMATH" in ents(ext, "dataset")
-
-
-def test_a_cue_in_the_text_outweighs_the_form_of_a_name(extract_one):
-    ext = extract_one("T", "We propose ZorbGPT, a method that teaches tools to agents. ZorbGPT helps. ZorbGPT works. "
-                           "ZorbGPT scales.")
-    assert "ZorbGPT" in ents(ext, "method")
