@@ -469,17 +469,17 @@ def with_type(c: Candidate, typ: str, rule: str, conf: float) -> Candidate:
 def type_from_part(name: str, rd: RuleData) -> str | None:
     """A name built on a listed name takes its type: AfriMMLU (MMLU), GeneGPT (GPT), CodeBERTER (BERT)."""
     key = name_key(name)
-    # a three-letter piece counts as an entry's own name, a hyphenated part or a capitalised ending glued to
-    # a lowercase letter: GeneGPT on GPT, Grounded-SAM and MediSAM on SAM, but GDPR not on DPR (the short
-    # form of Dense Passage Retrieval)
+    # a three-letter piece counts as a hyphenated part or as capitals glued to a lowercase letter: GeneGPT on
+    # GPT, Grounded-SAM and MediSAM on SAM, but not GDPR on DPR or NL4OPT on OPT
     whole = {name_key(p) for p in name.split("-")}
     if len(name) > 3 and name[-3:].isupper() and name[-4].islower():
         whole.add(name_key(name[-3:]))
+    if len(name) > 3 and name[:3].isupper() and name[3].islower():
+        whole.add(name_key(name[:3]))
     for n in range(len(key) - 1, 2, -1):
         for piece in (key[:n], key[-n:]):
             eid = rd.by_key.get(piece)
-            if eid and rd.entries[eid].type in ("model", "benchmark", "dataset") and \
-                    (n > 3 or piece in whole or name_key(rd.entries[eid].name) == piece):
+            if eid and rd.entries[eid].type in ("model", "benchmark", "dataset") and (n > 3 or piece in whole):
                 return rd.entries[eid].type
     parts = name.split("-")
     for part in parts[1:-1]:  # DMaS-LLaMa-Lite: a listed model between two capitalised parts

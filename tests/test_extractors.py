@@ -1530,3 +1530,9 @@ def test_a_name_ending_in_a_process_is_a_method(extract_one):
 def test_a_title_opening_on_a_verb_in_ing_names_a_way_of_doing(extract_one, title, typ):
     name = title.split(":")[0]
     assert name in ents(extract_one(title, "We study it."), typ)
+
+
+def test_a_listed_three_letter_name_after_a_digit_types_nothing(extract_one):
+    ext = extract_one("T", "This benchmark has longer instances than ZL4OPT and ZAMO.")
+    assert "ZL4OPT" not in ents(ext, "model")
+    assert "ZorbGPT" in ents(extract_one("T", "We compare ZorbGPT with others."), "model")
