@@ -31,7 +31,7 @@ class Candidate:
 
 # ------------------------------------------------------------------ URLs
 URL_RE = re.compile(
-    r"(?:https?://|www\.|(?<![\w.@/])(?:github\.com|gitlab\.com|huggingface\.co|huggingface\.host|hf\.co|"
+    r"(?:https?:[ ]?//|www\.|(?<![\w.@/])(?:github\.com|gitlab\.com|huggingface\.co|huggingface\.host|hf\.co|"
     r"modelscope\.cn|bitbucket\.org)/)[^\s<>\"'\[\]{}|\\^`]+", re.IGNORECASE)
 _TRAIL = ".,;:!?)]}>'\"*"
 HOST_ALIASES = {"huggingface.host": "huggingface.co", "hf.co": "huggingface.co", "www.github.com": "github.com",
@@ -48,6 +48,7 @@ def trim_url(url: str) -> str:
 
 def normalize_url(url: str) -> str:
     """Canonical URL: https scheme, known mirror hosts mapped to their origin, no trailing slash."""
+    url = re.sub(r"^(https?:) //", r"\1//", url)  # "https: //github.com/...": a space from a PDF's line layout
     u = url if re.match(r"https?://", url, re.I) else "https://" + url
     m = re.match(r"(https?)://([^/]+)(.*)$", u, re.I)
     if not m:

@@ -1536,3 +1536,9 @@ def test_a_listed_three_letter_name_after_a_digit_types_nothing(extract_one):
     ext = extract_one("T", "This benchmark has longer instances than ZL4OPT and ZAMO.")
     assert "ZL4OPT" not in ents(ext, "model")
     assert "ZorbGPT" in ents(extract_one("T", "We compare ZorbGPT with others."), "model")
+
+
+def test_a_url_with_a_space_after_its_scheme(extract_one):
+    ext = extract_one("T", "Our code and models are released at https: //github.com/zorb/ZorbT5 .")
+    (repo,) = [e for e in ext.entities if e.type == "repo"]
+    assert repo.name == "https://github.com/zorb/ZorbT5" and repo.mentions[0].text == "https: //github.com/zorb/ZorbT5"
