@@ -671,9 +671,9 @@ class NameShapeComponent(_RuleComponent):
         words = phrase.split()
         if rd.is_stop(phrase) or rd.lookup(phrase) is not None or fold(phrase) in self._generic_processes:
             return False
-        for w in words[:-1]:
+        for i, w in enumerate(words[:-1]):
             if w.lower() in _STOP_WORDS or w.lower() in _NOT_MODIFIERS or (w.endswith("ing") and "-" not in w) or \
-                    rd.lookup(w) is not None or (w[0].isupper() and w is not words[0]):
+                    rd.lookup(w) is not None or (i > 0 and w[0].isupper()):
                 return False
         return not any(rd.lookup(w) is not None for w in re.split(r"[-\s]", phrase))
 
