@@ -1542,3 +1542,9 @@ def test_a_url_with_a_space_after_its_scheme(extract_one):
     ext = extract_one("T", "Our code and models are released at https: //github.com/zorb/ZorbT5 .")
     (repo,) = [e for e in ext.entities if e.type == "repo"]
     assert repo.name == "https://github.com/zorb/ZorbT5" and repo.mentions[0].text == "https: //github.com/zorb/ZorbT5"
+
+
+def test_the_base_model_named_beside_the_papers_own(extract_one):
+    ext = extract_one("ZorbGLM: science", "We present ZorbGLM. Remarkably, ZorbGLM consistently improves both the "
+                                          "base model (ChatGLM3-6B-Base) and larger-scale models.")
+    assert ("ZorbGLM", "ChatGLM3-6B-Base") in rels(ext, "based_on")
