@@ -55,7 +55,8 @@ _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "t
                 "constructed from", "collected from", "curated from", "created from", "compiled from", "drawn from",
                 "powered by", "powering", "special case", "architecture of", "further pre", "compress", "prun",
                 "architecture", "instruction-tun", "merg", "descendant", "derivative", "build", "develop", "trained on",
-                "trained with", "starts from", "started from", "quantiz", "obtained by", "foundation", "further train")
+                "trained with", "starts from", "started from", "quantiz", "obtained by", "foundation", "further train",
+                "encoder", "decoder")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")

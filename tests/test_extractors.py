@@ -1548,3 +1548,12 @@ def test_the_base_model_named_beside_the_papers_own(extract_one):
     ext = extract_one("ZorbGLM: science", "We present ZorbGLM. Remarkably, ZorbGLM consistently improves both the "
                                           "base model (ChatGLM3-6B-Base) and larger-scale models.")
     assert ("ZorbGLM", "ChatGLM3-6B-Base") in rels(ext, "based_on")
+
+
+@pytest.mark.parametrize("sentence, base", [
+    ("ZorbVLM uses CLIP as its vision encoder.", "CLIP"),
+    ("We use CLIP as the vision encoder for ZorbVLM.", "CLIP"),
+    ("Using EVA-CLIP as the vision encoder, ZorbVLM answers questions.", "EVA-CLIP"),
+])
+def test_a_model_built_from_a_listed_encoder(extract_one, sentence, base):
+    assert ("ZorbVLM", base) in rels(extract_one("ZorbVLM: a model", sentence), "based_on")
