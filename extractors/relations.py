@@ -68,6 +68,8 @@ _KIND_APPOS = re.compile(r", an? |\s?\(an? ")  # "PICARD (a T5 model ...)": a na
 _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE)
 
 
+_OTHERS_BEFORE = re.compile(r"\b(?:unlike|in contrast to|contrary to|compared (?:to|with)|prior work|previous work|"
+                            r"existing (?:work|works|methods|approaches|models)|et al\.)", re.IGNORECASE)
 _UNDER_TERMS = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)  # the terms a release is under
 _MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
 # "GNN-based baselines", "MLM-pretrained models": a kind of system, not the one named ("GPT-4 based on human
@@ -710,6 +712,8 @@ class RelationComponent(_RuleComponent):
             return made
         for rx in self.based_implicit:
             for bm in self._scan(rx, low):
+                if _OTHERS_BEFORE.search(text, s0, ms[int(bm.group("B"))].start):
+                    continue  # "Unlike prior work, which uses a Whisper encoder, we ...": someone else's base
                 bases = [int(bm.group("B"))]
                 while bases[-1] + 1 < len(ms) and \
                         _SUBJECT_LIST_SEP.fullmatch(text, ms[bases[-1]].end, ms[bases[-1] + 1].start):

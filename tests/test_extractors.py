@@ -1557,3 +1557,12 @@ def test_the_base_model_named_beside_the_papers_own(extract_one):
 ])
 def test_a_model_built_from_a_listed_encoder(extract_one, sentence, base):
     assert ("ZorbVLM", base) in rels(extract_one("ZorbVLM: a model", sentence), "based_on")
+
+
+def test_a_listed_encoder_the_papers_own_model_uses(extract_one):
+    ext = extract_one("ZorbLLM: speech", "We present ZorbLLM. Leveraging dual encoders, we decouple speech "
+                                         "information, utilizing a Whisper encoder to process content.")
+    assert ("ZorbLLM", "Whisper") in rels(ext, "based_on")
+    ext = extract_one("ZorbLLM: speech", "We present ZorbLLM. Unlike prior work, which uses a Whisper encoder, we "
+                                         "train from scratch.")
+    assert not rels(ext, "based_on")
