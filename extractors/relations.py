@@ -637,6 +637,8 @@ class RelationComponent(_RuleComponent):
         for _, ms in by_sent:
             for m in ms:
                 texts.setdefault(m.key, set()).add(m.text)
+                if m.long_form:  # "HARPE" spelled out: "Head-Adaptive Rotary Position Encoding"
+                    texts[m.key].add(m.long_form)
         for a in introduced:
             if a.key not in first:
                 continue

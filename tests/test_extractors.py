@@ -1566,3 +1566,15 @@ def test_a_listed_encoder_the_papers_own_model_uses(extract_one):
     ext = extract_one("ZorbLLM: speech", "We present ZorbLLM. Unlike prior work, which uses a Whisper encoder, we "
                                          "train from scratch.")
     assert not rels(ext, "based_on")
+
+
+def test_a_short_forms_spelled_out_name_built_on_another(extract_one):
+    ext = extract_one("T", "We introduce a novel method, Head-Adaptive Zorb Position Encoding (HAZPE), to extend "
+                           "context. Our HAZPE uses different Zorb Position Encoding (ZoPE) base values per head.")
+    assert ("Head-Adaptive Zorb Position Encoding", "Zorb Position Encoding") in rels(ext, "based_on")
+    # the short form as the entity's name: its spelled-out form still shows what it is built on
+    ext = extract_one("Breaking the Stage Barrier: A Novel Single-Stage Approach",
+                      "In this paper, we introduce a novel single-stage continual pretraining method, Head-Adaptive "
+                      "Zorb Position Encoding (HAZPE), to equip LLMs with long context. Our HAZPE leverages different "
+                      "Zorb Position Encoding (ZoPE) base frequency values across attention heads.")
+    assert ("HAZPE", "Zorb Position Encoding") in rels(ext, "based_on")
