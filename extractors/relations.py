@@ -70,6 +70,8 @@ _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE
 
 _OTHERS_BEFORE = re.compile(r"\b(?:unlike|in contrast to|contrary to|compared (?:to|with)|prior work|previous work|"
                             r"existing (?:work|works|methods|approaches|models)|et al\.)", re.IGNORECASE)
+_RESULTING_LIST = re.compile(r"\b(?:resulting(?:\s+in)?|yielding|producing)\s+(?:(?:two|three|four|five|six|\d+)\s+)?"
+                             r"(?:new\s+)?(?:models|variants|checkpoints|LLMs)\s*[:,]?\s*$", re.IGNORECASE)
 _UNDER_TERMS = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)  # the terms a release is under
 _MODIFIER_AFTER = re.compile(r"[- ](?:based|style|like|inspired|derived)\b")  # "BERT-style models": not the new one
 # "GNN-based baselines", "MLM-pretrained models": a kind of system, not the one named ("GPT-4 based on human
@@ -100,6 +102,10 @@ def _compound_of(a: str, b: str) -> bool:
         return False
     if a.startswith(b + "-") or a.endswith("-" + b):
         return True
+    stem, _, size = b.rpartition("-")
+    if stem and _SIZE_ONLY.fullmatch("-" + size) and a.startswith(stem + "-") and \
+            not _SIZE_ONLY.fullmatch(a[len(stem):]):
+        return True  # "GPTJ-Chat" on "GPTJ-6B": a tuned variant of the sized model it is named after
     if a.startswith(b) and b[-1].isdigit() and len(a) == len(b) + 1 and a[-1].isupper():
         return True  # "UL2R" on "UL2"
     head = a[:-len(b)]
@@ -428,6 +434,15 @@ class RelationComponent(_RuleComponent):
                         (nl := _NEW_LIST_BEFORE.search(text, max(sent[0], m.start - 120), m.start)) and \
                         not _EXAMPLE_WORDS.search(text, nl.start(), sent[1]):
                     intro(m, sent, "new-list", 0.74)  # "two new benchmarks, MBPP and MathQA-Python" (not examples)
+            if "result" in sent_low or "yield" in sent_low:  # "..., resulting four models: A, B, C and D"
+                listed = None
+                for m in ms:
+                    if m.type in MODELISH and m.gaz_id is None and (
+                            _RESULTING_LIST.search(text, max(sent[0], m.start - 60), m.start) or
+                            (listed is not None and _SUBJECT_LIST_SEP.fullmatch(text, listed.end, m.start))):
+                        if self.own_re.search(text, sent[0], sent[1]):
+                            intro(m, sent, "made-from", 0.72)
+                        listed = m
         own_names = [m for m in introduced if m.type == "model"]
         if own_names:  # "MiniCPM-DPO", "MiniCPM-128K": the versions of the paper's own model are its own too
             for sent, ms in by_sent:

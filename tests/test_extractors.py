@@ -1578,3 +1578,12 @@ def test_a_short_forms_spelled_out_name_built_on_another(extract_one):
                       "Zorb Position Encoding (HAZPE), to equip LLMs with long context. Our HAZPE leverages different "
                       "Zorb Position Encoding (ZoPE) base frequency values across attention heads.")
     assert ("HAZPE", "Zorb Position Encoding") in rels(ext, "based_on")
+
+
+def test_models_resulting_from_tuning_listed_bases(extract_one):
+    ext = extract_one("Efficient finetuning for a Zorbish chatbot",
+                      "We utilize LoRA tuning on two open LLMs: Bloomz (Multilingual) and ZorbJ-6B (Zorbish), "
+                      "resulting four models: Bloomz-Chat, Bloomz-Medic, ZorbJ-Chat, ZorbJ-Medic.")
+    assert {("p1", n) for n in ("Bloomz-Chat", "Bloomz-Medic", "ZorbJ-Chat", "ZorbJ-Medic")} <= rels(ext, "introduces")
+    lineage = rels(ext, "based_on")
+    assert {("Bloomz-Medic", "BLOOMZ"), ("ZorbJ-Chat", "ZorbJ-6B"), ("ZorbJ-Medic", "ZorbJ-6B")} <= lineage
