@@ -1587,3 +1587,12 @@ def test_models_resulting_from_tuning_listed_bases(extract_one):
     assert {("p1", n) for n in ("Bloomz-Chat", "Bloomz-Medic", "ZorbJ-Chat", "ZorbJ-Medic")} <= rels(ext, "introduces")
     lineage = rels(ext, "based_on")
     assert {("Bloomz-Medic", "BLOOMZ"), ("ZorbJ-Chat", "ZorbJ-6B"), ("ZorbJ-Medic", "ZorbJ-6B")} <= lineage
+
+
+@pytest.mark.parametrize("sentence", [
+    "We insert our proposed adapters in Llama-2-7B, building ZorbLM, and evaluate it.",
+    "We integrate our adapters into Llama-2-7B, yielding ZorbLM.",
+])
+def test_a_model_built_by_inserting_into_another(extract_one, sentence):
+    ext = extract_one("T", sentence)
+    assert ("ZorbLM", "Llama-2-7B") in rels(ext, "based_on") and ("p1", "ZorbLM") in rels(ext, "introduces")
