@@ -304,10 +304,10 @@ class RelationComponent(_RuleComponent):
         self.based_implicit = [slots(p) for p in c["based_on_implicit"]]
         self.based_self = [slots(p) for p in c.get("based_on_self", [])]  # "It is fine-tuned from B"
         # for each lineage pattern, strings one of which the sentence must contain for it to match at all
-        self.gates: dict = {}
-        for rx in (*self.based_res, *self.based_implicit, *self.based_self):
-            g = required_literals(rx.pattern)  # one string is a substring test, several one literal regex
-            self.gates[rx] = g if g is None else g[0] if len(g) == 1 else re.compile("|".join(map(re.escape, g)))
+        self.gates = {rx: None if (g := required_literals(rx.pattern)) is None else frozenset(g)
+                      for rx in (*self.based_res, *self.based_implicit, *self.based_self)}
+        # every gate string, looked up once per sentence
+        self.gate_strings = tuple(sorted({x for g in self.gates.values() if g for x in g}))
 
     def _hits(self, rx: re.Pattern, text: str, low: str | None) -> tuple[list, list[int]]:
         """Every match of a cue regex in the text, with the sorted list of their starts."""
@@ -661,13 +661,11 @@ class RelationComponent(_RuleComponent):
                 if _lineage(a, b) and any(_compound_of(x, y) for x in texts[a.key] for y in texts[b.key]):
                     add(a.key, "based_on", b.key, first[a.key][1], "compound-of", 0.62)
 
-    def _scan(self, rx: re.Pattern, low: str):
+    def _scan(self, rx: re.Pattern, low: str, present: frozenset):
         """The matches of a lineage pattern in the lowercased sentence, skipped at once when none of the
-        strings every match contains occurs in it."""
+        strings every match contains occurs in it (``present``: the gate strings the sentence holds)."""
         g = self.gates[rx]
-        if g is None or (g in low if g.__class__ is str else g.search(low)):
-            return rx.finditer(low)
-        return ()
+        return rx.finditer(low) if g is None or not present.isdisjoint(g) else ()
 
     def _based_on(self, text, sent, ms, add, introduced, patterns, own_only=False) -> list:
         """Lineage stated in one sentence. Gives back the new models the sentence says the authors made from
@@ -688,8 +686,9 @@ class RelationComponent(_RuleComponent):
         slotted = _BRACKETED.sub(r" \1", _ALIAS_PAREN.sub(r"\2", "".join(parts)))
         found = False
         low = slotted.lower()  # the patterns are compiled for lowercased text
+        present = frozenset(x for x in self.gate_strings if x in low)
         for rx in patterns:
-            for bm in self._scan(rx, low):
+            for bm in self._scan(rx, low, present):
                 ai, bi = int(bm.group("A")), int(bm.group("B"))
                 subjects = [ai]
                 while subjects[0] > 0 and \
@@ -720,7 +719,7 @@ class RelationComponent(_RuleComponent):
         if found or not own:
             return made
         for rx in self.based_self:  # "It is fine-tuned from B", "Built on B, our model ...": the paper's own
-            for bm in self._scan(rx, low):
+            for bm in self._scan(rx, low, present):
                 b = ms[int(bm.group("B"))]
                 if _lineage(own[0], b) and b.key not in {m.key for m in own}:
                     add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.66)
@@ -728,7 +727,7 @@ class RelationComponent(_RuleComponent):
         if found or not self.own_re.search(text, s0, s1):
             return made
         for rx in self.based_implicit:
-            for bm in self._scan(rx, low):
+            for bm in self._scan(rx, low, present):
                 if _OTHERS_BEFORE.search(text, s0, ms[int(bm.group("B"))].start):
                     continue  # "Unlike prior work, which uses a Whisper encoder, we ...": someone else's base
                 bases = [int(bm.group("B"))]
