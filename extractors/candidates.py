@@ -27,6 +27,7 @@ class Candidate:
     gaz_id: str | None = None
     family_id: str | None = None
     url: str | None = None
+    name: str | None = None  # the name in full where the text is a shortened part: "7B" of "Gemma-2B/7B"
 
 
 # ------------------------------------------------------------------ URLs

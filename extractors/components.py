@@ -83,6 +83,7 @@ class MentionSpan:
     family_id: str | None = None
     url: str | None = None
     long_form: str | None = None
+    name: str | None = None  # the name in full where the text is a shortened part: "7B" of "Gemma-2B/7B"
 
 
 @dataclass(frozen=True)
@@ -816,6 +817,25 @@ _DATA_LIST_BEFORE = re.compile(r"\b(?:datasets|corpora)\b(?:(?!\b(?:LLMs?|LMs?|m
 _LIST_SEP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?")
 
 
+_SIZE = r"(?:\d+x)?\d+(?:\.\d+)?[BMK]"
+_SIZE_LIST = re.compile(rf"(.*?[^\W\d_].*?)({_SIZE})((?:/{_SIZE})+)", re.IGNORECASE)
+_ONE_SIZE = re.compile(rf"/({_SIZE})", re.IGNORECASE)
+
+
+def _split_sizes(c: Candidate) -> list[Candidate]:
+    """One name per size of a size list: "Gemma-2B/7B" is Gemma-2B and ("7B") Gemma-7B."""
+    m = _SIZE_LIST.fullmatch(c.text) if "/" in c.text and c.type != "repo" and c.gaz_id is None else None
+    if m is None:
+        return [c]
+    stem = m.group(1)  # a name with a parameter size is a model's
+    first = replace(c, end=c.start + m.end(2), text=c.text[:m.end(2)], type="model", rule=c.rule + "+size-list")
+    parts = [first]
+    for s in _ONE_SIZE.finditer(c.text, m.end(2)):
+        parts.append(replace(first, start=c.start + s.start(1), end=c.start + s.end(1), text=s.group(1),
+                             name=stem + s.group(1), gaz_id=None))
+    return parts
+
+
 def _redefines(entry, long_form: str) -> bool:
     """Does a text's expansion of a listed short form name something else? Only when the entry's name or an
     alias is an expansion and the text's expansion is none of the entry's names."""
@@ -870,6 +890,7 @@ class ResolverComponent(_RuleComponent):
             elif (c.end - c.start) > (k.end - k.start) and not (k.rule in _RULE_RANK and c.type is None):
                 # prefer the longer span unless the shorter is curated and the longer is only a shape guess
                 chosen[-1] = c
+        chosen = [p for c in chosen for p in _split_sizes(c)]
         abbrevs = doc._.kg_abbreviations or []
         chosen = self._type_from_aliases(chosen, abbrevs)
         chosen = self._type_from_title(doc, chosen)
@@ -883,15 +904,16 @@ class ResolverComponent(_RuleComponent):
         long_by_short = {(s, e): lf for (_, _, lf, s, e, _) in abbrevs}
         for c in chosen:
             if c.gaz_id is None and c.type != "repo":
-                entry = rd.lookup(c.text)
-                if entry is not None and rd.accepts(entry.id, c.text)[0]:  # "SPARROW" is not the listed "Sparrow"
-                    c = replace(c, gaz_id=entry.id, type=entry.type)
+                full = c.name or c.text
+                entry = rd.lookup(full)
+                if entry is not None and rd.accepts(entry.id, full)[0]:  # "SPARROW" is not the listed "Sparrow"
+                    c = replace(c, gaz_id=entry.id, type=entry.type, family_id=c.family_id or rd.by_name.get(entry.family or ""))
             if c.type is None:
                 continue
-            key = c.url if c.type == "repo" else (c.gaz_id and "gaz:" + c.gaz_id) or _singular_key(c.text)
+            key = c.url if c.type == "repo" else (c.gaz_id and "gaz:" + c.gaz_id) or _singular_key(c.name or c.text)
             mentions.append(MentionSpan(c.start, c.end, c.text, c.type, key, c.rule, c.confidence,
                                         gaz_id=c.gaz_id, family_id=c.family_id, url=c.url,
-                                        long_form=long_by_short.get((c.start, c.end))))
+                                        long_form=long_by_short.get((c.start, c.end)), name=c.name))
         mentions = self._merge_abbreviations(mentions, abbrevs, rd)
         mentions = self._one_type_per_entity(mentions)
         doc._.kg_mentions = mentions

@@ -21,6 +21,7 @@ from kg.errors import RuleDataError
 
 from .components import _SURVEY, DATAISH, REFER_AS, MentionSpan, RelationSpan, _RuleComponent, doc_text
 from .candidates import VARIANT_RE
+from .normalize import SIZE_RE, name_key, parse_params
 from .rules import required_literals, word_trie
 
 PAPER = "#paper"
@@ -120,6 +121,17 @@ def _distinct(ms: list[MentionSpan]) -> list[MentionSpan]:
     """Drop a name that is part of another one in the list ("Paramanu" beside "Gyan AI Paramanu")."""
     keys = [m.key for m in ms]
     return [m for m in ms if not any(m.key != k and m.key in k for k in keys)]
+
+
+def _size(m: MentionSpan) -> float | None:
+    return parse_params(m.name or m.text) if m.type == "model" else None
+
+
+def _size_stem(m: MentionSpan) -> str | None:
+    """The name without its size: "Zorb-7B" -> "zorb" (None when the name has no size)."""
+    name = m.name or m.text
+    sm = SIZE_RE.search(name)
+    return name_key(name[:sm.start()] + name[sm.end():]) if sm and m.type == "model" else None
 
 
 def _lineage(a: MentionSpan, b: MentionSpan) -> bool:
@@ -676,7 +688,14 @@ class RelationComponent(_RuleComponent):
             return made
         s0, s1 = sent
         parts, pos = [], s0
+        sizes: dict[int, list[int]] = {}  # slot -> the other sizes of its size list ("Gemma-2B/7B")
+        head = -1
         for i, m in enumerate(ms):
+            if m.name and head >= 0 and text[pos:m.start] == "/":
+                sizes.setdefault(head, []).append(i)  # one slot for the whole list
+                pos = m.end
+                continue
+            head = i
             parts.append(_unslot(text[pos:m.start]))
             parts.append(f"{SLOT_OPEN}{i}{SLOT_CLOSE}")
             pos = m.end
@@ -700,8 +719,16 @@ class RelationComponent(_RuleComponent):
                             _SUBJECT_LIST_SEP.fullmatch(text, ms[bi].end, ms[bi + 1].start):
                         bi += 1
                         bases.append(ms[bi])
+                subjects = [j for i in subjects for j in (i, *sizes.get(i, ()))]
+                bases = [x for b in bases for x in (b, *(ms[j] for j in sizes.get(ms.index(b), ())))]
+                if len(bases) > 1 and any(_size(b) for b in bases):
+                    # "utilizing Gemma-2B/7B as the backbone, Zorb-2B ... and Zorb-7B": each size on its size
+                    stem = _size_stem(ms[ai])
+                    subjects += [i for i, m in enumerate(ms) if i not in subjects and stem and _size(m)
+                                 and _size_stem(m) == stem]
                 for a in (ms[i] for i in subjects):
-                    for b in bases:
+                    same = [b for b in bases if _size(b) and _size(b) == _size(a)]
+                    for b in same or bases:
                         if _lineage(a, b):
                             add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
                             found = True

@@ -36,7 +36,7 @@ class Canonicalizer:
             elif m.type == "repo":
                 self.names[m.key] = m.url or m.text
             else:
-                self.names[m.key] = delatex(m.text.strip())  # "T\\"ULU 2" is shown as "TÜLU 2"
+                self.names[m.key] = delatex((m.name or m.text).strip())  # "T\\"ULU 2" is shown as "TÜLU 2"
         return self.names[m.key]
 
     def family(self, m: MentionSpan, name: str) -> str | None:
@@ -91,7 +91,7 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         typ = entity_type(ms)
         aliases = []
         for m in ms:
-            for alias in (m.text.strip(), m.long_form):
+            for alias in ((m.name or m.text).strip(), m.long_form):  # "7B" of "Gemma-2B/7B" is no alias
                 if alias and alias != name and alias not in aliases:
                     aliases.append(alias)
         mentions = []

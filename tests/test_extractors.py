@@ -21,6 +21,10 @@ def rels(ext, pred):
     return {(r.subject, r.object) for r in ext.relations if r.predicate == pred}
 
 
+def rels_objects(ext, pred):
+    return {r.object for r in ext.relations if r.predicate == pred}
+
+
 def test_pipeline_is_blank_english_plus_named_factories():
     nlp = build_nlp()
     assert nlp.lang == "en" and nlp.pipe_names == list(PIPE_NAMES)
@@ -372,7 +376,21 @@ def test_two_names_joined_by_a_slash(extract_one):
     models = ents(ext, "model")
     assert {"GPT-4", "ChatGPT"} <= models and "GPT-4/ChatGPT" not in models, models
     assert {b for _, b in rels(ext, "outperforms")} >= {"GPT-4", "ChatGPT"}
-    assert not {"Gemma-2B", "7B"} & models  # a size after the slash stays with its name
+    gemma = [e for e in ext.entities if e.name.startswith("Gemma")]
+    assert {parse_params(e.name) for e in gemma} == {2e9, 7e9}, models  # one model per size of "Gemma-2B/7B"
+    assert not any("7B" == a or "/" in a for e in ext.entities for a in e.aliases) and "7B" not in models
+
+
+def test_size_lists_are_split_and_paired_by_size(extract_one):
+    ext = extract_one("Zorb", "We introduce Zorb-7B/13B, fine-tuned from Llama-2-7B/13B. By utilizing Quokka-2B/9B "
+                              "as the backbone, Wren-2B lifts scores, and Wren-9B can further enhance them.")
+    assert {"Zorb-7B", "Zorb-13B"} <= rels_objects(ext, "introduces"), ext.relations
+    lineage = {(name_key(a), name_key(b)) for a, b in rels(ext, "based_on")}
+    assert {("zorb7b", "llama27b"), ("zorb13b", "llama213b"), ("wren2b", "quokka2b"),
+            ("wren9b", "quokka9b")} <= lineage, lineage
+    assert ("zorb7b", "llama213b") not in lineage and ("wren2b", "quokka9b") not in lineage, lineage
+    zorb13 = next(e for e in ext.entities if e.name == "Zorb-13B")
+    assert [m.text for m in zorb13.mentions] == ["13B"] and zorb13.type == "model"  # the offsets stay on the text
 
 
 def test_net_names_are_models(extract_one):
