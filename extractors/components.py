@@ -822,6 +822,9 @@ _SIZE_LIST = re.compile(rf"(.*?[^\W\d_].*?)({_SIZE})((?:/{_SIZE})+)", re.IGNOREC
 _ONE_SIZE = re.compile(rf"/({_SIZE})", re.IGNORECASE)
 
 
+_VERSION_TAIL = re.compile(r"(?:[\s\-_]?[Vv]?\d+(?:\.\d+)?|\+\+?)$")
+
+
 def _split_sizes(c: Candidate) -> list[Candidate]:
     """One name per size of a size list: "Gemma-2B/7B" is Gemma-2B and ("7B") Gemma-7B."""
     m = _SIZE_LIST.fullmatch(c.text) if "/" in c.text and c.type != "repo" and c.gaz_id is None else None
@@ -916,6 +919,7 @@ class ResolverComponent(_RuleComponent):
                                         long_form=long_by_short.get((c.start, c.end)), name=c.name))
         mentions = self._merge_abbreviations(mentions, abbrevs, rd)
         mentions = self._one_type_per_entity(mentions)
+        mentions = self._versions_take_the_type(mentions)
         doc._.kg_mentions = mentions
         idx = token_starts(doc)
         starts = np.searchsorted(idx, [m.start for m in mentions], side="right") - 1
@@ -926,6 +930,25 @@ class ResolverComponent(_RuleComponent):
                 spans.append(Span(doc, max(first, 0), last, label=m.type))
         doc.spans["kg"] = spans
         return doc
+
+    @staticmethod
+    def _versions_take_the_type(mentions: list[MentionSpan]) -> list[MentionSpan]:
+        """A new version of a name the paper types is of that type: "GERNERMED++" (a title that reads as a
+        method) beside "our first GERNERMED model", "VoxNova 2" beside "VoxNova, a speech model"."""
+        first: dict[str, MentionSpan] = {}
+        for m in mentions:
+            first.setdefault(m.key, m)
+        by_text = {m.text: m for m in first.values() if m.type in ("model", "dataset", "benchmark")}
+        retype = {}
+        for m in first.values():
+            if m.gaz_id is None and not m.name and m.type in ("method", "model", "dataset", "benchmark"):
+                v = _VERSION_TAIL.search(m.text)
+                b = by_text.get(m.text[:v.start()]) if v and v.start() > 1 else None
+                if b is not None and b.key != m.key and b.type != m.type:
+                    retype[m.key] = b.type
+        if not retype:
+            return mentions
+        return [replace(m, type=retype[m.key]) if m.key in retype else m for m in mentions]
 
     @staticmethod
     def _one_type_per_entity(mentions: list[MentionSpan]) -> list[MentionSpan]:

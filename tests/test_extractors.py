@@ -1614,3 +1614,19 @@ def test_models_resulting_from_tuning_listed_bases(extract_one):
 def test_a_model_built_by_inserting_into_another(extract_one, sentence):
     ext = extract_one("T", sentence)
     assert ("ZorbLM", "Llama-2-7B") in rels(ext, "based_on") and ("p1", "ZorbLM") in rels(ext, "introduces")
+
+
+def test_a_new_version_takes_the_type_of_its_base(extract_one):
+    ext = extract_one("QUOKKANER++: Transfer Learning in Clinical NLP",
+                      "This work is a refined successor to our first QUOKKANER model, trained on new notes.")
+    types = {e.name: e.type for e in ext.entities}
+    assert types.get("QUOKKANER++") == "model" and types.get("QUOKKANER") == "model", types
+    assert ("QUOKKANER++", "QUOKKANER") in rels(ext, "based_on")
+    ext = extract_one("Pruning", "We propose GradPrune-2, which prunes weights. GradPrune-2 beats magnitude pruning.")
+    assert {e.name: e.type for e in ext.entities}.get("GradPrune-2") == "method"  # no base typed in the paper
+
+
+def test_a_listed_name_written_in_two_words_keeps_the_subject_list(extract_one):
+    ext = extract_one("Merging", "We also merge WizardLM, WizardMath, and Code Alpaca based on Llama 2. Results "
+                                 "show that: (1) merging helps.")
+    assert {("WizardLM", "Llama 2"), ("WizardMath", "Llama 2")} <= rels(ext, "based_on"), rels(ext, "based_on")
