@@ -657,8 +657,10 @@ class RelationComponent(_RuleComponent):
                      and (b.start < a.start or own_version(a, b))]
             if bases:
                 b = max(bases, key=lambda x: len(x.text))  # the nearest base: Llama-3-8B, not Llama-3
-                if _SIZE_ONLY.fullmatch(a.text[len(b.text):]) and a.key not in own and b.key not in own:
-                    continue  # "PaLM 540B", "BERT-Large" named in passing: one size of a known family
+                if _SIZE_ONLY.fullmatch(a.text[len(b.text):]) and (
+                        (a.key not in own and b.key not in own) or (a.gaz_id and b.gaz_id)):
+                    continue  # "PaLM 540B", "BERT-Large" named in passing, or a listed size of a listed family
+                    # (the family link says it): one size of a known family
                 add(a.key, "based_on", b.key, sent, "variant-of", 0.66)
         texts: dict[str, set[str]] = {}  # every spelling of a name: "Retrieval-Augmented Language Modeling", "RALM"
         for _, ms in by_sent:

@@ -1630,3 +1630,10 @@ def test_a_listed_name_written_in_two_words_keeps_the_subject_list(extract_one):
     ext = extract_one("Merging", "We also merge WizardLM, WizardMath, and Code Alpaca based on Llama 2. Results "
                                  "show that: (1) merging helps.")
     assert {("WizardLM", "Llama 2"), ("WizardMath", "Llama 2")} <= rels(ext, "based_on"), rels(ext, "based_on")
+
+
+def test_a_listed_size_of_a_listed_family_is_no_lineage(extract_one):
+    ext = extract_one("PaLM: Scaling Language Modeling", "We introduce PaLM. PaLM 540B achieves strong results.")
+    assert not rels(ext, "based_on"), rels(ext, "based_on")  # the gazetteer's family link says it
+    ext = extract_one("QuokkaLM: Small Models", "We present QuokkaLM, a family of models. QuokkaLM-7B is the largest.")
+    assert ("QuokkaLM-7B", "QuokkaLM") in rels(ext, "based_on")  # an unlisted size of the paper's own family
