@@ -33,7 +33,8 @@ class Candidate:
 # ------------------------------------------------------------------ URLs
 URL_RE = re.compile(
     r"(?:https?:[ ]?//|www\.|(?<![\w.@/])(?:github\.com|gitlab\.com|huggingface\.co|huggingface\.host|hf\.co|"
-    r"modelscope\.cn|bitbucket\.org)/)[^\s<>\"'\[\]{}|\\^`]+", re.IGNORECASE)
+    r"modelscope\.cn|bitbucket\.org|aka\.ms|bit\.ly|shorturl\.at|tinyurl\.com|git\.io|goo\.gl|t\.ly|rb\.gy|is\.gd)/)"
+    r"[^\s<>\"'\[\]{}|\\^`]+", re.IGNORECASE)  # (code hosts and link shorteners are links without a scheme)
 _TRAIL = ".,;:!?)]}>'\"*"
 HOST_ALIASES = {"huggingface.host": "huggingface.co", "hf.co": "huggingface.co", "www.github.com": "github.com",
                 "www.huggingface.co": "huggingface.co", "www.modelscope.cn": "modelscope.cn"}
@@ -66,7 +67,7 @@ def normalize_url(url: str) -> str:
 
 # every URL_RE match holds one of these within its first 24 characters; a scan for them is several times
 # cheaper than URL_RE's own (whose alternatives and look-behind defeat the regex engine's fast skip)
-_URL_GATE = re.compile(r"://|www\.|\.(?:com|co|host|cn|org)/", re.IGNORECASE)
+_URL_GATE = re.compile(r"://|www\.|\.(?:com|co|host|cn|org|ms|ly|at|io|gl|gy|gd)/", re.IGNORECASE)
 
 
 def _url_matches(text: str):

@@ -65,12 +65,19 @@ def test_urls_trimmed_and_hosts_normalised():
     assert normalize_url("http://hf.co/org/model/") == "https://huggingface.co/org/model"
 
 
+def test_link_shorteners_without_a_scheme_are_links():
+    found = {c.text: c.url for c in find_urls("Demo at aka.ms/zorbdemo. Code: bit.ly/3xYz; not data.at/x or "
+                                              "foo.aka.ms/y")}
+    assert found == {"aka.ms/zorbdemo": "https://aka.ms/zorbdemo", "bit.ly/3xYz": "https://bit.ly/3xYz"}
+
+
 @pytest.mark.parametrize("text", [
     "see www.x.org/a and github.com/a/b, https://hf.co/x}. huggingface.host/u/v and gitlab.com/g/h",
     "no link here at all, only e.g. foo.com and a://b",
     "https://a.io/x https://b.io/y www.c.io/z bitbucket.org/q modelscope.cn/m/n hf.co/o/p",
     "two glued:https://github.com/a/bhttps://github.com/c/d and mail x@github.com/y",
     "x" * 30 + "huggingface.co/org/model" + " " + "github.com/" * 3,
+    "short links aka.ms/a, shorturl.at/b and tinyurl.com/c; x.aka.ms/d is no short link",
 ])
 def test_url_scan_near_gates_finds_what_a_full_scan_finds(text):
     assert [(m.start(), m.group()) for m in _url_matches(text)] == [(m.start(), m.group()) for m in URL_RE.finditer(text)]
