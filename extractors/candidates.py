@@ -127,8 +127,29 @@ def _hub_id(text: str, end: int, surface: str, rd: RuleData, entry: GazEntry) ->
     return not everyday or (m.group()[-1] in "bm" and m.group()[-2].isdigit())
 
 
-def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
+# "GPT-2/3", "Llama 2/3", "GPT-3.5/4": one listed name and the other versions of it after slashes
+_VERSION_LIST = re.compile(r"(?<![\w.\-/])([^\W\d_][\w.]*?[\-\s]?)(\d+(?:\.\d+)?)((?:/\d+(?:\.\d+)?)+)(?![\w/])")
+_ONE_VERSION = re.compile(r"/(\d+(?:\.\d+)?)")
+
+
+def _version_lists(text: str, rd: RuleData) -> list[Candidate]:
     out = []
+    for m in _VERSION_LIST.finditer(text):
+        stem = m.group(1)
+        names = [stem + m.group(2)] + [stem + v.group(1) for v in _ONE_VERSION.finditer(m.group(3))]
+        entries = [rd.lookup(n) for n in names]
+        if not all(e is not None and e.type == "model" and rd.accepts(e.id, n)[0] for e, n in zip(entries, names)):
+            continue  # only listed models: "Top-1/5" is no pair of models
+        out.append(Candidate(m.start(), m.end(2), names[0], "model", "gazetteer", 0.95, gaz_id=entries[0].id,
+                             family_id=_family_id(entries[0], rd)))
+        for v, e, n in zip(_ONE_VERSION.finditer(text, m.end(2), m.end()), entries[1:], names[1:]):
+            out.append(Candidate(v.start(1), v.end(1), v.group(1), "model", "gazetteer", 0.95, gaz_id=e.id,
+                                 family_id=_family_id(e, rd), name=n))
+    return out
+
+
+def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
+    out = _version_lists(text, rd) if "/" in text else []
     first, match, lower_first = rd.first_chunks, rd.match_at, rd.lower_first
     last_end = 0
     for run in _RUN.finditer(text):
@@ -149,6 +170,43 @@ def find_gazetteer(text: str, rd: RuleData) -> list[Candidate]:
             # a shorter listed name it begins with may still stand there
             cut = max(m.group().rfind(" "), m.group().rfind("-"), m.group().rfind("_"))
             m = match(text, run.start(), chunk, m.start() + cut) if cut > 0 else None
+    return _list_companions(text, out, rd) if out else out
+
+
+_LIST_NEXT = re.compile(r"(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)(?=[^\W\d_])")
+_LIST_PREV = re.compile(r"(?<![\w\-])([^\W\d_][\w\-]*)(?:,\s*(?:and\s+|or\s+)?|\s+(?:and|or|&)\s+)$")
+_LIST_END = re.compile(r"\s*(?:[,;.)\]:]|$|(?:and|or)\s|\(|(?:models?|LLMs?|LMs?|datasets?|benchmarks?)\b)")
+_KIN = {"model": ("model",), "dataset": ("dataset", "benchmark"), "benchmark": ("dataset", "benchmark")}
+
+
+def _list_companions(text: str, found: list[Candidate], rd: RuleData) -> list[Candidate]:
+    """Listed names written in a case their entry refuses on its own ("Bloom", "boolq") count as members of a
+    list of listed names of their kind: "OPT and Bloom", "Hellaswag, arc, boolq and piqa"."""
+    taken = {c.start for c in found}
+    out, queue = list(found), [c for c in found if c.type in _KIN]
+    while queue:
+        c = queue.pop()
+        starts = []
+        nxt = _LIST_NEXT.match(text, c.end)
+        if nxt:
+            starts.append(nxt.end())
+        prev = _LIST_PREV.search(text, max(0, c.start - 40), c.start)
+        if prev:
+            starts.append(prev.start(1))
+        for p in starts:
+            if p in taken:
+                continue
+            word = _RUN.match(text, p)
+            m = rd.match_at(text, p, word.group().casefold()) if word and word.group().casefold() in rd.first_chunks else None
+            entry = rd.lookup(m.group()) if m else None
+            if entry is None or entry.type not in _KIN[c.type] or rd.is_stop(m.group()) or \
+                    rd.accepts(entry.id, m.group())[0] or not _LIST_END.match(text, m.end()):
+                continue  # (a form the entry accepts is found by the main pass, or refused there for a reason)
+            comp = Candidate(m.start(), m.end(), m.group(), entry.type, "gazetteer-list", 0.8, gaz_id=entry.id,
+                             family_id=_family_id(entry, rd))
+            taken.add(p)
+            out.append(comp)
+            queue.append(comp)
     return out
 
 
@@ -164,8 +222,10 @@ def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
         ok = True  # "Zeta 7B", "roberta-base": a listed model's variant
     if not ok:
         return None
-    if exactly and surface.istitle() and " " not in surface and _CAP_BEFORE.search(text, 0, m.start()):
-        return None  # "Nordic Pile": an everyday word inside a longer capitalised name
+    if exactly and surface.istitle() and " " not in surface and (cap := _CAP_BEFORE.search(text, 0, m.start())) \
+            and not _is_org(cap.group().strip(), rd):
+        return None  # "Nordic Pile": an everyday word inside a longer capitalised name ("Huggingface Zephyr" is
+        # the maker's name before the model's)
     size = _SIZE_WORD_END.search(surface)
     if size and _NOUN_NEXT.match(text, m.end()) and \
             any(f.endswith(" " + size.group(1).title()) for f in (entry.name, *entry.aliases)):
@@ -189,6 +249,11 @@ def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
             end = v.end()
             surface = longer
     return Candidate(start, end, surface, entry.type, "gazetteer", conf, gaz_id=entry.id, family_id=_family_id(entry, rd))
+
+
+def _is_org(word: str, rd: RuleData) -> bool:
+    e = rd.lookup(word)
+    return e is not None and e.type == "organization"
 
 
 def _family_id(entry: GazEntry, rd: RuleData) -> str | None:

@@ -1644,3 +1644,25 @@ def test_a_listed_size_of_a_listed_family_is_no_lineage(extract_one):
     assert not rels(ext, "based_on"), rels(ext, "based_on")  # the gazetteer's family link says it
     ext = extract_one("QuokkaLM: Small Models", "We present QuokkaLM, a family of models. QuokkaLM-7B is the largest.")
     assert ("QuokkaLM-7B", "QuokkaLM") in rels(ext, "based_on")  # an unlisted size of the paper's own family
+
+
+def test_version_lists_of_listed_models_are_each_version(extract_one):
+    ext = extract_one("Survey", "Models such as BERT, GPT-2/3 and Llama 2/3 changed NLP. Top-1/5 accuracy rises.")
+    models = ents(ext, "model")
+    assert {"GPT-2", "GPT-3", "Llama 2", "Llama 3"} <= models, models
+    assert not any(n.startswith("Top") for n in ents(ext)), ents(ext)
+    gpt3 = next(e for e in ext.entities if e.name == "GPT-3")
+    assert [(m.text, ext.paper.abstract[m.start:m.end]) for m in gpt3.mentions] == [("3", "3")]
+
+
+def test_a_makers_name_before_a_listed_model(extract_one):
+    ext = extract_one("Recipes", "We adopted the recipes of StableLM and Huggingface Zephyr. The Nordic Pile is big.")
+    assert "Zephyr" in ents(ext, "model") and "The Pile" not in ents(ext), ents(ext)
+
+
+def test_listed_names_in_a_case_they_refuse_count_inside_a_list(extract_one):
+    ext = extract_one("Pruning", "In two LM series, OPT and Bloom, larger models are robust. Scores on common "
+                                 "benchmarks (such as Winogrande, Hellaswag, arc, boolq and piqa) hold. We like BERT "
+                                 "and alpaca farming.")
+    assert "BLOOM" in ents(ext, "model") and "Alpaca" not in ents(ext), ents(ext)
+    assert {"ARC", "BoolQ", "PIQA"} <= rels_objects(ext, "evaluated_on"), ext.relations
