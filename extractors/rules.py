@@ -55,6 +55,8 @@ class RuleData:
     lower_first: frozenset = frozenset()   # first chunks of forms that may match in all-lowercase text
     suffix_types: list = field(default_factory=list, repr=False)  # (compiled name-suffix pattern, type)
     _forms_by_first: dict = field(default_factory=dict, repr=False)
+    title_refused: dict = field(default_factory=dict)  # entry id -> folded forms whose Title-case spelling is
+    # an everyday word, not the name: "Quality" is not QuALITY, "Zero" not ZeRO, "Palm" not PaLM
     _by_first: dict = field(default_factory=dict, repr=False)
     _compiled: dict = field(default_factory=dict, repr=False)
 
@@ -75,6 +77,8 @@ class RuleData:
             # any case (lowercase dataset names with a year or version are left to their listed forms)
             return (self.entries[entry_id].type == "model" and any(c.isdigit() for c in sq)
                     and fold(sq) in self.loose_forms[entry_id]), False
+        if surface.istitle() and surface.isalpha() and fold(sq) in self.title_refused.get(entry_id, ()):
+            return False, False
         return fold(sq) in self.loose_forms[entry_id], False
 
     def is_stop(self, text: str) -> bool:
@@ -207,6 +211,13 @@ def _everyday(form: str) -> bool:
     return form.isalpha() and ((form.isupper() and len(form) <= 6) or form.istitle() or form.islower())
 
 
+def _mixed_case(form: str) -> bool:
+    """A one-word name whose capitals are part of it (QuALITY, PaLM, ZeRO, RoBERTa): written in Title case it
+    is an everyday word (Quality, Palm, Zero) or a first name, not the name."""
+    return form.isalpha() and not (form.isupper() or form.istitle() or form.islower()) and \
+        sum(c.isupper() for c in form[1:]) >= 2
+
+
 _SQUEEZE = re.compile(r"[\s\-_]")
 
 
@@ -242,17 +253,20 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
                             "reinstall the package or restore the file") from exc
     except json.JSONDecodeError as exc:
         raise RuleDataError(f"{cues_path}:{exc.lineno}: malformed JSON ({exc.msg})", "fix the file") from exc
-    exact_forms, loose_forms, lower_forms = {}, {}, {}
+    exact_forms, loose_forms, lower_forms, title_refused = {}, {}, {}, {}
     for e in entries.values():
         exact_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if _everyday(f))
         loose_forms[e.id] = frozenset(fold(_squeeze(f)) for f in e.forms if not _everyday(f))
         lower_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if f.islower())
+        mixed = {fold(f) for f in e.forms if _mixed_case(f)}
+        if mixed:
+            title_refused[e.id] = frozenset(mixed - {fold(_squeeze(f)) for f in e.forms if not _mixed_case(f)})
     forms = [f for e in entries.values() for f in e.forms if chunks(f)]
     by_first: dict[str, list[str]] = {}
     for f in forms:
         by_first.setdefault(chunks(f)[0], []).append(f)
     return RuleData(entries=entries, by_key=by_key, by_name=by_name, exact_forms=exact_forms,
-                    loose_forms=loose_forms, lower_forms=lower_forms, stop=stop,
+                    loose_forms=loose_forms, lower_forms=lower_forms, title_refused=title_refused, stop=stop,
                     cues=cues, first_chunks=frozenset(by_first), _forms_by_first=by_first,
                     suffix_types=[(re.compile(p), t) for p, t in cues["suffix_types"]],
                     lower_first=frozenset(chunks(f)[0] for f in forms if f.islower()

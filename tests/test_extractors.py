@@ -1666,3 +1666,11 @@ def test_listed_names_in_a_case_they_refuse_count_inside_a_list(extract_one):
                                  "and alpaca farming.")
     assert "BLOOM" in ents(ext, "model") and "Alpaca" not in ents(ext), ents(ext)
     assert {"ARC", "BoolQ", "PIQA"} <= rels_objects(ext, "evaluated_on"), ext.relations
+
+
+def test_a_mixed_case_name_in_title_case_is_an_everyday_word(extract_one):
+    ext = extract_one("Zero to Hero: Record Quality with a Star", "We use Palm oil and Yarn. We test PaLM on QuALITY "
+                                                                  "with ZeRO, and Llama on MMLU.")
+    assert {"PaLM", "LLaMA"} <= ents(ext, "model") and "QuALITY" in ents(ext), ents(ext)
+    for e in ext.entities:
+        assert all(m.text not in ("Zero", "Record", "Quality", "Star", "Palm", "Yarn") for m in e.mentions), e
