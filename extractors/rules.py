@@ -35,6 +35,7 @@ class GazEntry:
     based_on: str | None = None
     org: str | None = None
     params: str | None = None
+    case: str | None = None  # "exact": matched only in the listed casing (ComplEx is not "Complex")
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -235,7 +236,7 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
         try:
             e = GazEntry(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(row.get("aliases", ())),
                          family=row.get("family"), based_on=row.get("based_on"), org=row.get("org"),
-                         params=row.get("params"))
+                         params=row.get("params"), case=row.get("case"))
         except KeyError as exc:
             raise RuleDataError(f"{gz_path}:{n}: entry lacks {exc}", "give id, name and type") from exc
         if e.type not in GAZ_TYPES:
@@ -255,8 +256,9 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
         raise RuleDataError(f"{cues_path}:{exc.lineno}: malformed JSON ({exc.msg})", "fix the file") from exc
     exact_forms, loose_forms, lower_forms, title_refused = {}, {}, {}, {}
     for e in entries.values():
-        exact_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if _everyday(f))
-        loose_forms[e.id] = frozenset(fold(_squeeze(f)) for f in e.forms if not _everyday(f))
+        exact = e.case == "exact"
+        exact_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if exact or _everyday(f))
+        loose_forms[e.id] = frozenset(fold(_squeeze(f)) for f in e.forms if not (exact or _everyday(f)))
         lower_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if f.islower())
         mixed = {fold(f) for f in e.forms if _mixed_case(f)}
         if mixed:

@@ -1674,3 +1674,11 @@ def test_a_mixed_case_name_in_title_case_is_an_everyday_word(extract_one):
     assert {"PaLM", "LLaMA"} <= ents(ext, "model") and "QuALITY" in ents(ext), ents(ext)
     for e in ext.entities:
         assert all(m.text not in ("Zero", "Record", "Quality", "Star", "Palm", "Yarn") for m in e.mentions), e
+
+
+def test_an_exact_case_entry_is_not_the_everyday_word(extract_one):
+    ext = extract_one("TACT: Advancing Complex Reasoning", "How LLMs React to Rotate tasks. We compare ComplEx, "
+                                                           "RotatE and ReAct.")
+    assert {"ComplEx", "RotatE", "ReAct"} <= ents(ext, "method"), ents(ext)
+    assert all(m.text in ("ComplEx", "RotatE", "ReAct") for e in ext.entities if e.gazetteer_id
+               for m in e.mentions), [(e.name, [m.text for m in e.mentions]) for e in ext.entities]
