@@ -348,6 +348,7 @@ _PROCESS_TAIL = re.compile(r"\s(?:[\w]+-)*(?:[Tt]raining|[Tt]uning|[Ll]earning|[
 
 
 _KIND_COMMA = re.compile(r",\s*the\s+$")
+_SLOGAN = re.compile(r"n['\u2019]t\b|[?!]", re.IGNORECASE)
 _COINED = ("introduced-word", "named-phrase", "title-name")
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", "we call",
                 "we name", "we dub", "we term", ":", ",", "named as", "called as", "termed as")
@@ -543,8 +544,8 @@ class NameShapeComponent(_RuleComponent):
             m = re.match(r"\s*(?:Introducing\s+)?", title)
             s = m.end()
             prefix = title[s:colon]
-            if _SURVEY.search(title[colon + 1:]):
-                prefix = ""
+            if _SURVEY.search(title[colon + 1:]) or _SLOGAN.search(prefix):
+                prefix = ""  # (a survey's lead-in names no new thing; "Reuse, Don't Retrain" is a slogan)
             for part in _TITLE_PARTS.finditer(prefix):  # "ARBERT & MARBERT", "FooLM and BarLM", "X+Y"
                 whole = part.group().strip()
                 name, skip = _GENERIC_TAIL.sub("", whole), 0

@@ -1682,3 +1682,10 @@ def test_an_exact_case_entry_is_not_the_everyday_word(extract_one):
     assert {"ComplEx", "RotatE", "ReAct"} <= ents(ext, "method"), ents(ext)
     assert all(m.text in ("ComplEx", "RotatE", "ReAct") for e in ext.entities if e.gazetteer_id
                for m in e.mentions), [(e.name, [m.text for m in e.mentions]) for e in ext.entities]
+
+
+def test_a_slogan_before_the_colon_names_nothing(extract_one):
+    ext = extract_one("Reuse, Don't Retrain: A Recipe for Continued Pretraining", "We reuse models.")
+    assert not ents(ext) and not rels_objects(ext, "introduces"), ents(ext)
+    ext = extract_one("Lemur: Harmonizing Natural Language and Code", "We introduce Lemur.")
+    assert "Lemur" in rels_objects(ext, "introduces")
