@@ -57,7 +57,9 @@ _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "t
                 "powered by", "powering", "special case", "architecture of", "further pre", "compress", "prun",
                 "architecture", "instruction-tun", "merg", "descendant", "derivative", "build", "develop", "trained on",
                 "trained with", "starts from", "started from", "quantiz", "obtained by", "foundation", "further train",
-                "encoder", "decoder", "insert", "integrat", "incorporat", "plug", "inject")
+                "encoder", "decoder", "insert", "integrat", "incorporat", "plug", "inject", "counterpart", "transfers",
+                "ports", "localiz", "localis", "to form", "to create", "to construct", "to obtain", "to compose",
+                "to assemble")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")

@@ -1689,3 +1689,15 @@ def test_a_slogan_before_the_colon_names_nothing(extract_one):
     assert not ents(ext) and not rels_objects(ext, "introduces"), ents(ext)
     ext = extract_one("Lemur: Harmonizing Natural Language and Code", "We introduce Lemur.")
     assert "Lemur" in rels_objects(ext, "introduces")
+
+
+@pytest.mark.parametrize("abstract", [
+    "Building on HumanEval, we present ZorbEval, which adds more tests.",
+    "ZorbBench adapts MMLU to the medical domain.",
+    "ZorbQA is a multilingual counterpart of SQuAD.",
+    "We sample 1,000 questions from SQuAD to form ZorbQA, a benchmark.",
+])
+def test_data_lineage_phrasings(extract_one, abstract):
+    ext = extract_one("Evaluating reasoning", abstract)
+    assert any(a.startswith("Zorb") and b in ("HumanEval", "MMLU", "SQuAD") for a, b in rels(ext, "based_on")), \
+        (rels(ext, "based_on"), [(e.name, e.type) for e in ext.entities])
