@@ -1701,3 +1701,17 @@ def test_data_lineage_phrasings(extract_one, abstract):
     ext = extract_one("Evaluating reasoning", abstract)
     assert any(a.startswith("Zorb") and b in ("HumanEval", "MMLU", "SQuAD") for a, b in rels(ext, "based_on")), \
         (rels(ext, "based_on"), [(e.name, e.type) for e in ext.entities])
+
+
+@pytest.mark.parametrize("abstract", [
+    "ZorbLM inherits the architecture and weights of Llama-2-7B.",
+    "We apply our recipe to Llama-2-7B and obtain ZorbLM.",
+    "ZorbLM uses the same architecture as Llama-2-7B.",
+    "ZorbLM is obtained by instruction tuning of Llama-2-7B.",
+    "ZorbLM is a Llama-2-7B-based medical model.",
+    "ZorbLM is the result of fine-tuning Llama-2-7B on medical QA.",
+    "ZorbLM is a medical LLM built by fine-tuning Llama-2-7B.",
+])
+def test_more_model_lineage_phrasings(extract_one, abstract):
+    ext = extract_one("ZorbLM: a medical model", abstract)
+    assert ("ZorbLM", "Llama-2-7B") in rels(ext, "based_on"), rels(ext, "based_on")
