@@ -348,6 +348,9 @@ _PROCESS_TAIL = re.compile(r"\s(?:[\w]+-)*(?:[Tt]raining|[Tt]uning|[Ll]earning|[
 
 
 _KIND_COMMA = re.compile(r",\s*the\s+$")
+_VERB_AFTER_SCORES = re.compile(r"\s*(?:higher|lower|better|worse|above|below|well|poorly|best|highest|top|first|"
+                                r"only|\d|up to|over|comparably|competitively|significantly|consistently)\b",
+                                re.IGNORECASE)
 _SLOGAN = re.compile(r"n['\u2019]t\b|[?!]", re.IGNORECASE)
 _COINED = ("introduced-word", "named-phrase", "title-name")
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", "we call",
@@ -717,6 +720,9 @@ class NameShapeComponent(_RuleComponent):
                 if typ and n == 1 and words[0].lower() == "tasks" and \
                         not _EVAL_WORD.search(text, max(0, c.start - 160), c.end + 60):
                     continue  # "trained for OpenMP tasks": a group of tasks; "evaluated on bAbI tasks": a benchmark
+                if typ and n == 1 and words[0].lower() in ("scores", "score") and \
+                        _VERB_AFTER_SCORES.match(text, c.end + m.start(1) + len(words[0])):
+                    continue  # "ZorbLM scores higher than GPT-4": a verb, not "the MMLU scores"
                 if typ and not (n == 1 and words[0].lower() in ("data",)):
                     return typ, "head-noun", 0.82
         m = _APPOS.match(after)

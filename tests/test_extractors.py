@@ -1715,3 +1715,10 @@ def test_data_lineage_phrasings(extract_one, abstract):
 def test_more_model_lineage_phrasings(extract_one, abstract):
     ext = extract_one("ZorbLM: a medical model", abstract)
     assert ("ZorbLM", "Llama-2-7B") in rels(ext, "based_on"), rels(ext, "based_on")
+
+
+def test_scores_as_a_verb_is_no_benchmark_head(extract_one):
+    ext = extract_one("ZorbLM: a medical model", "ZorbLM scores higher than GPT-4. MedBench scores are high.")
+    types = {e.name: e.type for e in ext.entities}
+    assert types.get("ZorbLM") == "model" and types.get("MedBench") == "benchmark", types
+    assert ("ZorbLM", "GPT-4") in rels(ext, "outperforms")
