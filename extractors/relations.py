@@ -271,6 +271,13 @@ _TRAIN_AFTER = re.compile(r"(?:\s+(?:dataset|corpus|data))?\s+(?:to\s+(?:\w+\s+)
                           r"stability|results|settings|experiments|methods)\b))", re.IGNORECASE)
 
 
+# "we train on", "pre-trained only on the": the data named next is trained on; "the MedQA training set" ("when
+# fine-tuned on the GLUE benchmarks" is how a benchmark of fine-tuning evaluates)
+_TRAINED_ON_BEFORE = re.compile(r"\b(?:train(?:ed|ing|s)?|pre-?train\w*|instruction[- ]tun\w*)"
+                                r"\s+(?:[\w\-]+\s+){0,3}?on\s+(?:the\s+)?$", re.IGNORECASE)
+_TRAIN_SPLIT_AFTER = re.compile(r"\s+(?:training|train)\s+(?:set|split|data)\b", re.IGNORECASE)
+
+
 class RelationComponent(_RuleComponent):
     def __init__(self, nlp: Language, name: str, data_dir: str | None = None) -> None:
         super().__init__(nlp, name, data_dir)
@@ -481,6 +488,9 @@ class RelationComponent(_RuleComponent):
                     if m.key not in intro_keys and _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start) and \
                             any(x.key in intro_keys and x.type in DATAISH and x.end <= m.start for x in ms):
                         continue  # "we introduce FIN-bench, a version of BIG-bench": the base, not a test bed
+                    if m.key not in intro_keys and (_TRAINED_ON_BEFORE.search(text, max(s0, m.start - 50), m.start)
+                                                    or _TRAIN_SPLIT_AFTER.match(text, m.end)):
+                        continue  # "we train on MedQA and evaluate on PubMedQA": training data, not a test bed
                     add(PAPER, "evaluated_on", m.key, sent, "benchmark-in-eval" if has_eval else "own-benchmark",
                         0.8 if has_eval else 0.6)
                     evaluated_here.add(m.key)

@@ -1722,3 +1722,11 @@ def test_scores_as_a_verb_is_no_benchmark_head(extract_one):
     types = {e.name: e.type for e in ext.entities}
     assert types.get("ZorbLM") == "model" and types.get("MedBench") == "benchmark", types
     assert ("ZorbLM", "GPT-4") in rels(ext, "outperforms")
+
+
+def test_a_benchmark_trained_on_is_no_test_bed(extract_one):
+    ext = extract_one("Reasoning", "We train on MedQA and evaluate on PubMedQA. We also use the BoolQ training set "
+                                   "and report results on ARC.")
+    assert rels_objects(ext, "evaluated_on") == {"PubMedQA", "ARC"}, rels_objects(ext, "evaluated_on")
+    ext = extract_one("Pretraining", "ZorbLM outperforms BERT when fine-tuned on the GLUE benchmark.")
+    assert "GLUE" in rels_objects(ext, "evaluated_on")  # fine-tuning on a benchmark is how it evaluates
