@@ -176,6 +176,10 @@ _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this
 _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
 _OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as|first|previous|"
                          r"earlier|prior|original|old|former)\s)[\w\-]+\s+){0,3}$", re.IGNORECASE)  # (not "our first X model")
+# "our proposed X", "the newly proposed X", "X, our new model, ...": the paper's own
+_PROPOSED_BEFORE = re.compile(r"\b(?:our|the)\s+(?:newly\s+)?(?:proposed|novel)\s+$", re.IGNORECASE)
+_OUR_KIND_AFTER = re.compile(r",\s+our\s+(?:[\w\-]+\s+){0,2}?(?:model|method|approach|framework|system|benchmark|"
+                             r"dataset|LLM|agent|corpus|tool|algorithm)\b")
 _KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")
 _NEW_LIST_BEFORE = re.compile(r"\bnew\s+(?:[\w\-]+\s+){0,2}?(?:benchmarks|datasets|models|corpora)\s*(?:,|:|\()\s*"
                               r"(?:[^,.;:()]{1,40}?(?:,|,?\s+and)\s*){0,4}$", re.IGNORECASE)
@@ -449,6 +453,8 @@ class RelationComponent(_RuleComponent):
                     intro(m, sent, "own-apposition", 0.74)
                 elif m.gaz_id is None and own_sent and (
                         _OUR_KIND_BEFORE.search(text, max(sent[0], m.start - 40), m.start) or
+                        _PROPOSED_BEFORE.search(text, max(sent[0], m.start - 30), m.start) or
+                        _OUR_KIND_AFTER.match(text, m.end) or
                         (_OUR_BEFORE.search(text, max(sent[0], m.start - 50), m.start) and _KIND_NEXT.match(text, m.end))):
                     intro(m, sent, "own-apposition", 0.74)  # "our method IC-DST", "our multilingual mParamanu model"
                 elif "new" in sent_low and self.own_re.search(text, sent[0], sent[1]) and \

@@ -1730,3 +1730,15 @@ def test_a_benchmark_trained_on_is_no_test_bed(extract_one):
     assert rels_objects(ext, "evaluated_on") == {"PubMedQA", "ARC"}, rels_objects(ext, "evaluated_on")
     ext = extract_one("Pretraining", "ZorbLM outperforms BERT when fine-tuned on the GLUE benchmark.")
     assert "GLUE" in rels_objects(ext, "evaluated_on")  # fine-tuning on a benchmark is how it evaluates
+
+
+@pytest.mark.parametrize("abstract", ["ZorbLM, our new model, achieves strong results.",
+                                      "Our proposed ZorbLM outperforms baselines.",
+                                      "Experiments show that the newly proposed ZorbLM is fast."])
+def test_the_papers_own_name_by_proposed_or_our_kind(extract_one, abstract):
+    assert "ZorbLM" in rels_objects(extract_one("Efficient reasoning", abstract), "introduces")
+
+
+def test_a_prior_proposed_name_is_not_introduced(extract_one):
+    ext = extract_one("Efficient reasoning", "Unlike ZorbLM, a prior model, our approach is fast.")
+    assert "ZorbLM" not in rels_objects(ext, "introduces")
