@@ -269,6 +269,7 @@ _MODIFIER_TAIL = re.compile(r"-(?:based|style|like|inspired|driven|aware|guided|
 _KIND_TYPE = {"model": "model", "dataset": "dataset", "corpus": "dataset", "benchmark": "benchmark"}
 _SIZE_WORD = re.compile(r"\d+(?:\.\d+)?[BMK]|v?\d+(?:\.\d+)*", re.IGNORECASE)
 _TITLE_PARTS = re.compile(r"(?:(?!\s+and\s+)[^&+,])+")
+_FUNCTION_TAIL = re.compile(r"(?<=\S)\s+(?:for|of|on|in|with|to|via|and)$")
 _SURVEY = re.compile(r"\b(?:survey|review|overview|tutorial|recent advances|primer|position paper|perspectives?)\b",
                      re.IGNORECASE)
 _GENERIC_TAIL = re.compile(r"(?<=\S)\s+(?:(?:Large\s+)?Language\s+Models?|LLMs?|Models?|Framework|Datasets)$")
@@ -551,7 +552,7 @@ class NameShapeComponent(_RuleComponent):
                 prefix = ""  # (a survey's lead-in names no new thing; "Reuse, Don't Retrain" is a slogan)
             for part in _TITLE_PARTS.finditer(prefix):  # "ARBERT & MARBERT", "FooLM and BarLM", "X+Y"
                 whole = part.group().strip()
-                name, skip = _GENERIC_TAIL.sub("", whole), 0
+                name, skip = _FUNCTION_TAIL.sub("", _GENERIC_TAIL.sub("", whole)), 0  # "MetaTool Benchmark for LLMs"
                 if name != whole and name.startswith("The "):
                     name, skip = name[4:], 4  # "The FineWeb Datasets": FineWeb
                 if name and self._title_name_ok(name):
@@ -829,6 +830,7 @@ _SIZE_LIST = re.compile(rf"(.*?[^\W\d_].*?)({_SIZE})((?:/{_SIZE})+)", re.IGNOREC
 _ONE_SIZE = re.compile(rf"/({_SIZE})", re.IGNORECASE)
 
 
+_KIND_WORD_TAIL = re.compile(r"\s+(?:Benchmark|Dataset|Corpus|Suite|Model|Framework)$")
 _VERSION_TAIL = re.compile(r"(?:[\s\-_]?[Vv]?\d+(?:\.\d+)?|\+\+?)$")
 
 
@@ -916,6 +918,9 @@ class ResolverComponent(_RuleComponent):
             if c.gaz_id is None and c.type != "repo":
                 full = c.name or c.text
                 entry = rd.lookup(full)
+                if entry is None and full.endswith("s") and len(full) > 4 and full[-2].isupper():
+                    entry = rd.lookup(full[:-1])  # "BERTs", "GPTs": the plural of a listed name
+                    full = full[:-1] if entry is not None and entry.type == "model" else full
                 if entry is not None and rd.accepts(entry.id, full)[0]:  # "SPARROW" is not the listed "Sparrow"
                     c = replace(c, gaz_id=entry.id, type=entry.type, family_id=c.family_id or rd.by_name.get(entry.family or ""))
             if c.type is None:
@@ -925,6 +930,7 @@ class ResolverComponent(_RuleComponent):
                                         gaz_id=c.gaz_id, family_id=c.family_id, url=c.url,
                                         long_form=long_by_short.get((c.start, c.end)), name=c.name))
         mentions = self._merge_abbreviations(mentions, abbrevs, rd)
+        mentions = self._name_with_its_kind(mentions)
         mentions = self._one_type_per_entity(mentions)
         mentions = self._versions_take_the_type(mentions)
         doc._.kg_mentions = mentions
@@ -937,6 +943,20 @@ class ResolverComponent(_RuleComponent):
                 spans.append(Span(doc, max(first, 0), last, label=m.type))
         doc.spans["kg"] = spans
         return doc
+
+    @staticmethod
+    def _name_with_its_kind(mentions: list[MentionSpan]) -> list[MentionSpan]:
+        """"MetaTool Benchmark" in the title and "MetaTool" in the abstract are one entity: a name followed by
+        the capitalised word for its kind is that name."""
+        keys = {m.text: m.key for m in mentions if m.gaz_id is None}
+        remap = {}
+        for m in mentions:
+            k = _KIND_WORD_TAIL.search(m.text) if m.gaz_id is None else None
+            if k and keys.get(m.text[:k.start()], m.key) != m.key:
+                remap[m.key] = keys[m.text[:k.start()]]
+        if not remap:
+            return mentions
+        return [replace(m, key=remap[m.key]) if m.key in remap else m for m in mentions]
 
     @staticmethod
     def _versions_take_the_type(mentions: list[MentionSpan]) -> list[MentionSpan]:
@@ -1021,9 +1041,12 @@ class ResolverComponent(_RuleComponent):
         if colon <= 0:
             return chosen
         typ = title_type(title[colon + 1:], self.rd)
+        lead = _GENERIC_TAIL.sub("", re.sub(r"^\s*(?:Introducing|The)\s+", "", title[:colon]).strip())
+        short = len(re.split(r"\s+(?:and|&)\s+|\s*[&+,]\s*", lead)) > 1 or len(lead.split()) <= 4
         out = []
         for c in chosen:
-            if c.start < colon and c.type is None:
+            if c.start < colon and c.type is None and (short or c.start == 0):
+                # (not inside a long lead-in: "Mean BERTs make erratic language teachers: ...")
                 c = with_type(c, typ, "title-name", 0.75)
             out.append(c)
         return out

@@ -1742,3 +1742,14 @@ def test_the_papers_own_name_by_proposed_or_our_kind(extract_one, abstract):
 def test_a_prior_proposed_name_is_not_introduced(extract_one):
     ext = extract_one("Efficient reasoning", "Unlike ZorbLM, a prior model, our approach is fast.")
     assert "ZorbLM" not in rels_objects(ext, "introduces")
+
+
+def test_title_lead_ins_name_only_names(extract_one):
+    ext = extract_one("Mean BERTs make erratic language teachers: the effectiveness of bootstrapping", "We study it.")
+    assert not rels_objects(ext, "introduces") and "BERT" in ents(ext, "model"), ext.entities  # a plural of BERT
+    ext = extract_one("Building a Dataset for the ZORB Languages: a case study", "We build data.")
+    assert not rels_objects(ext, "introduces"), ext.relations  # an acronym inside a long lead-in is no new name
+    ext = extract_one("ZorbTool Benchmark for Large Language Models: Deciding Whether to Use Tools",
+                      "We present ZorbTool, a benchmark. We evaluate eight LLMs on ZorbTool.")
+    assert rels_objects(ext, "introduces") == {"ZorbTool Benchmark"} and len(ents(ext, "benchmark")) == 1, \
+        (ext.relations, ents(ext))  # "X Benchmark" and "X" are one benchmark; no dangling "for"
