@@ -176,6 +176,8 @@ _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this
 _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
 _OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as|first|previous|"
                          r"earlier|prior|original|old|former)\s)[\w\-]+\s+){0,3}$", re.IGNORECASE)  # (not "our first X model")
+_ENUM_OPEN = re.compile(r"\s*:\s*(?:\(1\)|1\)|\(i\)|\(a\))")
+_ENUM_MARK = re.compile(r"(?:\(\d{1,2}\)|\b\d{1,2}\)|\([ivx]{1,4}\)|\([a-h]\))\s*$")
 # "our proposed X", "the newly proposed X", "X, our new model, ...": the paper's own
 _PROPOSED_BEFORE = re.compile(r"\b(?:our|the)\s+(?:newly\s+)?(?:proposed|novel)\s+$", re.IGNORECASE)
 _OUR_KIND_AFTER = re.compile(r",\s+our\s+(?:[\w\-]+\s+){0,2}?(?:model|method|approach|framework|system|benchmark|"
@@ -431,6 +433,12 @@ class RelationComponent(_RuleComponent):
                         continue  # "we release the models under the PhysioNet Credentialed Health Data license"
                     if m.gaz_id is None or len(gap) <= 30:
                         intro(m, sent, "intro-verb", 0.82 if m.gaz_id is None else 0.75)
+            if ":" in text[sent[0]:sent[1]]:  # "we release: (1) A, ...; (2) B, ...": every enumerated item
+                for im in _within(intro_at, sent):
+                    if _ENUM_OPEN.match(text, im.end()):
+                        for m in ms:
+                            if m.start > im.end() and _ENUM_MARK.search(text, max(sent[0], m.start - 8), m.start):
+                                intro(m, sent, "enumerated", 0.8)
             named = bool(_within(naming_at, sent))
             sent_low = text[sent[0]:sent[1]].lower()
             own_sent = "our " in sent_low or "proposed" in sent_low  # a cheap gate before _OWN_LIST

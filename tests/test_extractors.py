@@ -1753,3 +1753,10 @@ def test_title_lead_ins_name_only_names(extract_one):
                       "We present ZorbTool, a benchmark. We evaluate eight LLMs on ZorbTool.")
     assert rels_objects(ext, "introduces") == {"ZorbTool Benchmark"} and len(ents(ext, "benchmark")) == 1, \
         (ext.relations, ents(ext))  # "X Benchmark" and "X" are one benchmark; no dangling "for"
+
+
+def test_every_item_of_an_enumerated_release_is_introduced(extract_one):
+    ext = extract_one("Camels", "Concretely, we release: (1) ZorbMix, an improved data mix; (2) Tulu 2, LLAMA-2 "
+                                "models finetuned on the mixture; and (3) ZorbCoder, a code model. We compare with "
+                                "(1) GPT-4 and (2) Claude.")
+    assert rels_objects(ext, "introduces") == {"ZorbMix", "Tulu 2", "ZorbCoder"}, rels_objects(ext, "introduces")
