@@ -831,7 +831,8 @@ _ONE_SIZE = re.compile(rf"/({_SIZE})", re.IGNORECASE)
 
 
 _KIND_WORD_TAIL = re.compile(r"\s+(?:Benchmark|Dataset|Corpus|Suite|Model|Framework)$")
-_VERSION_TAIL = re.compile(r"(?:[\s\-_]?[Vv]?\d+(?:\.\d+)?|\+\+?)$")
+VERSION_SUFFIX = re.compile(r"(?:[\s\-_]?[Vv]?\d+(?:\.\d+)?|\+\+?)")  # what makes "CosyVoice 2", "GERNERMED++"
+_VERSION_TAIL = re.compile(VERSION_SUFFIX.pattern + "$")
 
 
 def _split_sizes(c: Candidate) -> list[Candidate]:

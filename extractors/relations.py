@@ -19,7 +19,8 @@ from spacy.tokens import Doc  # noqa: F401
 
 from kg.errors import RuleDataError
 
-from .components import _SURVEY, DATAISH, REFER_AS, MentionSpan, RelationSpan, _RuleComponent, doc_text
+from .components import (_SURVEY, DATAISH, REFER_AS, VERSION_SUFFIX, MentionSpan, RelationSpan, _RuleComponent,
+                         doc_text)
 from .candidates import VARIANT_RE
 from .normalize import SIZE_RE, name_key, parse_params
 from .rules import required_literals, word_trie
@@ -63,7 +64,6 @@ _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "t
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")
-_VERSION_ONLY = re.compile(r"[\s\-_]?(?:[Vv]?\d+(?:\.\d+)?)|\+\+?")
 _SIZE_ONLY = re.compile(r"[\s\-_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BM]|[Ll]arge|LARGE|[Bb]ase|BASE|[Ss]mall|[Mm]edium|"
                         r"XL|XXL|xl|xxl)")
 _KIND_APPOS_PATTERN = re.compile(r"\{A\}\(\?:, \| \\\(\)")  # the lineage patterns that start that way
@@ -177,7 +177,6 @@ _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach
 _OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as|first|previous|"
                          r"earlier|prior|original|old|former)\s)[\w\-]+\s+){0,3}$", re.IGNORECASE)  # (not "our first X model")
 _ENUM_OPEN = re.compile(r"\s*:\s*(?:\(1\)|1\)|\(i\)|\(a\))")
-_ENUM_MARK = re.compile(r"(?:\(\d{1,2}\)|\b\d{1,2}\)|\([ivx]{1,4}\)|\([a-h]\))\s*$")
 # "our proposed X", "the newly proposed X", "X, our new model, ...": the paper's own
 _PROPOSED_BEFORE = re.compile(r"\b(?:our|the)\s+(?:newly\s+)?(?:proposed|novel)\s+$", re.IGNORECASE)
 _OUR_KIND_AFTER = re.compile(r",\s+our\s+(?:[\w\-]+\s+){0,2}?(?:model|method|approach|framework|system|benchmark|"
@@ -437,7 +436,10 @@ class RelationComponent(_RuleComponent):
                 for im in _within(intro_at, sent):
                     if _ENUM_OPEN.match(text, im.end()):
                         for m in ms:
-                            if m.start > im.end() and _ENUM_MARK.search(text, max(sent[0], m.start - 8), m.start):
+                            if m.start <= im.end():
+                                continue
+                            e = _ENUM_MARK.search(text, max(sent[0], m.start - 6), m.start)
+                            if e is not None and e.end() == m.start:  # the item's name right after its number
                                 intro(m, sent, "enumerated", 0.8)
             named = bool(_within(naming_at, sent))
             sent_low = text[sent[0]:sent[1]].lower()
@@ -671,7 +673,7 @@ class RelationComponent(_RuleComponent):
                     first[m.key] = (m, sent)
 
         def own_version(a, b) -> bool:  # "CosyVoice 2", the paper's new version of "CosyVoice"
-            return a.key in own and _VERSION_ONLY.fullmatch(a.text[len(b.text):]) is not None
+            return a.key in own and VERSION_SUFFIX.fullmatch(a.text[len(b.text):]) is not None
 
         for a, sent in first.values():
             if a.type != "model":
