@@ -197,7 +197,8 @@ def _list_companions(text: str, found: list[Candidate], rd: RuleData) -> list[Ca
             if p in taken:
                 continue
             word = _RUN.match(text, p)
-            m = rd.match_at(text, p, word.group().casefold()) if word and word.group().casefold() in rd.first_chunks else None
+            chunk = word.group().casefold() if word else ""
+            m = rd.match_at(text, p, chunk) if chunk in rd.first_chunks else None
             entry = rd.lookup(m.group()) if m else None
             if entry is None or entry.type not in _KIN[c.type] or rd.is_stop(m.group()) or \
                     rd.accepts(entry.id, m.group())[0] or not _LIST_END.match(text, m.end()):

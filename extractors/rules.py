@@ -241,6 +241,8 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
             raise RuleDataError(f"{gz_path}:{n}: entry lacks {exc}", "give id, name and type") from exc
         if e.type not in GAZ_TYPES:
             raise RuleDataError(f"{gz_path}:{n}: unknown type {e.type!r}", f"use one of {sorted(GAZ_TYPES)}")
+        if e.case not in (None, "exact"):
+            raise RuleDataError(f"{gz_path}:{n}: unknown case {e.case!r}", 'use "exact" or leave the field out')
         entries[e.id] = e
         for form in e.forms:
             by_key.setdefault(name_key(form), e.id)

@@ -496,6 +496,9 @@ def test_rule_data_errors_name_file_and_line(tmp_path):
     (tmp_path / "gazetteer.jsonl").write_text('{"id": "a", "name": "A", "type": "model"}\n{oops\n')
     with pytest.raises(RuleDataError, match=r"gazetteer.jsonl:2"):
         load_rule_data(str(tmp_path))
+    (tmp_path / "gazetteer.jsonl").write_text('{"id": "a", "name": "A", "type": "model", "case": "upper"}\n')
+    with pytest.raises(RuleDataError, match=r"gazetteer.jsonl:1: unknown case 'upper'"):
+        load_rule_data(str(tmp_path))
 
 
 def test_gazetteer_is_large_and_consistent():
