@@ -830,6 +830,8 @@ _SIZE_LIST = re.compile(rf"(.*?[^\W\d_].*?)({_SIZE})((?:/{_SIZE})+)", re.IGNOREC
 _ONE_SIZE = re.compile(rf"/({_SIZE})", re.IGNORECASE)
 
 
+GENERIC_CONFIDENCE = 0.45  # below the default --min-confidence (0.5): kept out of the output unless asked for
+_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9]{0,2}[A-Z][A-Za-z0-9]{0,4}s?")  # SFT, ICL, PEFT, MoE, KD, SSMs
 _KIND_WORD_TAIL = re.compile(r"\s+(?:Benchmark|Dataset|Corpus|Suite|Model|Framework)$")
 VERSION_SUFFIX = re.compile(r"(?:[\s\-_]?[Vv]?\d+(?:\.\d+)?|\+\+?)")  # what makes "CosyVoice 2", "GERNERMED++"
 _VERSION_TAIL = re.compile(VERSION_SUFFIX.pattern + "$")
@@ -934,6 +936,7 @@ class ResolverComponent(_RuleComponent):
         mentions = self._name_with_its_kind(mentions)
         mentions = self._one_type_per_entity(mentions)
         mentions = self._versions_take_the_type(mentions)
+        mentions = self._generic_unless_named(mentions, rd)
         doc._.kg_mentions = mentions
         idx = token_starts(doc)
         starts = np.searchsorted(idx, [m.start for m in mentions], side="right") - 1
@@ -944,6 +947,19 @@ class ResolverComponent(_RuleComponent):
                 spans.append(Span(doc, max(first, 0), last, label=m.type))
         doc.spans["kg"] = spans
         return doc
+
+    @staticmethod
+    def _generic_unless_named(mentions: list[MentionSpan], rd) -> list[MentionSpan]:
+        """A general technique or architecture the gazetteer lists ("instruction tuning", "Transformer", "LSTM")
+        is no named entity, so its mentions fall below the output threshold; a technique the paper names by an
+        acronym ("in-context learning (ICL)", "SFT") is one."""
+        generic = {m.key for m in mentions if m.gaz_id and rd.entries[m.gaz_id].generic}
+        if not generic:
+            return mentions
+        named = {m.key for m in mentions if m.key in generic and rd.entries[m.gaz_id].name[:1].islower()
+                 and _ACRONYM.fullmatch(m.text)}
+        return [replace(m, confidence=min(m.confidence, GENERIC_CONFIDENCE))
+                if m.key in generic and m.key not in named else m for m in mentions]
 
     @staticmethod
     def _name_with_its_kind(mentions: list[MentionSpan]) -> list[MentionSpan]:

@@ -36,6 +36,7 @@ class GazEntry:
     org: str | None = None
     params: str | None = None
     case: str | None = None  # "exact": matched only in the listed casing (ComplEx is not "Complex")
+    generic: bool = False  # a general technique or architecture (instruction tuning, Transformer), not a name
 
     @property
     def forms(self) -> tuple[str, ...]:
@@ -236,11 +237,13 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
         try:
             e = GazEntry(id=row["id"], name=row["name"], type=row["type"], aliases=tuple(row.get("aliases", ())),
                          family=row.get("family"), based_on=row.get("based_on"), org=row.get("org"),
-                         params=row.get("params"), case=row.get("case"))
+                         params=row.get("params"), case=row.get("case"), generic=row.get("generic", False))
         except KeyError as exc:
             raise RuleDataError(f"{gz_path}:{n}: entry lacks {exc}", "give id, name and type") from exc
         if e.type not in GAZ_TYPES:
             raise RuleDataError(f"{gz_path}:{n}: unknown type {e.type!r}", f"use one of {sorted(GAZ_TYPES)}")
+        if not isinstance(e.generic, bool):
+            raise RuleDataError(f"{gz_path}:{n}: 'generic' must be true or false", "write true, or leave the field out")
         if e.case not in (None, "exact"):
             raise RuleDataError(f"{gz_path}:{n}: unknown case {e.case!r}", 'use "exact" or leave the field out')
         entries[e.id] = e

@@ -1763,3 +1763,22 @@ def test_every_item_of_an_enumerated_release_is_introduced(extract_one):
                                 "models finetuned on the mixture; and (3) ZorbCoder, a code model. We compare with "
                                 "(1) GPT-4 and (2) Claude.")
     assert rels_objects(ext, "introduces") == {"ZorbMix", "Tulu 2", "ZorbCoder"}, rels_objects(ext, "introduces")
+
+
+def test_general_techniques_are_entities_only_when_named_by_an_acronym(extract_one):
+    ext = extract_one("Tuning", "We study instruction tuning and in-context learning (ICL) with a Transformer and an "
+                                "LSTM. SFT helps, and we compare with chain-of-thought.")
+    methods = ents(ext, "method")
+    assert {"in-context learning", "supervised fine-tuning", "chain-of-thought"} <= methods, methods
+    assert not {"instruction tuning", "Transformer", "LSTM"} & methods, methods
+
+
+def test_general_techniques_stay_available_below_the_threshold(tmp_path):
+    from kg.cli import main
+    src = tmp_path / "p.jsonl"
+    src.write_text(json.dumps({"id": "p1", "title": "Tuning", "abstract": "We study instruction tuning."}) + "\n")
+    for conf, expected in (("0.5", set()), ("0.4", {"instruction tuning"})):
+        out = tmp_path / f"o{conf}.jsonl"
+        assert main(["extract", str(src), "-o", str(out), "--no-progress", "--min-confidence", conf]) == 0
+        rec = json.loads(out.read_text())
+        assert {e["name"] for e in rec["entities"]} == expected, rec["entities"]
