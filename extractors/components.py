@@ -718,9 +718,11 @@ class NameShapeComponent(_RuleComponent):
             words = m.group(1).split()
             for n in range(len(words), 0, -1):
                 typ = head_exact(" ".join(words[:n]), rd)
-                if typ and n == 1 and words[0].lower() == "tasks" and \
-                        not _EVAL_WORD.search(text, max(0, c.start - 160), c.end + 60):
-                    continue  # "trained for OpenMP tasks": a group of tasks; "evaluated on bAbI tasks": a benchmark
+                if typ and n == 1 and words[0].lower() == "tasks" and (
+                        not _EVAL_WORD.search(text, max(0, c.start - 160), c.end + 60) or
+                        re.fullmatch(r"[A-Z]{2,3}", c.text)):
+                    continue  # "trained for OpenMP tasks", "standard RC tasks": a group of tasks; "evaluated on
+                    # bAbI tasks": a benchmark
                 if typ and n == 1 and words[0].lower() in ("scores", "score") and \
                         _VERB_AFTER_SCORES.match(text, c.end + m.start(1) + len(words[0])):
                     continue  # "ZorbLM scores higher than GPT-4": a verb, not "the MMLU scores"

@@ -1782,3 +1782,9 @@ def test_general_techniques_stay_available_below_the_threshold(tmp_path):
         assert main(["extract", str(src), "-o", str(out), "--no-progress", "--min-confidence", conf]) == 0
         rec = json.loads(out.read_text())
         assert {e["name"] for e in rec["entities"]} == expected, rec["entities"]
+
+
+def test_task_groups_and_latex_remnants_are_not_data(extract_one):
+    ext = extract_one("Numbers", "Our model keeps high performance on standard RC tasks and on ZorbQA. Shifts "
+                                 "between two corpora (EnglishrightarrowEnglish) are mild.")
+    assert not {"RC", "EnglishrightarrowEnglish"} & ents(ext), ents(ext)
