@@ -377,7 +377,7 @@ def _chat_variant(w: str, text: str) -> bool:
     return m is not None and re.search(rf"(?<![\w-]){m.group(1)}(?![\w-])", text) is not None
 
 
-_LATEX_WORD = re.compile(r"(?:right|left|long)arrow|rightleftharpoons|mathbf|mathrm|textbf|emph", re.IGNORECASE)
+_LATEX_COMMAND = re.compile(r"(?:right|left|long)arrow|rightleftharpoons|mathbf|mathrm|textbf|emph", re.IGNORECASE)
 
 
 def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
@@ -393,7 +393,7 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
         if w.endswith("'s"):
             w = w[:-2]
         if not (is_name_shaped(w, stop) or _listed_compound(w, rd) or _chat_variant(w, text)) or is_stop(w) or \
-                _LATEX_WORD.search(w):
+                _LATEX_COMMAND.search(w):
             continue  # ("English$\rightarrow$English" with its math stripped is no name)
         # a plural acronym names a class of things (GLMs, PLMs, LLMs), unless its singular is used as a name too
         if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w) and (is_stop(w[:-1]) or (

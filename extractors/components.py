@@ -833,7 +833,7 @@ _ONE_SIZE = re.compile(rf"/({_SIZE})", re.IGNORECASE)
 
 
 GENERIC_CONFIDENCE = 0.45  # below the default --min-confidence (0.5): kept out of the output unless asked for
-_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9]{0,2}[A-Z][A-Za-z0-9]{0,4}s?")  # SFT, ICL, PEFT, MoE, KD, SSMs
+_NAMED_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9]{0,2}[A-Z][A-Za-z0-9]{0,4}s?")  # SFT, ICL, PEFT, MoE, KD, SSMs
 _KIND_WORD_TAIL = re.compile(r"\s+(?:Benchmark|Dataset|Corpus|Suite|Model|Framework)$")
 VERSION_SUFFIX = re.compile(r"(?:[\s\-_]?[Vv]?\d+(?:\.\d+)?|\+\+?)")  # what makes "CosyVoice 2", "GERNERMED++"
 _VERSION_TAIL = re.compile(VERSION_SUFFIX.pattern + "$")
@@ -959,7 +959,7 @@ class ResolverComponent(_RuleComponent):
         if not generic:
             return mentions
         named = {m.key for m in mentions if m.key in generic and rd.entries[m.gaz_id].name[:1].islower()
-                 and _ACRONYM.fullmatch(m.text)}
+                 and _NAMED_ACRONYM.fullmatch(m.text)}
         return [replace(m, confidence=min(m.confidence, GENERIC_CONFIDENCE))
                 if m.key in generic and m.key not in named else m for m in mentions]
 

@@ -33,3 +33,24 @@ def test_console_script_and_python_floor():
     deps = " ".join(meta["project"]["dependencies"])
     for name in ("spacy", "rdflib", "pyoxigraph", "networkx", "pyvis", "pyshacl", "scipy"):
         assert name in deps
+
+
+def test_no_module_level_name_is_defined_twice():
+    """A second module-level definition silently replaces the first for every user of the name."""
+    import ast
+    root = Path(__file__).resolve().parent.parent
+    clashes = []
+    for path in sorted([*root.glob("extractors/*.py"), *root.glob("kg/*.py")]):
+        seen: dict[str, int] = {}
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Assign):
+                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
+            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+                names = [node.name]
+            else:
+                names = []
+            for name in names:
+                if name in seen:
+                    clashes.append(f"{path.name}: {name} (lines {seen[name]} and {node.lineno})")
+                seen[name] = node.lineno
+    assert not clashes, clashes
