@@ -1788,3 +1788,9 @@ def test_task_groups_and_latex_remnants_are_not_data(extract_one):
     ext = extract_one("Numbers", "Our model keeps high performance on standard RC tasks and on ZorbQA. Shifts "
                                  "between two corpora (EnglishrightarrowEnglish) are mild.")
     assert not {"RC", "EnglishrightarrowEnglish"} & ents(ext), ents(ext)
+
+
+def test_more_listed_names(extract_one):
+    ext = extract_one("IE", "Our model beats models designed for IE (e.g., UIE and InstructUIE) on notes from "
+                            "MIMIC-IV and abstracts from PubMed.")
+    assert {"UIE", "InstructUIE"} <= ents(ext, "model") and {"MIMIC-IV", "PubMed"} <= ents(ext, "dataset"), ents(ext)
