@@ -1794,3 +1794,13 @@ def test_more_listed_names(extract_one):
     ext = extract_one("IE", "Our model beats models designed for IE (e.g., UIE and InstructUIE) on notes from "
                             "MIMIC-IV and abstracts from PubMed.")
     assert {"UIE", "InstructUIE"} <= ents(ext, "model") and {"MIMIC-IV", "PubMed"} <= ents(ext, "dataset"), ents(ext)
+
+
+@pytest.mark.parametrize("text", ["Models such as GPT-2/3 and Llama 2/3/3.1 and GPT-3.5/4, Top-1/5 and 2023/24.",
+                                  "x" * 60 + " GPT-2/3", "GPT-2/3/4/3.5 " * 3, "no list 1/2 here, only ratios 3/4"])
+def test_version_list_scan_near_digit_slashes_finds_what_a_full_scan_finds(text):
+    from extractors.candidates import _VERSION_LIST, _version_lists
+    rd = load_rule_data()
+    full = [m.start() for m in _VERSION_LIST.finditer(text)
+            if all(rd.lookup(m.group(1) + v) for v in [m.group(2), *m.group(3).split("/")[1:]])]
+    assert [c.start for c in _version_lists(text, rd) if c.name is None] == full
