@@ -1804,3 +1804,8 @@ def test_version_list_scan_near_digit_slashes_finds_what_a_full_scan_finds(text)
     full = [m.start() for m in _VERSION_LIST.finditer(text)
             if all(rd.lookup(m.group(1) + v) for v in [m.group(2), *m.group(3).split("/")[1:]])]
     assert [c.start for c in _version_lists(text, rd) if c.name is None] == full
+
+
+def test_language_codes_are_no_names(extract_one):
+    ext = extract_one("GlórIA", "GlórIA significantly outperforms existing open PT decoder models and EN baselines.")
+    assert not {"PT", "EN"} & ents(ext) and not rels(ext, "outperforms"), (ents(ext), ext.relations)
