@@ -133,6 +133,7 @@ _ONE_VERSION = re.compile(r"/(\d+(?:\.\d+)?)")
 
 
 _DIGIT_SLASH_DIGIT = re.compile(r"\d/\d")
+_VERSION_RUN = re.compile(r"[\d./]*")
 
 
 def _version_lists(text: str, rd: RuleData) -> list[Candidate]:
@@ -140,7 +141,9 @@ def _version_lists(text: str, rd: RuleData) -> list[Candidate]:
     for hit in _DIGIT_SLASH_DIGIT.finditer(text):  # (a scan for "2/3" is far cheaper than the list pattern's own)
         if hit.start() < pos:
             continue
-        m = _VERSION_LIST.search(text, max(pos, hit.start() - 40), hit.end() + 40)
+        # (the window ends one character past the run of digits, dots and slashes, where the list's end is tested)
+        end = min(len(text), _VERSION_RUN.match(text, hit.end()).end() + 1)
+        m = _VERSION_LIST.search(text, max(pos, hit.start() - 40), end)
         if m is None:
             continue
         pos = m.end()
@@ -210,8 +213,10 @@ def _list_companions(text: str, found: list[Candidate], rd: RuleData) -> list[Ca
             m = rd.match_at(text, p, chunk) if chunk in rd.first_chunks else None
             entry = rd.lookup(m.group()) if m else None
             if entry is None or entry.type not in _KIN[c.type] or rd.is_stop(m.group()) or \
-                    rd.accepts(entry.id, m.group())[0] or not _LIST_END.match(text, m.end()):
-                continue  # (a form the entry accepts is found by the main pass, or refused there for a reason)
+                    rd.accepts(entry.id, m.group())[0] or not _LIST_END.match(text, m.end()) or \
+                    (m.group().islower() and "," not in text[max(0, p - 40):p]):
+                continue  # (a form the entry accepts is found by the main pass, or refused there for a reason;
+                # a lowercase word counts only in a list of three or more: "MT-Bench and quality" is no list)
             comp = Candidate(m.start(), m.end(), m.group(), entry.type, "gazetteer-list", 0.8, gaz_id=entry.id,
                              family_id=_family_id(entry, rd))
             taken.add(p)
@@ -386,7 +391,9 @@ def _chat_variant(w: str, text: str) -> bool:
     return m is not None and re.search(rf"(?<![\w-]){m.group(1)}(?![\w-])", text) is not None
 
 
-_LATEX_COMMAND = re.compile(r"(?:right|left|long)arrow|rightleftharpoons|mathbf|mathrm|textbf|emph", re.IGNORECASE)
+# a LaTeX command left glued between two words when the math was stripped: "English$\rightarrow$English"
+_LATEX_COMMAND = re.compile(r"(?<=[a-z])(?:(?:long)?(?:right|left)arrow|rightleftharpoons|mathbf|mathrm|textbf|"
+                            r"emph)(?=[A-Z])")
 
 
 def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:

@@ -22,8 +22,8 @@ import numpy as np
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
-from .candidates import (Candidate, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes, find_urls,
-                         type_from_part, type_from_suffix, type_from_words, with_type)
+from .candidates import (Candidate, _family_id, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes,
+                         find_urls, type_from_part, type_from_suffix, type_from_words, with_type)
 from .normalize import fold, name_key
 from .rules import RuleData, load_rule_data
 
@@ -349,8 +349,8 @@ _PROCESS_TAIL = re.compile(r"\s(?:[\w]+-)*(?:[Tt]raining|[Tt]uning|[Ll]earning|[
 
 
 _KIND_COMMA = re.compile(r",\s*the\s+$")
-_VERB_AFTER_SCORES = re.compile(r"\s*(?:higher|lower|better|worse|above|below|well|poorly|best|highest|top|first|"
-                                r"only|\d|up to|over|comparably|competitively|significantly|consistently)\b",
+_VERB_AFTER_SCORES = re.compile(r"\s*(?:\d|(?:higher|lower|better|worse|above|below|well|poorly|best|highest|top|"
+                                r"first|only|up to|over|comparably|competitively|significantly|consistently)\b)",
                                 re.IGNORECASE)
 _SLOGAN = re.compile(r"n['\u2019]t\b|[?!]", re.IGNORECASE)
 _COINED = ("introduced-word", "named-phrase", "title-name")
@@ -827,7 +827,7 @@ _DATA_LIST_BEFORE = re.compile(r"\b(?:datasets|corpora)\b(?:(?!\b(?:LLMs?|LMs?|m
 _LIST_SEP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?")
 
 
-_SIZE = r"(?:\d+x)?\d+(?:\.\d+)?[BMK]"
+_SIZE = r"(?:\d+x)?\d+(?:\.\d+)?[BMT]"  # parameter counts ("8K/30K" are data splits or context lengths)
 _SIZE_LIST = re.compile(rf"(.*?[^\W\d_].*?)({_SIZE})((?:/{_SIZE})+)", re.IGNORECASE)
 _ONE_SIZE = re.compile(rf"/({_SIZE})", re.IGNORECASE)
 
@@ -841,7 +841,9 @@ _VERSION_TAIL = re.compile(VERSION_SUFFIX.pattern + "$")
 
 def _split_sizes(c: Candidate) -> list[Candidate]:
     """One name per size of a size list: "Gemma-2B/7B" is Gemma-2B and ("7B") Gemma-7B."""
-    m = _SIZE_LIST.fullmatch(c.text) if "/" in c.text and c.type != "repo" and c.gaz_id is None else None
+    # (a name typed as data by its context keeps its slash: "Flickr8K/30K")
+    m = _SIZE_LIST.fullmatch(c.text) if "/" in c.text and c.type in (None, "model", "method") and c.gaz_id is None \
+        else None
     if m is None:
         return [c]
     stem = m.group(1)  # a name with a parameter size is a model's
@@ -923,11 +925,11 @@ class ResolverComponent(_RuleComponent):
             if c.gaz_id is None and c.type != "repo":
                 full = c.name or c.text
                 entry = rd.lookup(full)
-                if entry is None and full.endswith("s") and len(full) > 4 and full[-2].isupper():
+                if entry is None and full.endswith("s") and len(full) >= 4 and full[-2].isupper():
                     entry = rd.lookup(full[:-1])  # "BERTs", "GPTs": the plural of a listed name
                     full = full[:-1] if entry is not None and entry.type == "model" else full
                 if entry is not None and rd.accepts(entry.id, full)[0]:  # "SPARROW" is not the listed "Sparrow"
-                    c = replace(c, gaz_id=entry.id, type=entry.type, family_id=c.family_id or rd.by_name.get(entry.family or ""))
+                    c = replace(c, gaz_id=entry.id, type=entry.type, family_id=c.family_id or _family_id(entry, rd))
             if c.type is None:
                 continue
             key = c.url if c.type == "repo" else (c.gaz_id and "gaz:" + c.gaz_id) or _singular_key(c.name or c.text)
@@ -967,10 +969,10 @@ class ResolverComponent(_RuleComponent):
     def _name_with_its_kind(mentions: list[MentionSpan]) -> list[MentionSpan]:
         """"MetaTool Benchmark" in the title and "MetaTool" in the abstract are one entity: a name followed by
         the capitalised word for its kind is that name."""
-        keys = {m.text: m.key for m in mentions if m.gaz_id is None}
+        keys = {m.name or m.text: m.key for m in mentions if m.gaz_id is None}
         remap = {}
         for m in mentions:
-            k = _KIND_WORD_TAIL.search(m.text) if m.gaz_id is None else None
+            k = _KIND_WORD_TAIL.search(m.text) if m.gaz_id is None and not m.name else None
             if k and keys.get(m.text[:k.start()], m.key) != m.key:
                 remap[m.key] = keys[m.text[:k.start()]]
         if not remap:
@@ -984,7 +986,7 @@ class ResolverComponent(_RuleComponent):
         first: dict[str, MentionSpan] = {}
         for m in mentions:
             first.setdefault(m.key, m)
-        by_text = {m.text: m for m in first.values() if m.type in ("model", "dataset", "benchmark")}
+        by_text = {m.name or m.text: m for m in first.values() if m.type in ("model", "dataset", "benchmark")}
         retype = {}
         for m in first.values():
             if m.gaz_id is None and not m.name and m.type in ("method", "model", "dataset", "benchmark"):

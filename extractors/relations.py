@@ -176,11 +176,14 @@ _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this
 _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
 _OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as|first|previous|"
                          r"earlier|prior|original|old|former)\s)[\w\-]+\s+){0,3}$", re.IGNORECASE)  # (not "our first X model")
+_ITEM_END = re.compile(r"\s*(?:[,;:)]|\(|$|and\b)")
 _ENUM_OPEN = re.compile(r"\s*:\s*(?:\(1\)|1\)|\(i\)|\(a\))")
 # "our proposed X", "the newly proposed X", "X, our new model, ...": the paper's own
 _PROPOSED_BEFORE = re.compile(r"\b(?:our|the)\s+(?:newly\s+)?(?:proposed|novel)\s+$", re.IGNORECASE)
 _OUR_KIND_AFTER = re.compile(r",\s+our\s+(?:[\w\-]+\s+){0,2}?(?:model|method|approach|framework|system|benchmark|"
-                             r"dataset|LLM|agent|corpus|tool|algorithm)\b")
+                             r"dataset|LLM|agent|corpus|tool|algorithm)\s*,")  # (a closed apposition: "X, our model,")
+_CONTRAST_BEFORE = re.compile(r"\b(?:compared\s+(?:to|with)|unlike|than|over|versus|vs\.?|like|beyond|against)\s+"
+                              r"(?:[\w\-]+\s+){0,3}$", re.IGNORECASE)
 _KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")
 _NEW_LIST_BEFORE = re.compile(r"\bnew\s+(?:[\w\-]+\s+){0,2}?(?:benchmarks|datasets|models|corpora)\s*(?:,|:|\()\s*"
                               r"(?:[^,.;:()]{1,40}?(?:,|,?\s+and)\s*){0,4}$", re.IGNORECASE)
@@ -278,8 +281,9 @@ _TRAIN_AFTER = re.compile(r"(?:\s+(?:dataset|corpus|data))?\s+(?:to\s+(?:\w+\s+)
 
 # "we train on", "pre-trained only on the": the data named next is trained on; "the MedQA training set" ("when
 # fine-tuned on the GLUE benchmarks" is how a benchmark of fine-tuning evaluates)
-_TRAINED_ON_BEFORE = re.compile(r"\b(?:train(?:ed|ing|s)?|pre-?train\w*|instruction[- ]tun\w*)"
-                                r"\s+(?:[\w\-]+\s+){0,3}?on\s+(?:the\s+)?$", re.IGNORECASE)
+_TRAINED_ON_BEFORE = re.compile(r"\b(?:train(?:ed|ing|s)?|pre-?train\w*|instruction[- ]tun\w*)\s+"
+                                r"(?:(?:only|further|also|jointly|directly|solely|exclusively|primarily|mainly|"
+                                r"first|then|extensively)\s+){0,2}on\s+(?:the\s+)?$", re.IGNORECASE)
 _TRAIN_SPLIT_AFTER = re.compile(r"\s+(?:training|train)\s+(?:set|split|data)\b", re.IGNORECASE)
 
 
@@ -439,7 +443,9 @@ class RelationComponent(_RuleComponent):
                             if m.start <= im.end():
                                 continue
                             e = _ENUM_MARK.search(text, max(sent[0], m.start - 6), m.start)
-                            if e is not None and e.end() == m.start:  # the item's name right after its number
+                            if e is not None and e.end() == m.start and _ITEM_END.match(text, m.end):
+                                # the item's name right after its number, and the item's head ("(2) GPT-4 outputs
+                                # on the mixture" releases outputs, not GPT-4)
                                 intro(m, sent, "enumerated", 0.8)
             named = bool(_within(naming_at, sent))
             sent_low = text[sent[0]:sent[1]].lower()
@@ -464,7 +470,8 @@ class RelationComponent(_RuleComponent):
                 elif m.gaz_id is None and own_sent and (
                         _OUR_KIND_BEFORE.search(text, max(sent[0], m.start - 40), m.start) or
                         _PROPOSED_BEFORE.search(text, max(sent[0], m.start - 30), m.start) or
-                        _OUR_KIND_AFTER.match(text, m.end) or
+                        (_OUR_KIND_AFTER.match(text, m.end) and
+                         not _CONTRAST_BEFORE.search(text, max(sent[0], m.start - 40), m.start)) or
                         (_OUR_BEFORE.search(text, max(sent[0], m.start - 50), m.start) and _KIND_NEXT.match(text, m.end))):
                     intro(m, sent, "own-apposition", 0.74)  # "our method IC-DST", "our multilingual mParamanu model"
                 elif "new" in sent_low and self.own_re.search(text, sent[0], sent[1]) and \

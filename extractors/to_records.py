@@ -43,8 +43,9 @@ class Canonicalizer:
         if m.family_id and m.family_id in self.rd.entries and self.rd.entries[m.family_id].name != name:
             return self.rd.entries[m.family_id].name
         if m.type == "model" and not m.gaz_id:
-            base = strip_variant(m.text)
-            if base and base != m.text:
+            full = m.name or m.text  # ("13B" of "Zorb-7B/13B" is Zorb-13B)
+            base = strip_variant(full)
+            if base and base != full:
                 e = self.rd.lookup(base)
                 if e is not None:
                     return e.name

@@ -1797,15 +1797,44 @@ def test_more_listed_names(extract_one):
 
 
 @pytest.mark.parametrize("text", ["Models such as GPT-2/3 and Llama 2/3/3.1 and GPT-3.5/4, Top-1/5 and 2023/24.",
-                                  "x" * 60 + " GPT-2/3", "GPT-2/3/4/3.5 " * 3, "no list 1/2 here, only ratios 3/4"])
+                                  "x" * 60 + " GPT-2/3", "GPT-2/3/4/3.5 " * 3, "no list 1/2 here, only ratios 3/4",
+                                  "Llama 2/3/3.1/3.2/3.3/2/3/3.1/3.2/3.3/2/3/3.1/3.2/3.3 and more", "GPT-2/3B"])
 def test_version_list_scan_near_digit_slashes_finds_what_a_full_scan_finds(text):
-    from extractors.candidates import _VERSION_LIST, _version_lists
+    from extractors.candidates import _ONE_VERSION, _VERSION_LIST, _version_lists
     rd = load_rule_data()
-    full = [m.start() for m in _VERSION_LIST.finditer(text)
-            if all(rd.lookup(m.group(1) + v) for v in [m.group(2), *m.group(3).split("/")[1:]])]
-    assert [c.start for c in _version_lists(text, rd) if c.name is None] == full
+    full = []
+    for m in _VERSION_LIST.finditer(text):
+        names = [m.group(1) + m.group(2)] + [m.group(1) + v.group(1) for v in _ONE_VERSION.finditer(m.group(3))]
+        entries = [rd.lookup(n) for n in names]
+        if all(e is not None and e.type == "model" and rd.accepts(e.id, n)[0] for e, n in zip(entries, names)):
+            full.append((m.start(), m.end(2), None))
+            full += [(v.start(1), v.end(1), n) for v, n in zip(_ONE_VERSION.finditer(text, m.end(2), m.end()), names[1:])]
+    assert [(c.start, c.end, c.name) for c in _version_lists(text, rd)] == full
 
 
 def test_language_codes_are_no_names(extract_one):
     ext = extract_one("GlórIA", "GlórIA significantly outperforms existing open PT decoder models and EN baselines.")
     assert not {"PT", "EN"} & ents(ext) and not rels(ext, "outperforms"), (ents(ext), ext.relations)
+
+
+def test_review_regressions_for_this_sessions_rules(extract_one):
+    ext = extract_one("T", "Compared with FooNet, our method achieves higher accuracy on MMLU. Unlike BarNet and "
+                           "FooNet, our approach is fast. ZorbLM, our new model, is good.")
+    assert rels_objects(ext, "introduces") == {"ZorbLM"}, ext.relations  # a baseline beside "our method" is not ours
+    ext = extract_one("T", "We train and evaluate on MMLU and GSM8K. We evaluate models trained with RLHF on ARC.")
+    assert {"MMLU", "GSM8K", "ARC"} <= rels_objects(ext, "evaluated_on"), ext.relations
+    ext = extract_one("T", "We evaluate on Flickr8K/30K and COCO.")
+    assert "Flickr8K/30K" in rels_objects(ext, "evaluated_on") and not ents(ext, "model"), ents(ext)
+    ext = extract_one("T", "Our model improves MT-Bench and quality. We test on MMLU or race.")
+    assert not {"QuALITY", "RACE"} & ents(ext), ents(ext)  # a lowercase word counts only in a longer list
+    ext = extract_one("T", "We release: (1) ZorbMix, a data mix; (2) GPT-4 outputs on the mixture; and (3) Llama-2 "
+                           "checkpoints.")
+    assert rels_objects(ext, "introduces") == {"ZorbMix"}, ext.relations  # items named as ingredients
+    ext = extract_one("T", "ZorbLM scores 85.2% on MedQA. We compare GPTs and BERTs on GLUE. We evaluate EmphAssess "
+                           "and ZorbBench on MMLU.")
+    types = {e.name: e.type for e in ext.entities}
+    assert types.get("ZorbLM") == "model" and "ZorbLM" not in rels_objects(ext, "evaluated_on"), types
+    assert {"GPT", "BERT"} <= ents(ext, "model") and "EmphAssess" in ents(ext), types
+    ext = extract_one("T", "We introduce Zorb-7B/13B, strong models. Zorb-13B is fast.")
+    assert {e.name: e.family for e in ext.entities if e.name.startswith("Zorb")} == \
+        {"Zorb-7B": "Zorb", "Zorb-13B": "Zorb"}, [(e.name, e.family) for e in ext.entities]

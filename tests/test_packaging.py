@@ -35,6 +35,18 @@ def test_console_script_and_python_floor():
         assert name in deps
 
 
+def _bound_names(target) -> list[str]:
+    """The names an assignment target binds ("x", "a, b"; not "d[k]" or "o.attr", which bind nothing)."""
+    import ast
+    if isinstance(target, ast.Name):
+        return [target.id]
+    if isinstance(target, (ast.Tuple, ast.List)):
+        return [n for t in target.elts for n in _bound_names(t)]
+    if isinstance(target, ast.Starred):
+        return _bound_names(target.value)
+    return []
+
+
 def test_no_module_level_name_is_defined_twice():
     """A second module-level definition silently replaces the first for every user of the name."""
     import ast
@@ -43,10 +55,13 @@ def test_no_module_level_name_is_defined_twice():
     for path in sorted([*root.glob("extractors/*.py"), *root.glob("kg/*.py")]):
         seen: dict[str, int] = {}
         for node in ast.parse(path.read_text(encoding="utf-8")).body:
-            if isinstance(node, ast.Assign):
-                names = [t.id for t in node.targets if isinstance(t, ast.Name)]
-            elif isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+            if isinstance(node, (ast.Assign, ast.AnnAssign)):
+                targets = node.targets if isinstance(node, ast.Assign) else [node.target]
+                names = [n for t in targets for n in _bound_names(t)]
+            elif isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 names = [node.name]
+            elif isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [(a.asname or a.name).split(".")[0] for a in node.names]
             else:
                 names = []
             for name in names:
