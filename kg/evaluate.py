@@ -12,6 +12,7 @@ Three scorers, all printing precision / recall / F1:
 """
 from __future__ import annotations
 
+import random
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -59,16 +60,45 @@ class Scores:
     title: str
     rows: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
     notes: list[str] = field(default_factory=list)
+    units: dict[str, list[PRF]] = field(default_factory=lambda: defaultdict(list))  # row -> counts per paper
+    ci: dict[str, tuple[float, float]] = field(default_factory=dict)  # row -> 95% bootstrap interval of F1
+
+    def add(self, row: str, counts: PRF) -> None:
+        """Counts of one scored unit (a paper, a paragraph) for one row."""
+        self.rows[row].add(counts)
+        self.units[row].append(counts)
+
+    def bootstrap(self, resamples: int = 1000, seed: int = 0) -> "Scores":
+        """95% percentile intervals of each row's F1 over ``resamples`` resamplings of the scored units with
+        replacement (a row measured on few units or few items gets a wide interval)."""
+        rng = random.Random(seed)
+        for row, units in self.units.items():
+            if not units:
+                continue
+            f1s = []
+            for _ in range(resamples):
+                pick = rng.choices(units, k=len(units))
+                f1s.append(PRF(sum(u.tp for u in pick), sum(u.fp for u in pick), sum(u.fn for u in pick)).f1)
+            f1s.sort()
+            self.ci[row] = (f1s[int(0.025 * resamples)], f1s[max(0, int(0.975 * resamples) - 1)])
+        return self
 
     def table(self) -> str:
-        lines = [self.title, f"  {'':<28} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"]
+        head = f"  {'':<28} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"
+        lines = [self.title, head + ("   F1 95% CI" if self.ci else "")]
         for name, s in self.rows.items():
-            lines.append(f"  {name:<28} {s.p:6.3f} {s.r:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}")
+            ci = f"   {self.ci[name][0]:.3f}-{self.ci[name][1]:.3f}" if name in self.ci else ""
+            lines.append(f"  {name:<28} {s.p:6.3f} {s.r:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}{ci}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 
     def to_json(self) -> dict:
-        return {"title": self.title, "scores": {k: v.to_json() for k, v in self.rows.items()}, "notes": self.notes}
+        scores = {}
+        for k, v in self.rows.items():
+            scores[k] = v.to_json()
+            if k in self.ci:
+                scores[k]["f1_ci95"] = [round(x, 4) for x in self.ci[k]]
+        return {"title": self.title, "scores": scores, "notes": self.notes}
 
 
 def read_jsonl(path: str | Path) -> list[dict]:
@@ -184,21 +214,22 @@ def score_papers(gold: list[dict], preds: dict[str, Extraction], title: str = "p
             return pred_alias.get(n, _keys([n]))
 
         for t in ("model", "dataset", "benchmark", "method", "repo"):
-            sc.rows[f"entity:{t}"].add(_match([gk(e["name"]) for e in g.get("entities", []) if e["type"] == t],
+            sc.add(f"entity:{t}", _match([gk(e["name"]) for e in g.get("entities", []) if e["type"] == t],
                                               [pk(e.name) for e in ext.entities if e.type == t]))
         data = _match([gk(e["name"]) for e in g.get("entities", []) if e["type"] in ("dataset", "benchmark")],
                       [pk(e.name) for e in ext.entities if e.type in ("dataset", "benchmark")])
-        sc.rows["entity:data (dataset+benchmark)"].add(data)
+        sc.add("entity:data (dataset+benchmark)", data)
+        typed = PRF()  # (one unit per paper, summed over the three heads)
         for head in ("model", "data", "repo"):
-            sc.rows["typed F1 (model+data+repo)"].add(
-                _match([gk(e["name"]) for e in g.get("entities", []) if HEADLINE.get(e["type"]) == head],
-                       [pk(e.name) for e in ext.entities if HEADLINE.get(e.type) == head]))
+            typed.add(_match([gk(e["name"]) for e in g.get("entities", []) if HEADLINE.get(e["type"]) == head],
+                             [pk(e.name) for e in ext.entities if HEADLINE.get(e.type) == head]))
+        sc.add("typed F1 (model+data+repo)", typed)
         for rel in ("introduces", "evaluated_on"):
             pred = {r.object for r in ext.relations if r.predicate == rel}
-            sc.rows[f"relation:{rel}"].add(_match([gk(n) for n in g.get(rel, [])], [pk(n) for n in sorted(pred)]))
+            sc.add(f"relation:{rel}", _match([gk(n) for n in g.get(rel, [])], [pk(n) for n in sorted(pred)]))
         for rel in ("outperforms", "based_on"):
             pred = {(r.subject, r.object) for r in ext.relations if r.predicate == rel}
-            sc.rows[f"relation:{rel}"].add(_pair_match([(gk(a), gk(b)) for a, b in g.get(rel, [])],
+            sc.add(f"relation:{rel}", _pair_match([(gk(a), gk(b)) for a, b in g.get(rel, [])],
                                                        [(pk(a), pk(b)) for a, b in sorted(pred)]))
     sc.notes.append(f"{len(gold)} gold papers" + (f", {missing} without a prediction (scored as empty)" if missing else ""))
     return sc
@@ -228,14 +259,14 @@ def score_spans(gold: list[dict], pred: dict[str, set], labels: Iterable[str], t
     for g in gold:
         gs = {(e["start"], e["end"], e["label"]) for e in g["entities"] if e["label"] in labels}
         ps = {x for x in pred.get(g["id"], set()) if x[2] in labels}
+        micro = PRF()
         for lab in labels:
             gl = {x for x in gs if x[2] == lab}
             pl = {x for x in ps if x[2] == lab}
-            sc.rows[lab].add(PRF(tp=len(gl & pl), fp=len(pl - gl), fn=len(gl - pl)))
-    total = PRF()
-    for lab in labels:
-        total.add(sc.rows[lab])
-    sc.rows["micro"] = total
+            counts = PRF(tp=len(gl & pl), fp=len(pl - gl), fn=len(gl - pl))
+            sc.add(lab, counts)
+            micro.add(counts)
+        sc.add("micro", micro)
     return sc
 
 

@@ -64,6 +64,41 @@ def test_span_scoring_counts():
     assert (sc["micro"].tp, sc["micro"].fp, sc["micro"].fn) == (1, 2, 1)
 
 
+def test_bootstrap_intervals_of_f1():
+    from kg.evaluate import Scores
+    perfect = Scores("t")
+    for _ in range(20):
+        perfect.add("r", PRF(tp=1))
+    assert perfect.bootstrap().ci["r"] == (1.0, 1.0)
+
+    def mixed(n):
+        sc = Scores("t")
+        for i in range(n):
+            sc.add("r", PRF(tp=1) if i % 2 else PRF(fp=1, fn=1))
+        return sc.bootstrap(seed=3)
+    small, large = mixed(8).ci["r"], mixed(400).ci["r"]
+    assert small[0] < 0.5 < small[1] and large[0] < 0.5 < large[1]
+    assert large[1] - large[0] < small[1] - small[0]  # fewer papers, wider interval
+    assert mixed(8).ci == mixed(8).ci  # a fixed seed gives the same interval
+    assert "F1 95% CI" in mixed(8).table() and mixed(8).to_json()["scores"]["r"]["f1_ci95"] == list(small)
+
+
+def test_eval_command_prints_and_writes_intervals(tmp_path, capsys):
+    from kg.cli import main
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "p1", "entities": [{"name": "MMLU", "type": "benchmark", "aliases": []}],
+                                "introduces": [], "evaluated_on": ["MMLU"], "outperforms": [], "based_on": []}) + "\n")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"paper": {"id": "p1", "title": "t", "source": "s"},
+                                "entities": [{"name": "MMLU", "type": "benchmark", "confidence": 0.9, "mentions": []}],
+                                "relations": []}) + "\n")
+    out = tmp_path / "scores.json"
+    assert main(["eval", "--gold", str(gold), "--pred", str(pred), "--ci", "--json", str(out)]) == 0
+    assert "F1 95% CI" in capsys.readouterr().out
+    rows = json.loads(out.read_text())[0]["scores"]
+    assert rows["entity:benchmark"]["f1_ci95"] == [1.0, 1.0] and rows["relation:evaluated_on"]["f1_ci95"] == [0.0, 0.0]
+
+
 @pytest.mark.skipif(not (GSAP / "gold.jsonl").exists(), reason="GSAP-NER corpus not beside the checkout (../shared/eval)")
 def test_scorer_reproduces_published_gsap_baselines():
     """Re-scoring the released predictions gives the published micro F1 (61.9 / 64.5 / 63.4)."""

@@ -24,8 +24,11 @@ DESCRIPTION = """Score the extractor.
                 MLModel (our model) and Dataset (our dataset+benchmark), beside the released baselines.
 --scier DIR     a SciER folder (gold.jsonl): exact-span F1 for Dataset and model-name recall on Method spans.
 
+--ci            a 95% interval for each F1 from 1,000 bootstrap resamplings of the scored papers: how far a
+                figure on few papers or few gold pairs can be trusted.
+
 examples:
-  kg eval --gold devset/tune.jsonl --gold devset/heldout.jsonl
+  kg eval --gold devset/tune.jsonl --gold devset/heldout.jsonl --ci
   kg eval --gsap ../shared/eval/gsap-ner --scier ../shared/eval/scier --json outputs/eval.json"""
 
 
@@ -38,6 +41,8 @@ def add_arguments(p) -> None:
                    help="also re-score the released baselines on all GSAP-NER paragraphs (all labels)")
     p.add_argument("--scier", metavar="DIR", help="SciER folder with gold.jsonl")
     p.add_argument("--json", metavar="FILE", help="also write all scores as JSON")
+    p.add_argument("--ci", action="store_true",
+                   help="add a 95%% bootstrap interval of each F1 (1,000 resamplings of the papers or paragraphs)")
 
 
 def extract(papers, config):
@@ -83,7 +88,9 @@ def _gsap_scores(args, config) -> list[Scores]:
             for system in ("scibert", "scideberta", "roberta"):
                 sc = score_spans(full, baseline_spans(base, system), all_labels,
                                  f"GSAP-NER all {len(full)} paragraphs, all labels: released {system} baseline")
-                sc.rows = {"micro": sc.rows["micro"], "MLModel": sc.rows["MLModel"], "Dataset": sc.rows["Dataset"]}
+                keep = ("micro", "MLModel", "Dataset")
+                sc.rows = {k: sc.rows[k] for k in keep}
+                sc.units = {k: sc.units[k] for k in keep}
                 out.append(sc)
     return out
 
@@ -132,6 +139,8 @@ def run(args, config) -> int:
     if args.scier:
         results += _scier_scores(args, config)
     for sc in results:
+        if args.ci:
+            sc.bootstrap()
         print(sc.table())
         print()
     if args.json:
