@@ -71,10 +71,10 @@ class Scores:
     def bootstrap(self, resamples: int = 1000, seed: int = 0) -> "Scores":
         """95% percentile intervals of each row's F1 over ``resamples`` resamplings of the scored units with
         replacement (a row measured on few units or few items gets a wide interval)."""
-        rng = random.Random(seed)
         for row, units in self.units.items():
             if not units:
                 continue
+            rng = random.Random(seed)  # (the same resamplings for every row of the table)
             f1s = []
             for _ in range(resamples):
                 pick = rng.choices(units, k=len(units))
