@@ -73,6 +73,11 @@ _BASED_HINT = re.compile(r"\b(?:" + word_trie(_BASED_STEMS) + ")", re.IGNORECASE
 
 _OTHERS_BEFORE = re.compile(r"\b(?:unlike|in contrast to|contrary to|compared (?:to|with)|prior work|previous work|"
                             r"existing (?:work|works|methods|approaches|models)|et al\.)", re.IGNORECASE)
+_MADE_N_LIST = re.compile(r"\b(?:train|develop|release|build|built|obtain|produce|create|present|introduce|pre-?train)\w*"
+                          r"\s+(?:two|three|four|five|six|seven|eight|\d+)\s+(?:new\s+)?(?:[\w\-]+\s+)?"
+                          r"(?:models|variants|checkpoints|LLMs|versions)\s*[:,]\s*$", re.IGNORECASE)
+# the gap between two members of such a list, an aside on the first allowed: "A, with 109M parameters, and B"
+_MEMBER_GAP = re.compile(r"(?:\s*\([^()]{0,40}\))?(?:,\s+(?:with|of)\s[^,;:()]{1,40})?(?:,|,?\s+and|;)\s+(?:the\s+)?")
 _RESULTING_LIST = re.compile(r"\b(?:resulting(?:\s+in)?|yielding|producing)\s+(?:(?:two|three|four|five|six|\d+)\s+)?"
                              r"(?:new\s+)?(?:models|variants|checkpoints|LLMs)\s*[:,]?\s*$", re.IGNORECASE)
 _UNDER_TERMS = re.compile(r"\bunder\s+(?:the\s+|a\s+|an\s+)?$", re.IGNORECASE)  # the terms a release is under
@@ -478,12 +483,14 @@ class RelationComponent(_RuleComponent):
                         (nl := _NEW_LIST_BEFORE.search(text, max(sent[0], m.start - 120), m.start)) and \
                         not _EXAMPLE_WORDS.search(text, nl.start(), sent[1]):
                     intro(m, sent, "new-list", 0.74)  # "two new benchmarks, MBPP and MathQA-Python" (not examples)
-            if "result" in sent_low or "yield" in sent_low:  # "..., resulting four models: A, B, C and D"
+            if "result" in sent_low or "yield" in sent_low or " models" in sent_low:
+                # "..., resulting four models: A, B, C and D", "to train two models: A, with 109M parameters, and B"
                 listed = None
                 for m in ms:
                     if m.type in MODELISH and m.gaz_id is None and (
                             _RESULTING_LIST.search(text, max(sent[0], m.start - 60), m.start) or
-                            (listed is not None and _SUBJECT_LIST_SEP.fullmatch(text, listed.end, m.start))):
+                            _MADE_N_LIST.search(text, max(sent[0], m.start - 60), m.start) or
+                            (listed is not None and _MEMBER_GAP.fullmatch(text, listed.end, m.start))):
                         if self.own_re.search(text, sent[0], sent[1]):
                             intro(m, sent, "made-from", 0.72)
                         listed = m

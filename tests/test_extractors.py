@@ -1838,3 +1838,9 @@ def test_review_regressions_for_this_sessions_rules(extract_one):
     ext = extract_one("T", "We introduce Zorb-7B/13B, strong models. Zorb-13B is fast.")
     assert {e.name: e.family for e in ext.entities if e.name.startswith("Zorb")} == \
         {"Zorb-7B": "Zorb", "Zorb-13B": "Zorb"}, [(e.name, e.family) for e in ext.entities]
+
+
+def test_models_listed_after_we_train_n_models_are_introduced(extract_one):
+    ext = extract_one("T", "We train two models: ZorbBERT-Base, with 109M parameters, and ZorbBERT-Large with 762M "
+                           "parameters. Prior work trained two models: AlphaBERT and BetaBERT.")
+    assert rels_objects(ext, "introduces") == {"ZorbBERT-Base", "ZorbBERT-Large"}, ext.relations
