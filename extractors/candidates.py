@@ -145,6 +145,7 @@ def _version_lists(text: str, rd: RuleData) -> list[Candidate]:
         end = min(len(text), _VERSION_RUN.match(text, hit.end()).end() + 1)
         m = _VERSION_LIST.search(text, max(pos, hit.start() - 40), end)
         if m is None:
+            pos = end  # (nothing in the window: the later hits of the same run need no second search)
             continue
         pos = m.end()
         stem = m.group(1)
@@ -198,14 +199,14 @@ def _list_companions(text: str, found: list[Candidate], rd: RuleData) -> list[Ca
     out, queue = list(found), [c for c in found if c.type in _KIN]
     while queue:
         c = queue.pop()
-        starts = []
+        starts = []  # (where a member may stand, and whether the list has three or more members there)
         nxt = _LIST_NEXT.match(text, c.end)
         if nxt:
-            starts.append(nxt.end())
+            starts.append((nxt.end(), "," in nxt.group() or text[max(0, c.start - 3):c.start].rstrip().endswith(",")))
         prev = _LIST_PREV.search(text, max(0, c.start - 40), c.start)
         if prev:
-            starts.append(prev.start(1))
-        for p in starts:
+            starts.append((prev.start(1), "," in text[prev.end(1):c.start] or text.startswith(",", c.end)))
+        for p, long_list in starts:
             if p in taken:
                 continue
             word = _RUN.match(text, p)
@@ -214,7 +215,7 @@ def _list_companions(text: str, found: list[Candidate], rd: RuleData) -> list[Ca
             entry = rd.lookup(m.group()) if m else None
             if entry is None or entry.type not in _KIN[c.type] or rd.is_stop(m.group()) or \
                     rd.accepts(entry.id, m.group())[0] or not _LIST_END.match(text, m.end()) or \
-                    (m.group().islower() and "," not in text[max(0, p - 40):p]):
+                    (m.group().islower() and not long_list):
                 continue  # (a form the entry accepts is found by the main pass, or refused there for a reason;
                 # a lowercase word counts only in a list of three or more: "MT-Bench and quality" is no list)
             comp = Candidate(m.start(), m.end(), m.group(), entry.type, "gazetteer-list", 0.8, gaz_id=entry.id,

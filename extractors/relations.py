@@ -76,6 +76,8 @@ _OTHERS_BEFORE = re.compile(r"\b(?:unlike|in contrast to|contrary to|compared (?
 _MADE_N_LIST = re.compile(r"\b(?:train|develop|release|build|built|obtain|produce|create|present|introduce|pre-?train)\w*"
                           r"\s+(?:two|three|four|five|six|seven|eight|\d+)\s+(?:new\s+)?(?:[\w\-]+\s+)?"
                           r"(?:models|variants|checkpoints|LLMs|versions)\s*[:,]\s*$", re.IGNORECASE)
+_MADE_NOUNS = (" models", " variants", " checkpoints", " llms", " versions")
+_OTHERS_MADE = re.compile(r"\b(?:prior|previous|earlier|existing|other|they|their)\b", re.IGNORECASE)  # not ours
 # the gap between two members of such a list, an aside on the first allowed: "A, with 109M parameters, and B"
 _MEMBER_GAP = re.compile(r"(?:\s*\([^()]{0,40}\))?(?:,\s+(?:with|of)\s[^,;:()]{1,40})?(?:,|,?\s+and|;)\s+(?:the\s+)?")
 _RESULTING_LIST = re.compile(r"\b(?:resulting(?:\s+in)?|yielding|producing)\s+(?:(?:two|three|four|five|six|\d+)\s+)?"
@@ -181,14 +183,14 @@ _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this
 _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
 _OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as|first|previous|"
                          r"earlier|prior|original|old|former)\s)[\w\-]+\s+){0,3}$", re.IGNORECASE)  # (not "our first X model")
-_ITEM_END = re.compile(r"\s*(?:[,;:)]|\(|$|and\b)")
+_ITEM_END = re.compile(r"\s*(?:[,;:).]|\(|$|and\b)")
 _ENUM_OPEN = re.compile(r"\s*:\s*(?:\(1\)|1\)|\(i\)|\(a\))")
 # "our proposed X", "the newly proposed X", "X, our new model, ...": the paper's own
 _PROPOSED_BEFORE = re.compile(r"\b(?:our|the)\s+(?:newly\s+)?(?:proposed|novel)\s+$", re.IGNORECASE)
 _OUR_KIND_AFTER = re.compile(r",\s+our\s+(?:[\w\-]+\s+){0,2}?(?:model|method|approach|framework|system|benchmark|"
-                             r"dataset|LLM|agent|corpus|tool|algorithm)\s*,")  # (a closed apposition: "X, our model,")
-_CONTRAST_BEFORE = re.compile(r"\b(?:compared\s+(?:to|with)|unlike|than|over|versus|vs\.?|like|beyond|against)\s+"
-                              r"(?:[\w\-]+\s+){0,3}$", re.IGNORECASE)
+                             r"dataset|LLM|agent|corpus|tool|algorithm)(?=\s*(?:[,.;(]|$))")  # (a closed apposition)
+_CONTRAST_BEFORE = re.compile(r"\b(?:compared\s+(?:to|with)|unlike|than|versus|vs\.?|against)\s+(?:[\w\-]+\s+)?$",
+                              re.IGNORECASE)
 _KIND_NEXT = re.compile(r"\s+(?:models?|LLMs?|datasets?|benchmarks?|framework|method|approach|system)\b")
 _NEW_LIST_BEFORE = re.compile(r"\bnew\s+(?:[\w\-]+\s+){0,2}?(?:benchmarks|datasets|models|corpora)\s*(?:,|:|\()\s*"
                               r"(?:[^,.;:()]{1,40}?(?:,|,?\s+and)\s*){0,4}$", re.IGNORECASE)
@@ -287,8 +289,8 @@ _TRAIN_AFTER = re.compile(r"(?:\s+(?:dataset|corpus|data))?\s+(?:to\s+(?:\w+\s+)
 # "we train on", "pre-trained only on the": the data named next is trained on; "the MedQA training set" ("when
 # fine-tuned on the GLUE benchmarks" is how a benchmark of fine-tuning evaluates)
 _TRAINED_ON_BEFORE = re.compile(r"\b(?:train(?:ed|ing|s)?|pre-?train\w*|instruction[- ]tun\w*)\s+"
-                                r"(?:(?:only|further|also|jointly|directly|solely|exclusively|primarily|mainly|"
-                                r"first|then|extensively)\s+){0,2}on\s+(?:the\s+)?$", re.IGNORECASE)
+                                r"(?:(?!(?:and|or|with|then|evaluat\w*|test\w*|assess\w*|benchmark\w*)\b)[\w\-]+\s+)"
+                                r"{0,3}?on\s+(?:the\s+)?$", re.IGNORECASE)
 _TRAIN_SPLIT_AFTER = re.compile(r"\s+(?:training|train)\s+(?:set|split|data)\b", re.IGNORECASE)
 
 
@@ -483,13 +485,14 @@ class RelationComponent(_RuleComponent):
                         (nl := _NEW_LIST_BEFORE.search(text, max(sent[0], m.start - 120), m.start)) and \
                         not _EXAMPLE_WORDS.search(text, nl.start(), sent[1]):
                     intro(m, sent, "new-list", 0.74)  # "two new benchmarks, MBPP and MathQA-Python" (not examples)
-            if "result" in sent_low or "yield" in sent_low or " models" in sent_low:
+            if "result" in sent_low or "yield" in sent_low or any(w in sent_low for w in _MADE_NOUNS):
                 # "..., resulting four models: A, B, C and D", "to train two models: A, with 109M parameters, and B"
                 listed = None
                 for m in ms:
                     if m.type in MODELISH and m.gaz_id is None and (
                             _RESULTING_LIST.search(text, max(sent[0], m.start - 60), m.start) or
-                            _MADE_N_LIST.search(text, max(sent[0], m.start - 60), m.start) or
+                            ((made := _MADE_N_LIST.search(text, max(sent[0], m.start - 60), m.start)) and
+                             not _OTHERS_MADE.search(text, sent[0], made.start())) or
                             (listed is not None and _MEMBER_GAP.fullmatch(text, listed.end, m.start))):
                         if self.own_re.search(text, sent[0], sent[1]):
                             intro(m, sent, "made-from", 0.72)

@@ -60,27 +60,38 @@ class Scores:
     title: str
     rows: dict[str, PRF] = field(default_factory=lambda: defaultdict(PRF))
     notes: list[str] = field(default_factory=list)
-    units: dict[str, list[PRF]] = field(default_factory=lambda: defaultdict(list))  # row -> counts per paper
+    # row -> counts per scored unit: a paper (paragraphs and sentences of one paper are one unit, as they are
+    # not independent of each other)
+    units: dict[str, dict[str, PRF]] = field(default_factory=lambda: defaultdict(dict))
     ci: dict[str, tuple[float, float]] = field(default_factory=dict)  # row -> 95% bootstrap interval of F1
 
-    def add(self, row: str, counts: PRF) -> None:
-        """Counts of one scored unit (a paper, a paragraph) for one row."""
+    def add(self, row: str, counts: PRF, unit: str | None = None) -> None:
+        """Counts of one scored record for one row; records with the same ``unit`` are resampled together."""
         self.rows[row].add(counts)
-        self.units[row].append(counts)
+        per = self.units[row]
+        key = unit if unit is not None else f"#{len(per)}"
+        per.setdefault(key, PRF()).add(counts)
 
     def bootstrap(self, resamples: int = 1000, seed: int = 0) -> "Scores":
-        """95% percentile intervals of each row's F1 over ``resamples`` resamplings of the scored units with
-        replacement (a row measured on few units or few items gets a wide interval)."""
-        for row, units in self.units.items():
+        """95% percentile intervals of each row's F1 over ``resamples`` resamplings of the units with
+        replacement (a row measured on few units or few items gets a wide interval). A resampling holding no
+        item of a row says nothing of its F1 and is left out; the same resamplings serve every row."""
+        if resamples < 1:
+            raise ValueError("resamples must be at least 1")
+        for row, per in self.units.items():
+            units = list(per.values())
             if not units:
                 continue
-            rng = random.Random(seed)  # (the same resamplings for every row of the table)
+            rng = random.Random(seed)
             f1s = []
             for _ in range(resamples):
                 pick = rng.choices(units, k=len(units))
-                f1s.append(PRF(sum(u.tp for u in pick), sum(u.fp for u in pick), sum(u.fn for u in pick)).f1)
-            f1s.sort()
-            self.ci[row] = (f1s[int(0.025 * resamples)], f1s[max(0, int(0.975 * resamples) - 1)])
+                c = PRF(sum(u.tp for u in pick), sum(u.fp for u in pick), sum(u.fn for u in pick))
+                if c.tp + c.fp + c.fn:
+                    f1s.append(c.f1)
+            if f1s:
+                f1s.sort()
+                self.ci[row] = (f1s[int(0.025 * len(f1s))], f1s[max(0, int(0.975 * len(f1s)) - 1)])
         return self
 
     def table(self) -> str:
@@ -213,24 +224,25 @@ def score_papers(gold: list[dict], preds: dict[str, Extraction], title: str = "p
         def pk(n: str) -> frozenset:
             return pred_alias.get(n, _keys([n]))
 
+        unit = g["id"]
         for t in ("model", "dataset", "benchmark", "method", "repo"):
             sc.add(f"entity:{t}", _match([gk(e["name"]) for e in g.get("entities", []) if e["type"] == t],
-                                              [pk(e.name) for e in ext.entities if e.type == t]))
+                                         [pk(e.name) for e in ext.entities if e.type == t]), unit)
         data = _match([gk(e["name"]) for e in g.get("entities", []) if e["type"] in ("dataset", "benchmark")],
                       [pk(e.name) for e in ext.entities if e.type in ("dataset", "benchmark")])
-        sc.add("entity:data (dataset+benchmark)", data)
+        sc.add("entity:data (dataset+benchmark)", data, unit)
         typed = PRF()  # (one unit per paper, summed over the three heads)
         for head in ("model", "data", "repo"):
             typed.add(_match([gk(e["name"]) for e in g.get("entities", []) if HEADLINE.get(e["type"]) == head],
                              [pk(e.name) for e in ext.entities if HEADLINE.get(e.type) == head]))
-        sc.add("typed F1 (model+data+repo)", typed)
+        sc.add("typed F1 (model+data+repo)", typed, unit)
         for rel in ("introduces", "evaluated_on"):
             pred = {r.object for r in ext.relations if r.predicate == rel}
-            sc.add(f"relation:{rel}", _match([gk(n) for n in g.get(rel, [])], [pk(n) for n in sorted(pred)]))
+            sc.add(f"relation:{rel}", _match([gk(n) for n in g.get(rel, [])], [pk(n) for n in sorted(pred)]), unit)
         for rel in ("outperforms", "based_on"):
             pred = {(r.subject, r.object) for r in ext.relations if r.predicate == rel}
             sc.add(f"relation:{rel}", _pair_match([(gk(a), gk(b)) for a, b in g.get(rel, [])],
-                                                       [(pk(a), pk(b)) for a, b in sorted(pred)]))
+                                                  [(pk(a), pk(b)) for a, b in sorted(pred)]), unit)
     sc.notes.append(f"{len(gold)} gold papers" + (f", {missing} without a prediction (scored as empty)" if missing else ""))
     return sc
 
@@ -260,13 +272,14 @@ def score_spans(gold: list[dict], pred: dict[str, set], labels: Iterable[str], t
         gs = {(e["start"], e["end"], e["label"]) for e in g["entities"] if e["label"] in labels}
         ps = {x for x in pred.get(g["id"], set()) if x[2] in labels}
         micro = PRF()
+        unit = str(g.get("doc_id") or g["id"])  # (the paper a paragraph or sentence comes from)
         for lab in labels:
             gl = {x for x in gs if x[2] == lab}
             pl = {x for x in ps if x[2] == lab}
             counts = PRF(tp=len(gl & pl), fp=len(pl - gl), fn=len(gl - pl))
-            sc.add(lab, counts)
+            sc.add(lab, counts, unit)
             micro.add(counts)
-        sc.add("micro", micro)
+        sc.add("micro", micro, unit)
     return sc
 
 

@@ -83,6 +83,21 @@ def test_bootstrap_intervals_of_f1():
     assert "F1 95% CI" in mixed(8).table() and mixed(8).to_json()["scores"]["r"]["f1_ci95"] == list(small)
 
 
+def test_bootstrap_units_are_papers_and_empty_resamplings_are_left_out():
+    from kg.evaluate import Scores
+    gold = [{"id": f"d{i}|{j}", "doc_id": f"d{i}", "entities": [{"start": 0, "end": 1, "label": "M"}]}
+            for i in range(3) for j in range(4)]
+    sc = score_spans(gold, {}, ("M",), "t")
+    assert len(sc.units["M"]) == 3 and sc.rows["M"].fn == 12  # four paragraphs of a paper are one unit
+    sparse = Scores("t")
+    sparse.add("r", PRF(tp=1))
+    for _ in range(30):
+        sparse.add("r", PRF())  # papers without any item of the row
+    assert sparse.bootstrap().ci["r"] == (1.0, 1.0)  # resamplings holding no item are no evidence of F1 = 0
+    with pytest.raises(ValueError):
+        sparse.bootstrap(resamples=0)
+
+
 def test_eval_command_prints_and_writes_intervals(tmp_path, capsys):
     from kg.cli import main
     gold = tmp_path / "gold.jsonl"

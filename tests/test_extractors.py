@@ -1844,3 +1844,24 @@ def test_models_listed_after_we_train_n_models_are_introduced(extract_one):
     ext = extract_one("T", "We train two models: ZorbBERT-Base, with 109M parameters, and ZorbBERT-Large with 762M "
                            "parameters. Prior work trained two models: AlphaBERT and BetaBERT.")
     assert rels_objects(ext, "introduces") == {"ZorbBERT-Base", "ZorbBERT-Large"}, ext.relations
+
+
+def test_second_review_regressions(extract_one):
+    ext = extract_one("T", "We train our model on MMLU and evaluate it on GSM8K.")
+    assert rels_objects(ext, "evaluated_on") == {"GSM8K"}, ext.relations  # trained on, past an object
+    ext = extract_one("T", "Prior work trained two models: AlphaBERT and BetaBERT, which we compare against.")
+    assert not rels_objects(ext, "introduces"), ext.relations  # someone else's models
+    ext = extract_one("T", "The best results come from ZorbLM, our new model. Experiments over several benchmarks "
+                           "show ZorbNet, our model, is best.")
+    assert rels_objects(ext, "introduces") == {"ZorbLM", "ZorbNet"}, ext.relations
+    ext = extract_one("T", "In addition, our model improves MT-Bench and quality. We evaluate on boolq, piqa, and MMLU.")
+    assert rels_objects(ext, "evaluated_on") == {"MT-Bench", "BoolQ", "PIQA", "MMLU"}, ext.relations
+    ext = extract_one("T", "We release: (1) ZorbMix, a data mix; and (2) ZorbCoder. It is good.")
+    assert rels_objects(ext, "introduces") == {"ZorbMix", "ZorbCoder"}, ext.relations
+    ext = extract_one("T", "We train two checkpoints: ZorbBERT-Base, with 109M parameters, and ZorbBERT-Large.")
+    assert rels_objects(ext, "introduces") == {"ZorbBERT-Base", "ZorbBERT-Large"}, ext.relations
+
+
+def test_version_list_scan_is_linear_on_slash_runs():
+    from extractors.candidates import _version_lists
+    assert _version_lists("1/" * 20000, load_rule_data()) == []  # (one search per run, not one per slash)

@@ -24,8 +24,9 @@ DESCRIPTION = """Score the extractor.
                 MLModel (our model) and Dataset (our dataset+benchmark), beside the released baselines.
 --scier DIR     a SciER folder (gold.jsonl): exact-span F1 for Dataset and model-name recall on Method spans.
 
---ci            a 95% interval for each F1 from 1,000 bootstrap resamplings of the scored papers: how far a
-                figure on few papers or few gold pairs can be trusted.
+--ci            a 95% interval for each F1 from 1,000 bootstrap resamplings of the scored papers (paragraphs and
+                sentences of one paper are resampled together): how far a figure on few papers or few gold
+                pairs can be trusted.
 
 examples:
   kg eval --gold devset/tune.jsonl --gold devset/heldout.jsonl --ci
@@ -42,7 +43,7 @@ def add_arguments(p) -> None:
     p.add_argument("--scier", metavar="DIR", help="SciER folder with gold.jsonl")
     p.add_argument("--json", metavar="FILE", help="also write all scores as JSON")
     p.add_argument("--ci", action="store_true",
-                   help="add a 95%% bootstrap interval of each F1 (1,000 resamplings of the papers or paragraphs)")
+                   help="add a 95%% bootstrap interval of each F1 (1,000 resamplings of the scored papers)")
 
 
 def extract(papers, config):
