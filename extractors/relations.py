@@ -60,7 +60,8 @@ _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "t
                 "trained with", "starts from", "started from", "quantiz", "obtained by", "foundation", "further train",
                 "encoder", "decoder", "insert", "integrat", "incorporat", "plug", "inject", "counterpart", "transfers",
                 "ports", "localiz", "localis", "to form", "to create", "to construct", "obtain", "to compose",
-                "to assemble", "same architecture", "result of", "product of", "outcome of")
+                "to assemble", "same architecture", "result of", "product of", "outcome of", "pruned", "upcycl",
+                "adopts the", "adopted the", "follows the", "shares the", "employs the", "reuses the")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")

@@ -1714,10 +1714,26 @@ def test_data_lineage_phrasings(extract_one, abstract):
     "ZorbLM is a Llama-2-7B-based medical model.",
     "ZorbLM is the result of fine-tuning Llama-2-7B on medical QA.",
     "ZorbLM is a medical LLM built by fine-tuning Llama-2-7B.",
+    "We build ZorbLM on the Llama-2-7B architecture.",
+    "ZorbLM adopts the Llama-2-7B architecture.",
+    "ZorbLM is built upon the open-source Llama-2-7B.",
+    "ZorbLM is a continually pretrained Llama-2-7B.",
+    "ZorbLM is a pruned Llama-2-7B.",
+    "ZorbLM, a Llama-2-7B fine-tuned on medical data, is released.",
+    "ZorbLM is a merge of Llama-2-7B and Mistral-7B.",
+    "We upcycle Llama-2-7B into ZorbLM.",
+    "ZorbLM upcycles Llama-2-7B into a mixture of experts.",
 ])
 def test_more_model_lineage_phrasings(extract_one, abstract):
     ext = extract_one("ZorbLM: a medical model", abstract)
     assert ("ZorbLM", "Llama-2-7B") in rels(ext, "based_on"), rels(ext, "based_on")
+
+
+@pytest.mark.parametrize("abstract", ["ZorbTune adopts the Llama-2-7B architecture.",
+                                      "ZorbTune is built upon the open-source Llama-2-7B."])
+def test_a_method_using_a_model_is_not_its_variant(extract_one, abstract):
+    ext = extract_one("ZorbTune: a fine-tuning method", abstract)
+    assert not rels(ext, "based_on"), (rels(ext, "based_on"), [(e.name, e.type) for e in ext.entities])
 
 
 def test_scores_as_a_verb_is_no_benchmark_head(extract_one):
