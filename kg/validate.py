@@ -145,12 +145,83 @@ def split_sparql_constraints(shapes: rdflib.Graph) -> tuple[rdflib.Graph, list[S
     return core, out
 
 
+_TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
+
+
+def lift_property_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
+    """The shapes with each property shape of a targeted node shape given that node shape's targets instead.
+
+    pySHACL checks a node shape's ``sh:property`` shapes once per focus node (119k shape evaluations on a
+    117k-triple graph); a property shape with targets of its own is checked once for all its focus nodes,
+    7x faster on the sample graph. The results are the same: a property shape reports with its own severity
+    and message either way, and its focus nodes are the node shape's. Property shapes shared by several
+    shapes, or under a deactivated or untargeted shape, stay where they are.
+    """
+    g = rdflib.Graph()
+    for t in shapes:
+        g.add(t)
+    for node, prop in sorted(g.subject_objects(SH.property)):
+        targets = [(p, o) for p in _TARGETS for o in g.objects(node, p)]
+        if not targets or g.value(node, SH.deactivated) is not None or len(set(g.subjects(SH.property, prop))) != 1:
+            continue
+        for p, o in targets:
+            g.add((prop, p, o))
+        g.remove((node, SH.property, prop))
+    return g
+
+
+_NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{([^{}]*)\}", re.IGNORECASE)
+_NOT_BGP = re.compile(r"\b(?:FILTER|OPTIONAL|UNION|MINUS|BIND|VALUES|GRAPH|SERVICE|EXISTS)\b|\{", re.IGNORECASE)
+_VAR = re.compile(r"[?$](\w+)")
+_IRI_TERM = re.compile(r"<[^<>\s]*>|\b[A-Za-z][\w\-]*:\w*|\ba\b")
+
+
+def _strip_filters(text: str) -> str:
+    """``text`` without its ``FILTER (...)`` expressions (parentheses balanced)."""
+    out, i = [], 0
+    for m in re.finditer(r"\bFILTER\s*\(", text, re.IGNORECASE):
+        if m.start() < i:
+            continue
+        out.append(text[i:m.start()])
+        depth, j = 1, m.end()
+        while j < len(text) and depth:
+            depth += {"(": 1, ")": -1}.get(text[j], 0)
+            j += 1
+        i = j
+    out.append(text[i:])
+    return "".join(out)
+
+
+def not_exists_as_minus(where: str) -> str:
+    """Rewrite ``FILTER NOT EXISTS { BGP }`` as ``MINUS { BGP }`` where the two mean the same, for Oxigraph.
+
+    Oxigraph evaluates a ``NOT EXISTS`` group for each outer solution without joining on the outer bindings,
+    so checking every focus node at once grows with the square of the graph (23 s on a 117k-triple graph);
+    ``MINUS`` is a hash anti-join (0.05 s). They agree when the outer part is a basic graph pattern (every
+    variable it names is bound), the inner part is a basic graph pattern sharing at least one variable with
+    it, and the inner part names a constant (so it is not the whole graph). ``where`` is the group after
+    ``WHERE``, braces included; anything else is returned unchanged (SHACL forbids ``MINUS`` inside the
+    shapes themselves, so the shapes keep ``NOT EXISTS``).
+    """
+    inner = _NOT_EXISTS.findall(where)
+    if len(inner) != 1 or not where.startswith("{") or not where.endswith("}"):
+        return where
+    outer = _strip_filters(_NOT_EXISTS.sub(" ", where[1:-1]))
+    body = inner[0]
+    if _NOT_BGP.search(outer) or _NOT_BGP.search(body) or not _IRI_TERM.search(body):
+        return where
+    if not set(_VAR.findall(body)) & set(_VAR.findall(outer)):
+        return where
+    return _NOT_EXISTS.sub(lambda m: f"MINUS {{{m.group(1)}}}", where)
+
+
 def run_sparql_constraints(store, constraints: list[SparqlConstraint], base: str | None) -> list[Issue]:
     """Evaluate each constraint once for all focus nodes (``$this`` left free, joined with the target)."""
     issues = []
     for c in constraints:
         query = c.select.replace("$this", "?this")
         head, brace, body = query.partition("{")
+        body = not_exists_as_minus("{" + body.strip())[1:]
         query = f"{head}{brace} {{ SELECT DISTINCT ?this WHERE {{ {c.target} }} }} {body}"
         for row in store.query(query):
             msg = c.message
@@ -190,6 +261,7 @@ def validate_graph(data: rdflib.Graph, *, base: str | None = None, oxstore=None,
     from pyoxigraph import RdfFormat, Store
 
     core, sparql = split_sparql_constraints(load_shapes())
+    core = lift_property_shapes(core)
     if oxstore is None:
         oxstore = Store()
         oxstore.load(data.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES)
@@ -252,11 +324,47 @@ def format_issues(issues: Iterable[Issue], limit: int | None = 50) -> list[str]:
     return lines
 
 
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+def rdflib_graph(triples) -> rdflib.Graph:
+    """An rdflib graph of pyoxigraph triples, the terms made directly (parsing their N-Triples text took
+    two thirds of the validation time on large graphs). Terms come out as the N-Triples parser makes them:
+    a plain string literal has no datatype, a tagged one its language."""
+    from pyoxigraph import BlankNode, NamedNode
+
+    iris: dict[str, rdflib.URIRef] = {}
+
+    def term(t):
+        if isinstance(t, NamedNode):
+            node = iris.get(t.value)
+            if node is None:
+                node = iris[t.value] = rdflib.URIRef(t.value)
+            return node
+        if isinstance(t, BlankNode):
+            return rdflib.BNode(t.value)
+        if t.language:
+            return rdflib.Literal(t.value, lang=t.language)
+        dt = t.datatype.value
+        return rdflib.Literal(t.value) if dt == _XSD_STRING or dt == _LANG_STRING else \
+            rdflib.Literal(t.value, datatype=term(t.datatype))
+
+    g = rdflib.Graph()
+    add = g.add
+    for t in triples:
+        add((term(t.subject), term(t.predicate), term(t.object)))
+    return g
+
+
 def validate_triples(triples, *, base: str | None = None) -> Report:
     """Validate pyoxigraph triples (as selected for export) with pySHACL."""
-    from pyoxigraph import RdfFormat, serialize
+    from pyoxigraph import DefaultGraph, Quad, Store
 
-    return validate_ntriples(serialize(triples, format=RdfFormat.N_TRIPLES), base=base)
+    triples = list(triples)
+    ox = Store()
+    ox.extend([Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples])
+    return validate_graph(rdflib_graph(triples), base=base, oxstore=ox, owned=True)
 
 
 def validate_store(store, *, base: str) -> Report:

@@ -14,7 +14,9 @@ sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 import graph_fixture  # noqa: E402
 
 from kg.export import Selection  # noqa: E402
-from kg.validate import load_ontology, load_shapes, validate_graph, validate_ntriples  # noqa: E402
+from kg.validate import (lift_property_shapes, load_ontology, load_shapes,  # noqa: E402
+                         not_exists_as_minus, rdflib_graph, run_sparql_constraints, split_sparql_constraints,
+                         validate_graph, validate_ntriples)
 from ontology.namespaces import DEFAULT_BASE  # noqa: E402
 
 K = rdflib.Namespace("https://w3id.org/llmkg/ontology#")
@@ -83,6 +85,71 @@ def test_split_evaluation_agrees_with_plain_pyshacl(nt):
     theirs = {str(results.value(r, SH.focusNode)).replace(DEFAULT_BASE, "")
               for r in results.subjects(rdflib.RDF.type, SH.ValidationResult)}
     assert {i.focus for i in ours.issues} == theirs and len(theirs) == 2
+
+
+def test_lifted_property_shapes_report_what_the_nested_ones_do(nt):
+    g = graph(nt)
+    vic = R["model/Vicuna-7B"]
+    g.remove((assertion_of(g, vic, K.outperforms, R["model/GPT-3.5"]), K.sentence, None))
+    g.add((R["benchmark/MMLU"], SKOS.prefLabel, rdflib.Literal("MMLU v2")))
+    g.add((vic, K.parameterCount, rdflib.Literal("-7", datatype=rdflib.XSD.decimal)))
+    g.add((R["paper/2401.00001"], K.evaluatedOn, R["model/GPT-4"]))  # a warning
+    core, _sparql = split_sparql_constraints(load_shapes())
+    lifted = lift_property_shapes(core)
+    assert len(list(lifted.subject_objects(SH.property))) < len(list(core.subject_objects(SH.property)))
+
+    def results(shapes):
+        _c, res, _t = pyshacl_validate(g, shacl_graph=shapes, ont_graph=load_ontology(), inference="none",
+                                       allow_warnings=True)
+        return sorted(tuple(str(res.value(r, p)) for p in (SH.resultSeverity, SH.focusNode, SH.resultPath,
+                                                            SH.value, SH.resultMessage, SH.sourceShape))
+                      for r in res.subjects(rdflib.RDF.type, SH.ValidationResult))
+    nested = results(core)
+    assert len(nested) == 4 and results(lifted) == nested
+
+
+def test_triples_become_the_graph_their_ntriples_text_parses_to(nt):
+    from rdflib.compare import isomorphic
+    extra = ox.parse(b'<http://x/a> <http://x/p> "chat"@en , "3.5"^^<http://www.w3.org/2001/XMLSchema#decimal> , '
+                     b'"plain" , _:b1 . _:b1 <http://x/q> "7"^^<http://www.w3.org/2001/XMLSchema#integer> .',
+                     format=ox.RdfFormat.TURTLE)
+    triples = list(ox.parse(nt, format=ox.RdfFormat.N_TRIPLES)) + list(extra)
+    direct = rdflib_graph(triples)
+    parsed = rdflib.Graph().parse(data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), format="nt")
+    assert len(direct) == len(parsed) == len(graph(nt)) + 5 and isomorphic(direct, parsed)
+
+
+def test_not_exists_over_a_basic_pattern_runs_as_minus():
+    edge = ("{ ?this ?p ?value . FILTER (?p IN (kgo:basedOn)) "
+            "FILTER NOT EXISTS { ?a rdf:object ?value ; rdf:subject ?this ; rdf:predicate ?p } }")
+    assert not_exists_as_minus(edge) == ("{ ?this ?p ?value . FILTER (?p IN (kgo:basedOn)) "
+                                         "MINUS { ?a rdf:object ?value ; rdf:subject ?this ; rdf:predicate ?p } }")
+    kept = [
+        "{ ?this rdf:subject ?s ; rdf:predicate ?p ; rdf:object ?o . FILTER NOT EXISTS { ?s ?p ?o } }",  # whole graph
+        "{ ?this kgo:mentions ?v . FILTER NOT EXISTS { ?a rdf:object ?w . FILTER (?w != ?v) } }",  # inner filter
+        "{ ?this kgo:mentions ?v . FILTER NOT EXISTS { ?a rdf:object ?w } }",  # no shared variable
+        "{ ?this kgo:mentions ?v OPTIONAL { ?v kgo:family ?f } FILTER NOT EXISTS { ?f a kgo:Model } }",  # maybe unbound
+        "{ ?this kgo:mentions ?v . FILTER NOT EXISTS { ?v a kgo:Model } } ORDER BY ?v",
+    ]
+    for where in kept:
+        assert not_exists_as_minus(where) == where, where
+
+
+def test_minus_and_not_exists_find_the_same_nodes(nt):
+    """On a damaged graph the rewritten constraint queries report what the NOT EXISTS ones report."""
+    g = graph(nt)
+    g.add((R["model/Vicuna-7B"], K.basedOn, R["model/GPT-4"]))
+    g.add((R["paper/2401.00001"], K.mentions, R["model/GPT-4"]))
+    store = ox.Store()
+    store.load(g.serialize(format="nt", encoding="utf-8"), format=ox.RdfFormat.N_TRIPLES)
+    _core, constraints = split_sparql_constraints(load_shapes())
+    plain = []
+    for c in constraints:
+        head, brace, body = c.select.replace("$this", "?this").partition("{")
+        q = f"{head}{brace} {{ SELECT DISTINCT ?this WHERE {{ {c.target} }} }} {body}"
+        plain += sorted(row["this"].value for row in store.query(q))
+    rewritten = sorted(i.focus for i in run_sparql_constraints(store, constraints, DEFAULT_BASE))
+    assert len(plain) == 2 and rewritten == sorted(x.replace(DEFAULT_BASE, "") for x in plain)
 
 
 def test_kg_validate_command(tmp_path, nt, capsys):
