@@ -174,7 +174,9 @@ def _is_family(text: str, name: str) -> bool:
 _COMPARED = r"\b(?:[Cc]ompared (?:to|with)|[Rr]elative to|[Ii]n comparison (?:to|with))"
 _COMPARED_GATE = re.compile(_COMPARED + r"\b")
 _COMPARED_BEFORE = re.compile(_COMPARED + r"\s+(?:the\s+)?(?:[\w\-]+\s+){0,2}?$")
-_COMMA_GAP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?,\s*(?:the\s+|our\s+)?(?:[\w\-]+\s+){0,2}?")
+# "Compared to B, the previous state of the art, A ...": an apposition may follow B
+_COMMA_GAP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,\s*(?:the|a|an)\s+[^,;.()]{1,60}?)?,\s*(?:the\s+|our\s+)?"
+                        r"(?:[\w\-]+\s+){0,2}?")
 _GAIN_WORD = re.compile(r"\b(?:gains?|improv\w*|outperform\w*|surpass\w*|boost\w*|(?:better|higher|superior|stronger)\s+"
                         r"(?:[\w\-]+\s+){0,2}?(?:accuracy|performance|scores?|results?|quality))\b", re.IGNORECASE)
 _NEG_WORD = re.compile(r"\b(?:not|no|never|cannot|fails?\s+to|without)\b", re.IGNORECASE)

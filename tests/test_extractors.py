@@ -768,6 +768,7 @@ OUTPERFORM_PHRASINGS = [
  "ZorbLM shows superior performance over Llama-2-7B.",
  "ZorbLM achieves state-of-the-art results, outperforming Llama-2-7B.",
  "Relative to Llama-2-7B, ZorbLM improves accuracy by 4%.",
+ "Compared to Llama-2-7B, the previous state of the art, ZorbLM represents a 6-point improvement on MMLU.",
  "ZorbLM obtains a higher score than Llama-2-7B.",
  "ZorbLM outperforms both GPT-3.5 and Llama-2-7B.",
  "ZorbLM achieves results competitive with GPT-4 and outperforms Llama-2-7B.",
@@ -781,6 +782,7 @@ NOT_OUTPERFORMING = [
  "ZorbLM performs comparably to Llama-2-7B.",
  "ZorbLM fails to outperform Llama-2-7B on MMLU.",
  "ZorbLM lags behind Llama-2-7B.",
+ "Compared to Llama-2-7B, the previous state of the art, ZorbLM has no improvement on MMLU.",
     "We show that pre-training on this corpus reaches better performance than the original Llama-2-7B model.",
 ]
 
