@@ -61,10 +61,14 @@ _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "t
                 "encoder", "decoder", "insert", "integrat", "incorporat", "plug", "inject", "counterpart", "transfers",
                 "ports", "localiz", "localis", "to form", "to create", "to construct", "obtain", "to compose",
                 "to assemble", "same architecture", "result of", "product of", "outcome of", "pruned", "upcycl",
-                "adopts the", "adopted the", "follows the", "shares the", "employs the", "reuses the")
+                "sparsif")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")
+# "A adopts / uses the B architecture": an architecture taken over by a named model opens every pattern
+_ADOPTED_ARCHITECTURE = re.compile(r"\b(?:adopt|use|follow|inherit|share|reuse|employ)(?:s|d|ed)?\s+(?:the\s+|an?\s+)?"
+                                   r"(?:same\s+)?(?:modified\s+)?(?:\S+\s+){1,4}?(?:model\s+)?architecture\b",
+                                   re.IGNORECASE)
 _SIZE_ONLY = re.compile(r"[\s\-_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BM]|[Ll]arge|LARGE|[Bb]ase|BASE|[Ss]mall|[Mm]edium|"
                         r"XL|XXL|xl|xxl)")
 _KIND_APPOS_PATTERN = re.compile(r"\{A\}\(\?:, \| \\\(\)")  # the lineage patterns that start that way
@@ -547,7 +551,8 @@ class RelationComponent(_RuleComponent):
                 self._compared_to(text, sent, ms, add)
             hints = _within(based_at, sent)
             if hints:
-                own_only = all(h.group().lower() in _OWN_ONLY_STEMS for h in hints)
+                own_only = all(h.group().lower() in _OWN_ONLY_STEMS for h in hints) and \
+                    not _ADOPTED_ARCHITECTURE.search(text, s0, s1)
                 if not own_only:
                     pats = self.based_res
                 else:  # the own model's patterns, and "PICARD (a T5 model ...)" where that form occurs

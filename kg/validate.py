@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Iterable
 
 import rdflib
-from rdflib.namespace import RDF, SH
+from rdflib.namespace import OWL, RDF, RDFS, SH
 
 from kg.errors import ValidationFailed
 from ontology.namespaces import PREFIXES
@@ -154,26 +154,36 @@ def lift_property_shapes(shapes: rdflib.Graph) -> rdflib.Graph:
     pySHACL checks a node shape's ``sh:property`` shapes once per focus node (119k shape evaluations on a
     117k-triple graph); a property shape with targets of its own is checked once for all its focus nodes,
     7x faster on the sample graph. The results are the same: a property shape reports with its own severity
-    and message either way, and its focus nodes are the node shape's. Property shapes shared by several
-    shapes, or under a deactivated or untargeted shape, stay where they are.
+    and message either way, and its focus nodes are the node shape's. A node shape is left as it is when its
+    ``sh:property`` links mean more than that: when it is closed, deactivated, a class (an implicit target),
+    named by another shape (``sh:node``, ``sh:not``, ``sh:or`` ...) or has qualified value shapes (siblings
+    are found through the links); so is a property shape that several shapes share.
     """
     g = rdflib.Graph()
     for t in shapes:
         g.add(t)
-    for node, prop in sorted(g.subject_objects(SH.property)):
+    for node in sorted(set(g.subjects(SH.property, None))):
+        props = sorted(g.objects(node, SH.property))
         targets = [(p, o) for p in _TARGETS for o in g.objects(node, p)]
-        if not targets or g.value(node, SH.deactivated) is not None or len(set(g.subjects(SH.property, prop))) != 1:
+        if not targets or (node, SH.closed, rdflib.Literal(True)) in g or \
+                (node, SH.deactivated, rdflib.Literal(True)) in g or (node, RDF.type, RDFS.Class) in g or \
+                (node, RDF.type, OWL.Class) in g or any(True for _ in g.subject_predicates(node)) or \
+                any((p, SH.qualifiedValueShape, None) in g for p in props):
             continue
-        for p, o in targets:
-            g.add((prop, p, o))
-        g.remove((node, SH.property, prop))
+        for prop in props:
+            if len(set(g.subjects(SH.property, prop))) != 1:
+                continue
+            for p, o in targets:
+                g.add((prop, p, o))
+            g.remove((node, SH.property, prop))
     return g
 
 
 _NOT_EXISTS = re.compile(r"FILTER\s+NOT\s+EXISTS\s*\{([^{}]*)\}", re.IGNORECASE)
 _NOT_BGP = re.compile(r"\b(?:FILTER|OPTIONAL|UNION|MINUS|BIND|VALUES|GRAPH|SERVICE|EXISTS)\b|\{", re.IGNORECASE)
+_IRI = re.compile(r"<[^<>\s]*>")
 _VAR = re.compile(r"[?$](\w+)")
-_IRI_TERM = re.compile(r"<[^<>\s]*>|\b[A-Za-z][\w\-]*:\w*|\ba\b")
+_CONSTANT = re.compile(r"<[^<>\s]*>|(?<![?$\w])[A-Za-z][\w\-]*:\w*|(?<![?$\w])a\b")
 
 
 def _strip_filters(text: str) -> str:
@@ -197,22 +207,27 @@ def not_exists_as_minus(where: str) -> str:
 
     Oxigraph evaluates a ``NOT EXISTS`` group for each outer solution without joining on the outer bindings,
     so checking every focus node at once grows with the square of the graph (23 s on a 117k-triple graph);
-    ``MINUS`` is a hash anti-join (0.05 s). They agree when the outer part is a basic graph pattern (every
-    variable it names is bound), the inner part is a basic graph pattern sharing at least one variable with
-    it, and the inner part names a constant (so it is not the whole graph). ``where`` is the group after
-    ``WHERE``, braces included; anything else is returned unchanged (SHACL forbids ``MINUS`` inside the
-    shapes themselves, so the shapes keep ``NOT EXISTS``).
+    ``MINUS`` is a hash anti-join (0.05 s). The two agree when the filter closes the group (``MINUS`` sees
+    only what comes before it, a filter the whole group), the rest of the group is a basic graph pattern
+    with filters (so every variable it names is bound), and the inner part is a basic graph pattern sharing
+    at least one variable with it. ``where`` is the group after ``WHERE``, braces included; anything else is
+    returned unchanged. An inner part with no constant in it (``{ ?s ?p ?o }``) is left as ``NOT EXISTS``
+    too: as ``MINUS`` it would read the whole graph. The shapes themselves keep ``NOT EXISTS``, since SHACL
+    forbids ``MINUS`` in constraint queries.
     """
-    inner = _NOT_EXISTS.findall(where)
-    if len(inner) != 1 or not where.startswith("{") or not where.endswith("}"):
+    found = list(_NOT_EXISTS.finditer(where))
+    if len(found) != 1 or not where.startswith("{") or not where.endswith("}"):
         return where
-    outer = _strip_filters(_NOT_EXISTS.sub(" ", where[1:-1]))
-    body = inner[0]
-    if _NOT_BGP.search(outer) or _NOT_BGP.search(body) or not _IRI_TERM.search(body):
+    m = found[0]
+    if where[m.end():-1].strip():
         return where
-    if not set(_VAR.findall(body)) & set(_VAR.findall(outer)):
+    outer = _strip_filters(where[1:m.start()])
+    body = m.group(1)
+    if _NOT_BGP.search(outer) or _NOT_BGP.search(body) or not _CONSTANT.search(body):
         return where
-    return _NOT_EXISTS.sub(lambda m: f"MINUS {{{m.group(1)}}}", where)
+    if not set(_VAR.findall(_IRI.sub(" ", body))) & set(_VAR.findall(_IRI.sub(" ", outer))):
+        return where
+    return f"{where[:m.start()]}MINUS {{{body}}}{where[m.end():]}"
 
 
 def run_sparql_constraints(store, constraints: list[SparqlConstraint], base: str | None) -> list[Issue]:
@@ -325,7 +340,6 @@ def format_issues(issues: Iterable[Issue], limit: int | None = 50) -> list[str]:
 
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
 def rdflib_graph(triples) -> rdflib.Graph:
@@ -346,8 +360,7 @@ def rdflib_graph(triples) -> rdflib.Graph:
             return rdflib.BNode(t.value)
         if t.language:
             return rdflib.Literal(t.value, lang=t.language)
-        dt = t.datatype.value
-        return rdflib.Literal(t.value) if dt == _XSD_STRING or dt == _LANG_STRING else \
+        return rdflib.Literal(t.value) if t.datatype.value == _XSD_STRING else \
             rdflib.Literal(t.value, datatype=term(t.datatype))
 
     g = rdflib.Graph()

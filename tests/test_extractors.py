@@ -1725,6 +1725,10 @@ def test_data_lineage_phrasings(extract_one, abstract):
     "ZorbLM is a merge of Llama-2-7B and Mistral-7B.",
     "We upcycle Llama-2-7B into ZorbLM.",
     "ZorbLM upcycles Llama-2-7B into a mixture of experts.",
+    "ZorbLM uses the Llama-2-7B architecture.",
+    "ZorbLM adopts a modified Llama-2-7B architecture.",
+    "ZorbLM is a sparsified Llama-2-7B.",
+    "ZorbLM is built on the powerful Llama-2-7B, which we fine-tune.",
 ])
 def test_more_model_lineage_phrasings(extract_one, abstract):
     ext = extract_one("ZorbLM: a medical model", abstract)
@@ -1736,6 +1740,19 @@ def test_more_model_lineage_phrasings(extract_one, abstract):
 def test_a_method_using_a_model_is_not_its_variant(extract_one, abstract):
     ext = extract_one("ZorbTune: a fine-tuning method", abstract)
     assert not rels(ext, "based_on"), (rels(ext, "based_on"), [(e.name, e.type) for e in ext.entities])
+
+
+@pytest.mark.parametrize("abstract", [
+    "ZorbLM is trained on the base Llama-2-7B outputs.",
+    "ZorbLM is built on the open Llama-2-7B tokenizer.",
+    "ZorbLM is fine-tuned with the strong Llama-2-7B feedback.",
+    "ZorbLM is trained with the powerful Llama-2-7B as the judge.",
+    "ZorbLM is a pretrained Llama-2-7B-like encoder.",
+    "ZorbLM is evaluated on tasks where the Llama-2-7B architecture is used.",
+])
+def test_a_model_named_beside_lineage_words_is_not_the_base(extract_one, abstract):
+    ext = extract_one("ZorbLM: a medical model", abstract)
+    assert ("ZorbLM", "Llama-2-7B") not in rels(ext, "based_on"), rels(ext, "based_on")
 
 
 def test_scores_as_a_verb_is_no_benchmark_head(extract_one):

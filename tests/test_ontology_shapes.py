@@ -108,6 +108,49 @@ def test_lifted_property_shapes_report_what_the_nested_ones_do(nt):
     assert len(nested) == 4 and results(lifted) == nested
 
 
+LIFT_CASES = """
+@prefix sh: <http://www.w3.org/ns/shacl#> . @prefix ex: <http://e/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix rdf: <http://www.w3.org/1999/02/22-rdf-syntax-ns#> .
+ex:Closed a sh:NodeShape ; sh:targetClass ex:C ; sh:closed true ; sh:ignoredProperties ( rdf:type ) ;
+    sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+ex:Named a sh:NodeShape ; sh:targetClass ex:N ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+ex:User a sh:NodeShape ; sh:targetClass ex:U ; sh:property [ sh:path ex:link ; sh:node ex:Named ] .
+ex:Qual a sh:NodeShape ; sh:targetClass ex:Q ;
+    sh:property [ sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:A ] ; sh:qualifiedMinCount 1 ;
+                  sh:qualifiedValueShapesDisjoint true ] ,
+                [ sh:path ex:p ; sh:qualifiedValueShape [ sh:class ex:B ] ; sh:qualifiedMinCount 1 ;
+                  sh:qualifiedValueShapesDisjoint true ] .
+ex:Klass a sh:NodeShape , rdfs:Class ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+ex:Plain a sh:NodeShape ; sh:targetClass ex:P ; sh:property [ sh:path ex:name ; sh:minCount 1 ] .
+"""
+LIFT_DATA = """
+@prefix ex: <http://e/> .
+ex:c a ex:C ; ex:name "ok" .
+ex:n a ex:N . ex:u a ex:U ; ex:link ex:n .
+ex:q a ex:Q ; ex:p ex:ab . ex:ab a ex:A , ex:B .
+ex:k a ex:Klass . ex:pl a ex:P .
+"""
+
+
+def test_lifting_leaves_shapes_whose_property_links_mean_more():
+    shapes = rdflib.Graph().parse(data=LIFT_CASES, format="turtle")
+    lifted = lift_property_shapes(shapes)
+    E = rdflib.Namespace("http://e/")
+    kept = {n for n in lifted.subjects(SH.property, None)}
+    assert kept == {E.Closed, E.Named, E.Qual, E.Klass}, kept  # ex:Plain and ex:User are lifted
+    data = rdflib.Graph().parse(data=LIFT_DATA, format="turtle")
+
+    def results(sg):
+        _c, res, _t = pyshacl_validate(data, shacl_graph=sg, inference="none", allow_warnings=True)
+        return sorted((str(res.value(r, SH.focusNode)), str(res.value(r, SH.sourceConstraintComponent)))
+                      for r in res.subjects(rdflib.RDF.type, SH.ValidationResult))
+    before = results(shapes)
+    assert ("http://e/pl", str(SH.MinCountConstraintComponent)) in before
+    assert ("http://e/u", str(SH.NodeConstraintComponent)) in before
+    assert results(lifted) == before
+
+
 def test_triples_become_the_graph_their_ntriples_text_parses_to(nt):
     from rdflib.compare import isomorphic
     extra = ox.parse(b'<http://x/a> <http://x/p> "chat"@en , "3.5"^^<http://www.w3.org/2001/XMLSchema#decimal> , '
@@ -130,6 +173,9 @@ def test_not_exists_over_a_basic_pattern_runs_as_minus():
         "{ ?this kgo:mentions ?v . FILTER NOT EXISTS { ?a rdf:object ?w } }",  # no shared variable
         "{ ?this kgo:mentions ?v OPTIONAL { ?v kgo:family ?f } FILTER NOT EXISTS { ?f a kgo:Model } }",  # maybe unbound
         "{ ?this kgo:mentions ?v . FILTER NOT EXISTS { ?v a kgo:Model } } ORDER BY ?v",
+        # the filter sees the whole group, MINUS only what stands before it
+        "{ ?this kgo:mentions ?v . FILTER NOT EXISTS { ?a rdf:object ?w ; rdf:subject ?this } "
+        "?this kgo:introduces ?w }",
     ]
     for where in kept:
         assert not_exists_as_minus(where) == where, where
