@@ -1681,6 +1681,14 @@ def test_a_mixed_case_name_in_title_case_is_an_everyday_word(extract_one):
         assert all(m.text not in ("Zero", "Record", "Quality", "Star", "Palm", "Yarn") for m in e.mentions), e
 
 
+def test_a_methods_name_of_several_words_matches_in_lowercase(extract_one):
+    ext = extract_one("Efficient tuning", "We train with proximal policy optimization and fusion-in-decoder "
+                                          "readers that use grouped-query attention.")
+    assert {"PPO", "Fusion-in-Decoder", "Grouped-Query Attention"} <= ents(ext, "method"), ents(ext)
+    ext = extract_one("Open QA", "We answer natural questions about random forests in the wild.")
+    assert not ents(ext, "dataset") and not ents(ext, "benchmark"), ents(ext)  # no dataset in lowercase
+
+
 def test_an_exact_case_entry_is_not_the_everyday_word(extract_one):
     ext = extract_one("TACT: Advancing Complex Reasoning", "How LLMs React to Rotate tasks. We compare ComplEx, "
                                                            "RotatE and ReAct.")
