@@ -512,6 +512,20 @@ def test_gazetteer_is_large_and_consistent():
     assert not any(rd.is_stop(e.name) for e in rd.entries.values())
 
 
+def test_gazetteer_file_is_sorted_and_spellings_are_unique():
+    """The checks extractors/data/README.md asks for: lines sorted by type and name, one entry per spelling."""
+    from extractors.normalize import name_key
+    from extractors.rules import DATA_DIR
+    rows = [json.loads(line) for line in (DATA_DIR / "gazetteer.jsonl").read_text(encoding="utf-8").splitlines()]
+    order = [(r["type"], r["name"]) for r in rows]
+    assert order == sorted(order), [a for a, b in zip(order, order[1:]) if a > b][:5]
+    assert len({r["id"] for r in rows}) == len(rows)
+    owner: dict[str, str] = {}
+    clashes = [(f, r["id"], owner[name_key(f)]) for r in rows for f in [r["name"], *r.get("aliases", [])]
+               if owner.setdefault(name_key(f), r["id"]) != r["id"]]
+    assert not clashes, clashes
+
+
 def test_workers_give_the_same_result(sample_papers):
     from kg.config import Config
     from kg.pipeline import extract
