@@ -227,14 +227,12 @@ def _squeeze(form: str) -> str:
     return _SQUEEZE.sub("", form)
 
 
+# a listed form whose first word is written in lowercase ("squared ReLU", "xPos", "rsLoRA"): the text's lowercase
+# word may start it
+_LOWER_START = re.compile(r"[^\W\d_A-Z]+(?=[\s\-_]+[^\s\-_]*[A-Z]|[A-Z])")
+
+
 @lru_cache(maxsize=4)
-def _lowercase_too(entry: GazEntry, form: str) -> bool:
-    """May a method's name of several words match in lowercase too ("proximal policy optimization",
-    "fusion-in-decoder")? Unlike one word, or a dataset's name ("natural questions"), it is no everyday phrase."""
-    return entry.type == "method" and entry.case != "exact" and not _everyday(form) and \
-        (form.count(" ") >= 1 or form.count("-") >= 2)
-
-
 def load_rule_data(data_dir: str | None = None) -> RuleData:
     d = Path(data_dir) if data_dir else DATA_DIR
     gz_path = d / "gazetteer.jsonl"
@@ -271,7 +269,7 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
         exact = e.case == "exact"
         exact_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if exact or _everyday(f))
         loose_forms[e.id] = frozenset(fold(_squeeze(f)) for f in e.forms if not (exact or _everyday(f)))
-        lower_forms[e.id] = frozenset(_squeeze(f.lower()) for f in e.forms if f.islower() or _lowercase_too(e, f))
+        lower_forms[e.id] = frozenset(_squeeze(f) for f in e.forms if f.islower())
         mixed = {fold(f) for f in e.forms if _mixed_case(f)}
         if mixed:
             title_refused[e.id] = frozenset(mixed - {fold(_squeeze(f)) for f in e.forms if not _mixed_case(f)})
@@ -283,7 +281,5 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
                     loose_forms=loose_forms, lower_forms=lower_forms, title_refused=title_refused, stop=stop,
                     cues=cues, first_chunks=frozenset(by_first), _forms_by_first=by_first,
                     suffix_types=[(re.compile(p), t) for p, t in cues["suffix_types"]],
-                    lower_first=frozenset(chunks(f)[0] for e in entries.values() for f in e.forms if chunks(f) and
-                                          _lowercase_too(e, f)) |
-                    frozenset(chunks(f)[0] for f in forms if f.islower()
+                    lower_first=frozenset(chunks(f)[0] for f in forms if f.islower() or _LOWER_START.match(f)
                                           or (not _everyday(f) and not any(c.isalpha() for c in chunks(f)[0]))))
