@@ -16,6 +16,8 @@ _CHUNK = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
 SIZE_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BMK])(?![a-zA-Z])|(?<![\w.])(\d+)x(\d+(?:\.\d+)?)([BM])(?![a-zA-Z])",
                      re.IGNORECASE)
 _MULT = {"k": 1e3, "m": 1e6, "b": 1e9}
+# combining diacritical marks (U+0300-U+036F) only: "TÜLU" = "Tulu", while marks of other scripts stay
+_DIACRITIC = re.compile(r"[\u0300-\u036f]+")
 
 
 # LaTeX accent commands as abstracts exported from LaTeX carry them: T\"ULU, Gl\'orIA, {\'a}
@@ -38,8 +40,11 @@ def fold(text: str) -> str:
 
 
 def name_key(name: str) -> str:
-    """The canonical-identity key of a name: folded, separators removed, ``the`` dropped at the start."""
+    """The canonical-identity key of a name: folded, Latin accents dropped, separators removed, ``the`` dropped
+    at the start (``TÜLU 2`` = ``Tulu-2`` -> ``tulu2``)."""
     t = fold(name).strip()
+    if not t.isascii():
+        t = _DIACRITIC.sub("", unicodedata.normalize("NFD", t))
     if t.startswith("the"):
         t = _THE.sub("", t)
     if "billion" in t:
