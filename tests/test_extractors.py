@@ -1514,7 +1514,7 @@ def test_a_novel_kind_is_the_papers_own_only_in_its_own_voice(extract_one, sente
     assert bool(names & {"Zorb Fusion", "Quorv Reasoning"}) == introduced
 
 
-def test_second_review_regressions(extract_one):
+def test_review_of_named_kinds_regressions(extract_one):
     assert not ents(extract_one("T", "We collect a new Chinese-English dataset for translation."), "dataset")
     assert not ents(extract_one("T", "We build a novel Vision-Language model for charts."), "model")
     ext = extract_one("T", "We evaluate on our target dataset (ZorbQA), a public benchmark by Smith et al.")
