@@ -69,3 +69,16 @@ def test_no_module_level_name_is_defined_twice():
                     clashes.append(f"{path.name}: {name} (lines {seen[name]} and {node.lineno})")
                 seen[name] = node.lineno
     assert not clashes, clashes
+
+
+def test_sources_pass_pyflakes():
+    """No unused imports, undefined names, or two tests of one name (the second silently replaces the first)."""
+    from pyflakes.api import checkPath
+    from pyflakes.reporter import Reporter
+    import io
+
+    out, err = io.StringIO(), io.StringIO()
+    files = [f for d in ("kg", "extractors", "ontology", "tests", "benchmarks") for f in sorted((ROOT / d).rglob("*.py"))]
+    assert files
+    count = sum(checkPath(str(f), Reporter(out, err)) for f in files)
+    assert count == 0, out.getvalue() + err.getvalue()
