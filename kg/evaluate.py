@@ -8,7 +8,10 @@ Three scorers, all printing precision / recall / F1:
   records ``{"id", "text", "entities": [{"start", "end", "label"}]}``), with a label map from ours to theirs;
   the same function re-scores released baseline predictions, so the scorer itself can be checked
   against published figures.
-- ``score_scier``: the same span scoring for sentence corpora whose text is pre-tokenised.
+- ``detokenize`` / ``map_spans``: the same span scoring for sentence corpora whose text is pre-tokenised
+  (SciER): extraction runs on the detokenised text and its spans are mapped back to the gold offsets.
+- ``score_scier_relations``: relations against SciER's sentence-level relations, argument spans exact:
+  ``evaluated_on`` against the dataset of ``Evaluated-With``, ``outperforms`` against ``Compare-With``.
 """
 from __future__ import annotations
 
@@ -323,3 +326,58 @@ def detokenize(text: str) -> tuple[str, list[int]]:
 def map_spans(spans: set, index: list[int]) -> set:
     """Spans over detokenised text back to offsets of the original text."""
     return {(index[s], index[e - 1] + 1, lab) for s, e, lab in spans if 0 <= s < e <= len(index)}
+
+
+# ------------------------------------------------------------------ SciER relations
+SCIER_EVAL_ROW = "evaluated_on ~ Evaluated-With"
+SCIER_COMPARE_ROW = "outperforms ~ Compare-With"
+
+
+def _entity_spans(ext: Extraction, index: list[int]) -> dict[str, set[tuple[int, int]]]:
+    """Each extracted entity's mention spans in the (detokenised) sentence, as offsets of the gold text."""
+    out: dict[str, set[tuple[int, int]]] = {}
+    for e in ext.entities:
+        out[e.name] = {(s, t) for s, t, _ in map_spans({(m.start, m.end, "") for m in e.mentions
+                                                        if m.field == "abstract"}, index)}
+    return out
+
+
+def score_scier_relations(gold: list[dict], exts: dict[str, Extraction], index: dict[str, list[int]],
+                          title: str) -> Scores:
+    """Relations of each sentence against SciER's, both argument spans exact (the corpus's own RE convention).
+
+    - ``evaluated_on`` (paper -> dataset) against ``Evaluated-With`` (method -> dataset): the dataset spans
+      are compared, as our subject is the paper, not a method span.
+    - ``outperforms`` (A -> B) against ``Compare-With``: a predicted pair is right when SciER relates the two
+      spans, in either direction (Compare-With has no direction and no polarity). Outperforming is one kind of
+      comparison, so recall against all comparisons is a lower bound, and precision is the telling figure.
+    """
+    sc = Scores(title)
+    for g in gold:
+        ext = exts.get(g["id"])
+        spans = _entity_spans(ext, index[g["id"]]) if ext is not None else {}
+        ents = g["entities"]
+
+        def span(i: int) -> tuple[int, int]:
+            return ents[i]["start"], ents[i]["end"]
+
+        gold_eval, gold_cmp = set(), set()
+        for r in g.get("relations", ()):
+            if r["label"] == "Evaluated-With":
+                gold_eval |= {span(i) for i in (r["head"], r["tail"]) if ents[i]["label"] == "Dataset"}
+            elif r["label"] == "Compare-With":
+                gold_cmp.add(frozenset((span(r["head"]), span(r["tail"]))))
+        rels = ext.relations if ext is not None else ()
+        pred_eval = {s for r in rels if r.predicate == "evaluated_on" for s in spans.get(r.object, ())}
+        pairs = [(spans.get(r.subject, set()), spans.get(r.object, set())) for r in rels if r.predicate == "outperforms"]
+        hits = {next((frozenset((a, b)) for a in subj for b in obj if frozenset((a, b)) in gold_cmp), None)
+                for subj, obj in pairs}
+        tp = sum(1 for subj, obj in pairs if any(frozenset((a, b)) in gold_cmp for a in subj for b in obj))
+        unit = str(g.get("doc_id") or g["id"])
+        sc.add(SCIER_EVAL_ROW, PRF(tp=len(pred_eval & gold_eval), fp=len(pred_eval - gold_eval),
+                                   fn=len(gold_eval - pred_eval)), unit)
+        sc.add(SCIER_COMPARE_ROW, PRF(tp=tp, fp=len(pairs) - tp, fn=len(gold_cmp - hits)), unit)
+    sc.notes.append("evaluated_on is scored on the dataset span of Evaluated-With (our subject is the paper)")
+    sc.notes.append("Compare-With holds every comparison, undirected and without polarity; outperforms is one kind "
+                    "of comparison, so its recall here is a lower bound and its precision is the telling figure")
+    return sc

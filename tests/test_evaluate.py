@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from kg.evaluate import PRF, baseline_spans, read_jsonl, score_papers, score_spans
+from kg.evaluate import (PRF, baseline_spans, detokenize, map_spans, read_jsonl, score_papers, score_scier_relations,
+                         score_spans)
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,59 @@ def test_span_scoring_counts():
     assert (sc["MLModel"].tp, sc["MLModel"].fp, sc["MLModel"].fn) == (1, 1, 0)
     assert (sc["Dataset"].tp, sc["Dataset"].fp, sc["Dataset"].fn) == (0, 1, 1)
     assert (sc["micro"].tp, sc["micro"].fp, sc["micro"].fn) == (1, 2, 1)
+
+
+def test_detokenize_maps_every_character_back():
+    tokens = "the self - attentive ( SA ) encoder , trained on WMT - 14 ."
+    text, index = detokenize(tokens)
+    assert text == "the self-attentive (SA) encoder, trained on WMT-14."
+    assert len(index) == len(text)
+    for i, ch in enumerate(text):
+        assert ch == tokens[index[i]], (i, ch)
+    s = text.index("WMT-14")
+    assert map_spans({(s, s + 6, "D")}, index) == {(tokens.index("WMT"), tokens.index("14") + 2, "D")}
+    assert detokenize("( 1 ) - ( 2 )")[0] == "(1) - (2)"  # a dash glues words only, not brackets
+
+
+def _scier_row(text, entities, relations):
+    ents = []
+    for phrase, label in entities:
+        start = text.index(phrase)
+        ents.append({"start": start, "end": start + len(phrase), "label": label, "text": phrase})
+    return {"id": "s1", "doc_id": "d1", "text": text, "entities": ents,
+            "relations": [{"head": h, "tail": t, "label": lab} for h, t, lab in relations]}
+
+
+def _sentence_ext(text, mentions, rels):
+    """An extraction of one sentence: ``mentions`` maps a name to its (type, surface) in the text."""
+    paper = Paper(id="s1", title="", abstract=text, source="s")
+    ents = tuple(Entity(name=n, type=t, confidence=1.0,
+                        mentions=(Mention(w, "abstract", text.index(w), text.index(w) + len(w), "r", 1.0),))
+                 for n, (t, w) in mentions.items())
+    ev = Evidence("abstract", 0, len(text), text)
+    return Extraction(paper=paper, entities=ents, relations=tuple(Relation(a, p, b, 1.0, "r", ev) for a, p, b in rels))
+
+
+def test_scier_relations_are_scored_on_exact_argument_spans():
+    text = "ZorbNet beats QuuxNet on BlorpQA and FlimSet , and we evaluate it on GrobBench ."
+    gold = [_scier_row(text, [("ZorbNet", "Method"), ("QuuxNet", "Method"), ("BlorpQA", "Dataset"),
+                              ("FlimSet", "Dataset"), ("GrobBench", "Dataset")],
+                       [(1, 0, "Compare-With"), (0, 2, "Evaluated-With"), (0, 3, "Evaluated-With")])]
+    detok, index = detokenize(text)
+    ext = _sentence_ext(detok, {"ZorbNet": ("model", "ZorbNet"), "QuuxNet": ("model", "QuuxNet"),
+                                "BlorpQA": ("benchmark", "BlorpQA"), "GrobBench": ("benchmark", "GrobBench"),
+                                "Flim": ("dataset", "Flim")},
+                        [("s1", "evaluated_on", "BlorpQA"), ("s1", "evaluated_on", "GrobBench"),
+                         ("s1", "evaluated_on", "Flim"), ("ZorbNet", "outperforms", "QuuxNet"),
+                         ("QuuxNet", "outperforms", "BlorpQA")])
+    rows = score_scier_relations(gold, {"s1": ext}, {"s1": index}, "t").rows
+    ev = rows["evaluated_on ~ Evaluated-With"]
+    # BlorpQA right; GrobBench has no Evaluated-With; "Flim" is not the gold span "FlimSet"
+    assert (ev.tp, ev.fp, ev.fn) == (1, 2, 1)
+    cmp_ = rows["outperforms ~ Compare-With"]
+    assert (cmp_.tp, cmp_.fp, cmp_.fn) == (1, 1, 0)  # the gold pair is written the other way round
+    empty = score_scier_relations(gold, {}, {"s1": index}, "t").rows  # a sentence with no extraction
+    assert (empty["evaluated_on ~ Evaluated-With"].fn, empty["outperforms ~ Compare-With"].fn) == (2, 1)
 
 
 def test_bootstrap_intervals_of_f1():
@@ -158,3 +212,19 @@ def test_heldout_quality_floor(sample_papers):
     assert sc["relation:evaluated_on"].f1 >= 0.75
     assert sc["relation:outperforms"].f1 >= 0.6
     assert sc["entity:repo"].f1 == 1.0
+
+
+def test_eval_command_scores_a_scier_folder(tmp_path, capsys):
+    from kg.cli import main
+    row = _scier_row("We evaluate ZorbNet on the MMLU and GSM8K benchmarks .",
+                     [("ZorbNet", "Method"), ("MMLU", "Dataset"), ("GSM8K", "Dataset")],
+                     [(0, 1, "Evaluated-With"), (0, 2, "Evaluated-With")])
+    row["split"] = "test_ood"
+    (tmp_path / "gold.jsonl").write_text(json.dumps(row) + "\n")
+    out = tmp_path / "scores.json"
+    assert main(["eval", "--scier", str(tmp_path), "--json", str(out)]) == 0
+    assert "relations, argument spans exact" in capsys.readouterr().out
+    tables = json.loads(out.read_text())
+    spans, rels = tables[0]["scores"], tables[1]["scores"]
+    assert spans["Dataset"]["tp"] == 2
+    assert rels["evaluated_on ~ Evaluated-With"]["tp"] == 2 and rels["evaluated_on ~ Evaluated-With"]["fp"] == 0

@@ -8,7 +8,7 @@ from pathlib import Path
 from ..config import Config
 from ..errors import InputError
 from ..evaluate import (GSAP_MAP, Scores, baseline_spans, detokenize, map_spans, read_gold_papers, read_gold_spans,
-                        read_jsonl, score_papers, score_spans, spans_from_extraction)
+                        read_jsonl, score_papers, score_scier_relations, score_spans, spans_from_extraction)
 from ..jsonl import read_extractions
 from ..records import Extraction, Paper
 from ..sources import bundled_corpus, read_sources
@@ -22,7 +22,9 @@ DESCRIPTION = """Score the extractor.
                 the inputs (default: the bundled sample corpus) and extracted, or read from --pred.
 --gsap DIR      a GSAP-NER folder (gold_abstracts.jsonl, baseline_predictions.jsonl): exact-span F1 for
                 MLModel (our model) and Dataset (our dataset+benchmark), beside the released baselines.
---scier DIR     a SciER folder (gold.jsonl): exact-span F1 for Dataset and model-name recall on Method spans.
+--scier DIR     a SciER folder (gold.jsonl): exact-span F1 for Dataset, the share of model mentions that are
+                Method spans, and relations: evaluated_on against Evaluated-With, outperforms against
+                Compare-With (each sentence is extracted on its own).
 
 --ci            a 95% interval for each F1 from 1,000 bootstrap resamplings of the scored papers (paragraphs and
                 sentences of one paper are resampled together): how far a figure on few papers or few gold
@@ -122,6 +124,8 @@ def _scier_scores(args, config) -> list[Scores]:
                         "architectures, so recall is not meaningful)")
         sc.notes.append("text detokenised before extraction; spans mapped back to the gold offsets")
         out.append(sc)
+        out.append(score_scier_relations(gold, exts, {k: v[1] for k, v in detok.items()},
+                                         f"SciER {split} ({len(gold)} sentences), relations, argument spans exact"))
     return out
 
 
