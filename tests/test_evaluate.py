@@ -228,3 +228,18 @@ def test_eval_command_scores_a_scier_folder(tmp_path, capsys):
     spans, rels = tables[0]["scores"], tables[1]["scores"]
     assert spans["Dataset"]["tp"] == 2
     assert rels["evaluated_on ~ Evaluated-With"]["tp"] == 2 and rels["evaluated_on ~ Evaluated-With"]["fp"] == 0
+
+
+def test_eval_with_no_gold_scores_every_devset_file_heldout_last(tmp_path, monkeypatch, capsys):
+    from kg.cli import main
+    (tmp_path / "devset").mkdir()
+    record = {"id": "p1", "entities": [], "introduces": [], "evaluated_on": [], "outperforms": [], "based_on": []}
+    for name in ("heldout", "tune2", "tune"):
+        (tmp_path / "devset" / f"{name}.jsonl").write_text(json.dumps(record) + "\n")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"paper": {"id": "p1", "title": "t", "source": "s"}, "entities": [],
+                                "relations": []}) + "\n")
+    monkeypatch.chdir(tmp_path)
+    assert main(["eval", "--pred", str(pred)]) == 0
+    titles = [line for line in capsys.readouterr().out.splitlines() if line.startswith("paper-level")]
+    assert titles == [f"paper-level: devset/{n}.jsonl" for n in ("tune", "tune2", "heldout")]

@@ -20,6 +20,7 @@ DESCRIPTION = """Score the extractor.
 
 --gold FILE     paper-level gold records (the development set in devset/); the papers are looked up by id in
                 the inputs (default: the bundled sample corpus) and extracted, or read from --pred.
+                With no --gold, --gsap or --scier: every devset/*.jsonl under the current folder.
 --gsap DIR      a GSAP-NER folder (gold_abstracts.jsonl, baseline_predictions.jsonl): exact-span F1 for
                 MLModel (our model) and Dataset (our dataset+benchmark), beside the released baselines.
 --scier DIR     a SciER folder (gold.jsonl): exact-span F1 for Dataset, the share of model mentions that are
@@ -132,7 +133,9 @@ def _scier_scores(args, config) -> list[Scores]:
 def run(args, config) -> int:
     config = config.with_overrides(progress=False)
     if not (args.gold or args.gsap or args.scier):
-        defaults = [p for p in ("devset/tune.jsonl", "devset/heldout.jsonl") if Path(p).exists()]
+        # (run from a checkout: every development-set file, the tuning files first and the held-out one last)
+        files = sorted(Path("devset").glob("*.jsonl"), key=lambda f: (f.stem == "heldout", f.stem))
+        defaults = [str(f) for f in files]
         if not defaults:
             raise InputError("nothing to score", "pass --gold FILE, --gsap DIR or --scier DIR")
         args.gold = defaults
