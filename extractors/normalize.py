@@ -69,6 +69,8 @@ def parse_params(name: str) -> float | None:
 
 def strip_variant(name: str) -> str:
     """Drop size and release suffixes: ``Llama-3-8B-Instruct`` -> ``Llama-3``."""
-    base = re.sub(r"(?:[\s\-_]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM]))(?![a-zA-Z]).*$", "", name, flags=re.IGNORECASE)
+    # a size follows a separator or a lowercase letter ("Mistral7B"); after a capital it is part of the name
+    # ("AT5B", "T5") and no size
+    base = re.sub(r"(?:[\s\-_]|(?<=[a-z]))(?:\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[BMbm])(?![a-zA-Z]).*$", "", name)
     base = re.sub(r"[\s\-_](?:instruct|chat|base|it|hf|sft|dpo|rlhf|preview)$", "", base, flags=re.IGNORECASE)
     return base.strip(" -_")

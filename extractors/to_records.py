@@ -44,7 +44,7 @@ class Canonicalizer:
             return self.rd.entries[m.family_id].name
         if m.type == "model" and not m.gaz_id:
             full = m.name or m.text  # ("13B" of "Zorb-7B/13B" is Zorb-13B)
-            base = strip_variant(full)
+            base = delatex(strip_variant(full))  # ("Sabi\\'a-65B" is of the Sabiá family)
             if base and base != full:
                 e = self.rd.lookup(base)
                 if e is not None:

@@ -37,6 +37,10 @@ PROPERTY_RELATION[kgo("family")] = "family"
 #: ontology class IRI -> entity type.
 CLASS_TYPE = {kgo(cls): typ for typ, cls in TYPE_CLASS.items()}
 LINEAGE_RELATIONS = ("based_on", "fine_tuned_from")
+#: relations no paper states: ``family`` links a variant to the family its name belongs to (GPT-4o -> GPT).
+#: They are kept in the graph (viewer, lineage browsing) but carry no paper support, so the centrality,
+#: community and connectivity metrics and the papers an entity occurs in leave them out.
+DERIVED_RELATIONS = frozenset({"family"})
 # when an entity carries several classes (e.g. Benchmark and its superclass Dataset), keep the narrowest
 _TYPE_PRIORITY = {"benchmark": 0, "repo": 1, "model": 2, "method": 3, "task": 4, "metric": 5,
                   "organization": 6, "dataset": 7}
@@ -158,12 +162,9 @@ def project(store: Any, *, include_papers: bool = True) -> nx.MultiDiGraph:
     graph_paper: dict[str, str] = {}
     for row in _rows(store, "SELECT ?g ?p WHERE { GRAPH ?g { ?p a kgo:Paper } }", union=False):
         graph_paper.setdefault(row["g"].value, row["p"].value)
+    # the papers an entity occurs in: those that mention (introduce, evaluate on, ...) it or state a relation
+    # on it (below); a family head that only a variant's name implies occurs in no paper
     ent_papers: dict[str, set[str]] = defaultdict(set)
-    for row in _rows(store, f"SELECT DISTINCT ?g ?e WHERE {{ VALUES ?cls {{ {values} }} GRAPH ?g {{ ?e a ?cls }} }}",
-                     union=False):
-        paper = graph_paper.get(row["g"].value)
-        if paper:
-            ent_papers[row["e"].value].add(paper)
 
     # edges: which papers support each (s, relation, o)
     support: dict[tuple[str, str, str], set[str]] = defaultdict(set)
@@ -219,7 +220,7 @@ def project(store: Any, *, include_papers: bool = True) -> nx.MultiDiGraph:
             ent_papers[o].add(s)
             if rel == "introduces":
                 introduced[o].add(s)
-        elif s in ent and o in ent:
+        elif s in ent and o in ent and rel not in DERIVED_RELATIONS:
             ent_papers[s] |= sup
             ent_papers[o] |= sup
 
@@ -256,18 +257,30 @@ def project(store: Any, *, include_papers: bool = True) -> nx.MultiDiGraph:
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def _simple(G: nx.Graph, *, weight: str = "weight") -> nx.Graph:
-    """Undirected simple graph with summed weights (what community and path metrics need)."""
-    H = nx.Graph()
-    H.add_nodes_from(G.nodes)
-    for u, v, d in G.edges(data=True):
-        if u == v:
+def _stated_edges(G: nx.Graph, weight: str = "weight") -> dict[tuple[Any, Any], float]:
+    """(u, v) -> summed weight of the edges papers state (``DERIVED_RELATIONS`` and self-loops left out)."""
+    out: dict[tuple[Any, Any], float] = {}
+    for u, v, key, d in G.edges(keys=True, data=True) if G.is_multigraph() else \
+            ((u, v, None, d) for u, v, d in G.edges(data=True)):
+        if u == v or d.get("relation", key) in DERIVED_RELATIONS:
             continue
-        w = d.get(weight, 1)
-        if H.has_edge(u, v):
-            H[u][v]["weight"] += w
-        else:
-            H.add_edge(u, v, weight=w)
+        out[(u, v)] = out.get((u, v), 0) + d.get(weight, 1)
+    return out
+
+
+def _simple(G: nx.Graph, *, weight: str = "weight") -> nx.Graph:
+    """Undirected simple graph of the stated relations with summed weights (what community and path
+    metrics need). Nodes and edges are added in sorted order, so results that depend on iteration
+    order (sampled betweenness, Louvain, layouts) are the same whatever order ``G`` (or a view of it)
+    yields them in."""
+    H = nx.Graph()
+    H.add_nodes_from(sorted(G.nodes, key=str))
+    summed: dict[tuple[Any, Any], float] = {}
+    for (u, v), w in _stated_edges(G, weight).items():
+        a, b = (u, v) if str(u) <= str(v) else (v, u)
+        summed[(a, b)] = summed.get((a, b), 0) + w
+    H.add_weighted_edges_from((u, v, w) for (u, v), w in sorted(summed.items(), key=lambda kv: (str(kv[0][0]),
+                                                                                                  str(kv[0][1]))))
     return H
 
 
@@ -318,7 +331,8 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str = "weight") -> dic
     """Weighted PageRank over the directed projection (parallel edges add up).
 
     Edges point from papers to what they use and from a model to what it beats or builds on, so
-    rank flows to what the literature keeps coming back to.
+    rank flows to what the literature keeps coming back to. Only relations papers state count:
+    ``family`` links, implied by names, are left out (see ``DERIVED_RELATIONS``).
 
     Examples
     --------
@@ -329,13 +343,8 @@ def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str = "weight") -> dic
     if G.number_of_nodes() == 0:
         return {}
     D = nx.DiGraph()
-    D.add_nodes_from(G.nodes)
-    for u, v, d in G.edges(data=True):
-        w = d.get(weight, 1)
-        if D.has_edge(u, v):
-            D[u][v]["weight"] += w
-        else:
-            D.add_edge(u, v, weight=w)
+    D.add_nodes_from(sorted(G.nodes, key=str))
+    D.add_weighted_edges_from((u, v, w) for (u, v), w in _stated_edges(G, weight).items())
     return nx.pagerank(D, alpha=alpha, weight="weight")
 
 
@@ -414,12 +423,26 @@ def betweenness(G: nx.Graph, *, sample_above: int = 1000, k: int = 256, seed: in
     1.0
     """
     H = _simple(G)
-    n = H.number_of_nodes()
-    if n == 0:
+    if H.number_of_nodes() == 0:
         return {}
-    size = n + H.number_of_edges()
-    sample = min(n, k, max(32, budget // max(size, 1))) if n > sample_above else None
+    sample = betweenness_pivots(H, sample_above=sample_above, k=k, budget=budget)
     return nx.betweenness_centrality(H, k=sample, normalized=normalized, weight=None, seed=seed)
+
+
+def betweenness_pivots(G: nx.Graph, *, sample_above: int = 1000, k: int = 256,
+                       budget: int = 4_000_000) -> int | None:
+    """How many pivots :func:`betweenness` samples on ``G`` (``None``: it computes betweenness exactly).
+
+    Examples
+    --------
+    >>> betweenness_pivots(nx.path_graph(10)) is None, betweenness_pivots(nx.path_graph(2000))
+    (True, 256)
+    """
+    n = G.number_of_nodes()
+    if n <= sample_above:
+        return None
+    size = n + (_simple(G).number_of_edges() if G.is_multigraph() or G.is_directed() else G.number_of_edges())
+    return min(n, k, max(32, budget // max(size, 1)))
 
 
 def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0,
@@ -461,6 +484,27 @@ def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0,
     parts = nx.community.louvain_communities(H, weight="weight", resolution=resolution, seed=seed)
     parts = sorted((sorted(p, key=str) for p in parts), key=lambda p: (-len(p), str(p[0])))
     return {node: i for i, part in enumerate(parts) for node in part}
+
+
+def modularity(G: nx.Graph, community: dict[Any, int], *, weight: str = "weight") -> float:
+    """Weighted modularity of a partition (node -> community) on the undirected projection of ``G``:
+    how much more densely the communities are linked inside than a random graph of the same degrees
+    would be (0 = no structure; above about 0.3 = clear communities).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("b", "c", "r"), ("c", "a", "r"),
+    ...                      ("x", "y", "r"), ("y", "z", "r"), ("z", "x", "r"), ("c", "x", "r")])
+    >>> round(modularity(G, communities(G)), 3)
+    0.357
+    """
+    H = _simple(G, weight=weight)
+    if H.number_of_edges() == 0:
+        return 0.0
+    parts: dict[int, set[Any]] = defaultdict(set)
+    for node in H:
+        parts[community.get(node, -1 - len(parts))].add(node)  # (a node with no community stands alone)
+    return nx.community.modularity(H, list(parts.values()), weight="weight")
 
 
 def components(G: nx.Graph) -> dict[str, Any]:
@@ -790,6 +834,35 @@ def write_scores(store: Any, G: nx.Graph, *, pagerank: dict[Any, float], degree:
         store.remove_graph(graph)
     store.extend(quads)
     return len(quads)
+
+
+def read_scores(store: Any) -> dict[str, dict[str, float]]:
+    """The scores :func:`write_scores` stored, from whichever analytics graph the store holds: ``pagerank``,
+    ``degree`` and ``community`` (entity IRI -> value; empty when the store holds none).
+
+    Examples
+    --------
+    >>> import pyoxigraph as ox
+    >>> store = ox.Store()
+    >>> G = nx.MultiDiGraph()
+    >>> G.add_node("https://example.org/model/m", type="model", papers=["p1"])
+    >>> _ = write_scores(store, G, pagerank={"https://example.org/model/m": 0.5}, degree={}, community={})
+    >>> read_scores(store)["pagerank"]
+    {'https://example.org/model/m': 0.5}
+    """
+    store = getattr(store, "raw", store)
+    out: dict[str, dict[str, float]] = {"pagerank": {}, "degree": {}, "community": {}}
+    props = {kgo("pagerank"): ("pagerank", float), kgo("degreeCentrality"): ("degree", float),
+             kgo("community"): ("community", int)}
+    values = " ".join(f"<{p}>" for p in props)
+    for row in _rows(store, f"SELECT ?s ?p ?v WHERE {{ GRAPH ?g {{ VALUES ?p {{ {values} }} ?s ?p ?v }} }}",
+                     union=False):
+        name, kind = props[row["p"].value]
+        try:
+            out[name][row["s"].value] = kind(row["v"].value)
+        except ValueError:
+            continue
+    return out
 
 
 def ego_graph(G: nx.Graph, center: Any, *, radius: int = 1) -> nx.MultiDiGraph:

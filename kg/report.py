@@ -17,7 +17,7 @@ from typing import Any
 
 import networkx as nx
 
-from . import __version__
+from . import __version__, analytics
 
 TOP = 15
 PALETTE = {"model": "#4e79a7", "benchmark": "#e15759", "dataset": "#f28e2b", "method": "#59a14f",
@@ -41,16 +41,24 @@ def _evaluations(G: nx.Graph) -> dict[Any, int]:
     return out
 
 
-def _tree(G: nx.Graph, children: dict[Any, list[Any]], root: Any, limit: int, seen: set | None = None) -> dict:
-    seen = set() if seen is None else seen
-    seen.add(root)
+def _tree(G: nx.Graph, children: dict[Any, list[Any]], root: Any, limit: int,
+          count: list[int] | None = None, ancestors: frozenset = frozenset()) -> dict:
+    """A lineage tree drawn from ``root``, at most ``limit`` entries. Lineage is a DAG, so a model with two
+    parents (JABER and BERT) is drawn under each; a cycle is cut where it would close."""
+    count = [0] if count is None else count
+    count[0] += 1
     node = {"label": str(G.nodes[root].get("label", root)) if root in G else str(root), "iri": str(root),
             "children": []}
     for child in children.get(root, []):
-        if child in seen or len(seen) >= limit:
+        if child in ancestors or child == root or count[0] >= limit:
             continue
-        node["children"].append(_tree(G, children, child, limit, seen))
+        node["children"].append(_tree(G, children, child, limit, count, ancestors | {root}))
     return node
+
+
+def _tied(items: list[dict]) -> bool:
+    """Whether every listed score is the same (the order is then only alphabetical)."""
+    return len(items) > 1 and len({x["score"] for x in items}) == 1
 
 
 def build_stats(G: nx.Graph, metrics: dict[str, dict], *, top: int = TOP) -> dict[str, Any]:
@@ -89,10 +97,17 @@ def build_stats(G: nx.Graph, metrics: dict[str, dict], *, top: int = TOP) -> dic
               for typ, scores in metrics["degree_by_type"].items()}
     btw = sorted(((v, s) for v, s in metrics["betweenness"].items() if G.nodes[v].get("type") != "paper"),
                  key=lambda kv: (-kv[1], str(kv[0])))[:top]
+    pivots = analytics.betweenness_pivots(G)
+    entity_nodes = [v for v, d in G.nodes(data=True) if d.get("type") != "paper"]
+    implied = sum(1 for v in entity_nodes if not G.nodes[v].get("papers"))
 
     members: dict[int, list[Any]] = {}
     for v, c in com.items():
         members.setdefault(c, []).append(v)
+    # a node with no stated relation (a paper with no extracted entity, a family head only its members'
+    # names imply) is a community of one: counted apart, so the count says how the linked graph splits
+    linked = analytics._simple(G)
+    isolated = {c for c, ms in members.items() if len(ms) == 1 and ms[0] in linked and linked.degree(ms[0]) == 0}
     communities = []
     for c in sorted(members, key=lambda c: (-len(members[c]), c)):
         ms = sorted(members[c], key=lambda v: (G.nodes[v].get("type") == "paper", -pr.get(v, 0.0), str(v)))
@@ -100,6 +115,8 @@ def build_stats(G: nx.Graph, metrics: dict[str, dict], *, top: int = TOP) -> dic
         for v in ms:
             t = G.nodes[v].get("type", "unknown")
             types[t] = types.get(t, 0) + 1
+        if c in isolated:
+            continue
         communities.append({"id": c, "size": len(ms), "types": dict(sorted(types.items())),
                             "top": [_ref(G, v) for v in ms[:5]]})
 
@@ -128,17 +145,20 @@ def build_stats(G: nx.Graph, metrics: dict[str, dict], *, top: int = TOP) -> dic
         "generated": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "tool_version": __version__,
         "graph": {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(), "papers": len(papers),
-                  "entities": sum(n for t, n in counts["nodes"].items() if t != "paper"),
+                  "entities": len(entity_nodes) - implied, "implied_families": implied,
                   "nodes_by_type": counts["nodes"], "edges_by_relation": counts["edges"]},
         "components": {"count": comp["count"], "largest": comp["sizes"][0] if comp["sizes"] else 0,
+                       "single_nodes": comp["sizes"].count(1),
                        "largest_fraction": round(comp["largest_fraction"], 4), "sizes": comp["sizes"][:50]},
         "top_models": top_models,
         "top_benchmarks": top_benchmarks,
         "pagerank_by_type": centrality,
         "degree_by_type": degree,
         "betweenness": [_ref(G, v, score=round(s, 6)) for v, s in btw],
-        "communities": {"count": len(communities), "sizes": [c["size"] for c in communities][:100],
-                        "largest": communities[:10]},
+        "betweenness_pivots": pivots,
+        "communities": {"count": len(communities), "isolated_nodes": len(isolated),
+                        "modularity": round(analytics.modularity(G, com), 4) if com else 0.0,
+                        "sizes": [c["size"] for c in communities][:100], "largest": communities[:10]},
         "lineage": lineage,
         "co_use": [{"model": _ref(G, m)["label"], "benchmark": _ref(G, b)["label"], "papers": n}
                    for m, b, n in co_pairs],
@@ -179,14 +199,20 @@ def render_markdown(stats: dict[str, Any]) -> str:
     L: list[str] = ["# Knowledge-graph report", "",
                     f"{g['papers']} papers, {g['entities']} entities, {g['edges']} edges "
                     f"(generated {stats['generated']}, kg {stats['tool_version']}).", "",
+                    *([f"The graph also holds {g['implied_families']} model families that no paper names: each is "
+                       "implied by its members' names (GPT-4o -> GPT) and linked to them by `family`; "
+                       "rankings, communities and paper counts use only what papers state.", ""]
+                      if g.get("implied_families") else []),
                     "## Contents", ""]
     L += _table(["type", "nodes"], [[t, n] for t, n in g["nodes_by_type"].items()])
     L += _table(["relation", "edges"], [[t, n] for t, n in g["edges_by_relation"].items()])
     c = stats["components"]
     L += ["## Connectivity", "",
-          f"{c['count']} connected components; the largest holds {c['largest']} nodes "
-          f"({c['largest_fraction']:.0%} of the graph).", ""]
-    L += ["## Top models (PageRank)", ""]
+          f"{c['count']} connected components ({c['single_nodes']} of them single nodes with no stated relation); "
+          f"the largest holds {c['largest']} nodes ({c['largest_fraction']:.0%} of the graph).", ""]
+    L += ["## Top models (PageRank)", "",
+          "Papers point at what they use, and models at what they beat or build on; `papers` counts the papers "
+          "that name the model.", ""]
     L += _table(["#", "model", "PageRank", "papers"],
                 [[i + 1, m["label"], f"{m['pagerank']:.4f}", m["papers"]] for i, m in enumerate(stats["top_models"])])
     L += ["## Top benchmarks (papers evaluating on them)", ""]
@@ -196,12 +222,19 @@ def render_markdown(stats: dict[str, Any]) -> str:
     for typ, items in stats["pagerank_by_type"].items():
         if typ == "paper":
             continue
-        L += [f"- **{_md(typ)}**: " + ", ".join(f"{_md(x['label'])} ({x['score']:.4f})" for x in items[:8])]
+        L += [f"- **{_md(typ)}**: " + ", ".join(f"{_md(x['label'])} ({x['score']:.4f})" for x in items[:8])
+              + (" (all tied: the order is alphabetical)" if _tied(items[:8]) else "")]
     L += ["", "## Bridges (betweenness)", ""]
+    if stats.get("betweenness_pivots"):
+        L += [f"Approximate: sampled from {stats['betweenness_pivots']} pivot nodes (fixed seed), as the graph is "
+              "large; ranks near each other may swap against the exact figure.", ""]
     L += _table(["entity", "type", "betweenness"], [[x["label"], x["type"], f"{x['score']:.4f}"] for x in stats["betweenness"]])
     cm = stats["communities"]
-    L += ["## Communities (Louvain, fixed seed)", "", f"{cm['count']} communities; sizes of the largest: "
-          + ", ".join(str(s) for s in cm["sizes"][:20]) + ".", ""]
+    L += ["## Communities (Louvain, fixed seed)", "",
+          f"{cm['count']} communities of linked nodes (modularity {cm['modularity']:.3f}); sizes of the largest: "
+          + ", ".join(str(s) for s in cm["sizes"][:20]) + "."
+          + (f" {cm['isolated_nodes']} nodes with no stated relation stand alone and are not counted."
+             if cm.get("isolated_nodes") else ""), ""]
     L += _table(["community", "size", "main members"],
                 [[x["id"], x["size"], ", ".join(m["label"] for m in x["top"])] for x in cm["largest"]])
     lin = stats["lineage"]
@@ -379,6 +412,9 @@ def render_html(stats: dict[str, Any]) -> str:
            "<h2>Contents</h2>",
            svg_bars([(t, n) for t, n in g["nodes_by_type"].items()], color="#888", title="nodes by type"),
            _html_table(["relation", "edges"], [[t, n] for t, n in g["edges_by_relation"].items()]),
+           *([f'<p class="muted">The graph also holds {_e(g["implied_families"])} model families that no paper '
+              "names, implied by their members' names and linked to them by <i>family</i>; rankings, communities "
+              "and paper counts use only what papers state.</p>"] if g.get("implied_families") else []),
            "<h2>Top models</h2><p>By PageRank: papers point at what they use, and models at what they beat or build on.</p>",
            svg_bars([(m["label"], m["pagerank"]) for m in stats["top_models"]], color=PALETTE["model"], fmt="{:.4f}",
                     title="top models"),
@@ -387,14 +423,20 @@ def render_html(stats: dict[str, Any]) -> str:
                     title="top benchmarks"),
            "<h2>Most central entities by type</h2>",
            _html_table(["type", "most central (PageRank)"],
-                       [[t, ", ".join(x["label"] for x in items[:8])] for t, items in stats["pagerank_by_type"].items()
-                        if t != "paper"]),
-           "<h2>Bridges</h2><p>Highest betweenness: entities on many shortest paths between others.</p>",
+                       [[t, ", ".join(x["label"] for x in items[:8])
+                         + (" (all tied: the order is alphabetical)" if _tied(items[:8]) else "")]
+                        for t, items in stats["pagerank_by_type"].items() if t != "paper"]),
+           "<h2>Bridges</h2><p>Highest betweenness: entities on many shortest paths between others."
+           + (f" Approximate: sampled from {_e(stats['betweenness_pivots'])} pivot nodes (fixed seed), as the graph "
+              "is large." if stats.get("betweenness_pivots") else "") + "</p>",
            _html_table(["entity", "type", "betweenness"], [[x["label"], x["type"], f"{x['score']:.4f}"]
                                                            for x in stats["betweenness"][:10]]),
            "<h2>Connectivity and communities</h2>",
-           f"<p>{c['count']} connected components; the largest holds {c['largest']} nodes "
-           f"({c['largest_fraction']:.0%}). Louvain (fixed seed) finds {cm['count']} communities; sizes, largest first:</p>",
+           f"<p>{c['count']} connected components ({c['single_nodes']} of them single nodes with no stated "
+           f"relation); the largest holds {c['largest']} nodes ({c['largest_fraction']:.0%}). Louvain (fixed seed) "
+           f"finds {cm['count']} communities of linked nodes (modularity {cm['modularity']:.3f})"
+           + (f"; {cm['isolated_nodes']} nodes with no stated relation stand alone and are not counted"
+              if cm.get("isolated_nodes") else "") + ". Sizes, largest first:</p>",
            svg_columns(cm["sizes"], title="community sizes"),
            _html_table(["community", "size", "main members"],
                        [[x["id"], x["size"], ", ".join(m["label"] for m in x["top"])] for x in cm["largest"]]),

@@ -121,6 +121,18 @@ def _unit(pos: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, float]]
 DENSE_LIMIT = 450  # networkx switches to a slow per-node loop from 500 nodes on
 
 
+def _induced(H: nx.Graph, nodes: list[Any]) -> nx.Graph:
+    """The subgraph of ``H`` on ``nodes`` as a new graph with nodes in the given order and edges in sorted
+    order (``H.subgraph`` yields nodes in set order, which changes with the hash seed, and so would the
+    layout: the same input would not give the same page)."""
+    keep = set(nodes)
+    sub = nx.Graph()
+    sub.add_nodes_from(nodes)
+    sub.add_edges_from(sorted(((u, v, d) for u, v, d in H.edges(nodes, data=True) if u in keep and v in keep),
+                              key=lambda e: (str(e[0]), str(e[1]))))
+    return sub
+
+
 def _spread(H: nx.Graph, nodes: list[Any], seed: int, depth: int = 0) -> dict[Any, tuple[float, float]]:
     """Positions in the unit disc for one group of nodes (large groups are split into sub-communities)."""
     n = len(nodes)
@@ -128,7 +140,7 @@ def _spread(H: nx.Graph, nodes: list[Any], seed: int, depth: int = 0) -> dict[An
         return {nodes[0]: (0.0, 0.0)}
     if n == 2:
         return {nodes[0]: (-0.5, 0.0), nodes[1]: (0.5, 0.0)}
-    sub = H.subgraph(nodes)
+    sub = _induced(H, nodes)
     if n <= DENSE_LIMIT:
         if sub.number_of_edges() == 0:
             return _sunflower(nodes)
@@ -199,7 +211,7 @@ def _short(text: str, limit: int = 48) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "\u2026"
 
 
-def initial_view(G: nx.Graph, pagerank: dict[Any, float], top_n: int) -> list[Any]:
+def initial_view(G: nx.Graph, pagerank: dict[Any, float], top_n: int, focus: Any = None) -> list[Any]:
     """The nodes of the first view of a large graph: the most central entities and what links them.
 
     About 60% of ``top_n`` goes to the entities with the highest PageRank; the rest to the papers
@@ -223,6 +235,9 @@ def initial_view(G: nx.Graph, pagerank: dict[Any, float], top_n: int) -> list[An
     papers = [v for v, d in G.nodes(data=True) if d.get("type") == "paper"]
     n_ent = top_n if not papers else int(math.ceil(top_n * 0.6))
     chosen = set(entities[:n_ent])
+    if focus is not None and focus in G and focus not in chosen:
+        chosen.discard(entities[n_ent - 1] if n_ent <= len(entities) else None)
+        chosen.add(focus)  # the entity a page opens on is always in its first view
     H = G.to_undirected(as_view=True)
     links = {p: sum(1 for u in H.neighbors(p) if u in chosen) for p in papers}
     linking = sorted((p for p in papers if links[p] >= 2), key=lambda p: (-links[p],) + rank(p))
@@ -235,12 +250,15 @@ def initial_view(G: nx.Graph, pagerank: dict[Any, float], top_n: int) -> list[An
 
 
 def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n: int = 400,
-                  seed: int = 0, focus: Any = None):
+                  seed: int = 0, focus: Any = None, shown_community: dict[Any, int] | None = None):
     """Build the PyVis ``Network`` and the details payload for ``G``.
 
     Returns ``(net, payload)``: ``net`` is a ``pyvis.network.Network`` whose nodes carry positions
     (physics off), colour, shape and size; ``payload`` holds the rest of what the page needs
-    (details of nodes and edges, papers, legend, thresholds).
+    (details of nodes and edges, papers, legend, thresholds). ``metrics`` may carry the whole graph's
+    scores for a page of part of it (an ego network), so the page shows the figures the report shows;
+    ``communities`` there also groups the layout, and ``shown_community`` (if given) is the community
+    number the details panel shows instead.
     """
     from pyvis.edge import Edge
     from pyvis.network import Network
@@ -249,10 +267,11 @@ def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n:
     pr = metrics.get("pagerank") or analytics.pagerank(G)
     deg = metrics.get("degree") or analytics.degree_centrality(G)
     com = metrics.get("communities") or analytics.communities(G, seed=seed)
+    shown_com = com if shown_community is None else shown_community
     pos = layout(G, community=com, seed=seed)
     order = sorted(G.nodes, key=lambda v: (-pr.get(v, 0.0), str(v)))
     index = {v: i for i, v in enumerate(order)}
-    first = initial_view(G, pr, top_n)
+    first = initial_view(G, pr, top_n, focus=focus)
     # the first view of a large graph gets a layout of its own, so it fills the screen; "show all"
     # switches every node to the full layout
     top_pos = pos if len(first) == G.number_of_nodes() else layout(G.subgraph(first), community=com, seed=seed)
@@ -281,7 +300,7 @@ def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n:
             "introduced_in": [paper_index[p] for p in d.get("introduced_in", ()) if p in paper_index],
             "url": d.get("url"), "params": d.get("params"), "family": d.get("family"),
             "pagerank": round(pr.get(v, 0.0), 6), "degree": round(deg.get(v, 0.0), 6),
-            "community": com.get(v)})
+            "community": shown_com.get(v)})
     # one vis edge per (source, target, relation); pyvis's add_edge re-checks node membership in a
     # list for every edge (quadratic), so edges are created with its Edge class directly
     # a paper that introduces or evaluates on an entity also mentions it: drawing both would stack two
@@ -289,6 +308,7 @@ def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n:
     edge_details = []
     drawn = [(u, v, key, d) for u, v, key, d in G.edges(keys=True, data=True)
              if not (d.get("relation", key) == "mentions" and len(G[u][v]) > 1)]
+    under = G.number_of_edges() - len(drawn)  # mentions that stand on the line of another relation
     for i, (u, v, key, d) in enumerate(sorted(drawn, key=lambda e: (index[e[0]], index[e[1]], str(e[2])))):
         rel = d.get("relation", key)
         w = d.get("weight", 1)
@@ -325,7 +345,8 @@ def build_network(G: nx.Graph, *, metrics: dict[str, dict] | None = None, top_n:
         "types": [{"name": t, "color": TYPE_STYLE.get(t, DEFAULT_STYLE)[0], "shape": TYPE_STYLE.get(t, DEFAULT_STYLE)[1],
                    "count": sum(1 for n in node_details if n["type"] == t)} for t in types],
         "relations": [{"name": r, "color": RELATION_COLOR.get(r, "#999999"),
-                       "count": sum(1 for e in edge_details if e["relation"] == r)} for r in relations],
+                       "count": sum(1 for e in edge_details if e["relation"] == r),
+                       "under": under if r == "mentions" else 0} for r in relations],
         "top_n": int(top_n), "initial": sorted(index[v] for v in first),
         "full_pos": [[round(pos[v][0], 1), round(pos[v][1], 1)] if v in pos else [0, 0] for v in order],
         "focus": index.get(focus) if focus is not None else None,
@@ -354,7 +375,7 @@ def render_html(net, payload: dict[str, Any], *, title: str = "Knowledge graph")
 
 def write_viewer(G: nx.Graph, path: str | os.PathLike, *, metrics: dict[str, dict] | None = None,
                  top_n: int = 400, title: str = "Knowledge graph", focus: Any = None,
-                 seed: int = 0) -> ViewerResult:
+                 seed: int = 0, shown_community: dict[Any, int] | None = None) -> ViewerResult:
     """Write the offline viewer for ``G`` to ``path`` (and nothing else).
 
     Parameters
@@ -382,7 +403,8 @@ def write_viewer(G: nx.Graph, path: str | os.PathLike, *, metrics: dict[str, dic
     >>> out.nodes, out.edges, "cdn" in out.path.read_text()
     (2, 1, False)
     """
-    net, payload = build_network(G, metrics=metrics, top_n=top_n, seed=seed, focus=focus)
+    net, payload = build_network(G, metrics=metrics, top_n=top_n, seed=seed, focus=focus,
+                                 shown_community=shown_community)
     html = render_html(net, payload, title=title)
     out = Path(path)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -251,3 +251,51 @@ def test_lineage_and_comparisons_keep_to_models():
     assert sorted(A.lineage(H, types=None)["roots"]) == ["m2", "x"]
     assert list(A.most_compared_models(H)) == ["m1", "m2"]
     assert "x" in A.most_compared_models(H, types=None)
+
+
+def _family_store() -> ox.Store:
+    """Two papers: one names GPT-4o and MMLU, one names GPT-4 and HumanEval; both models' names imply the
+    family GPT, which no paper names."""
+    from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
+    from ontology.mapping import Mapper
+
+    store = ox.Store()
+    for pid, model, bench in (("p1", "GPT-4o", "MMLU"), ("p2", "GPT-4", "HumanEval")):
+        abstract = f"We evaluate {model} on {bench}."
+        paper = Paper(id=pid, title=f"Paper {pid}", abstract=abstract, source="s")
+
+        def ment(w):
+            return (Mention(w, "abstract", abstract.index(w), abstract.index(w) + len(w), "r", 1.0),)
+        ents = (Entity(name=model, type="model", confidence=1.0, mentions=ment(model), family="GPT"),
+                Entity(name=bench, type="benchmark", confidence=1.0, mentions=ment(bench)))
+        rel = Relation(pid, "evaluated_on", bench, 0.9, "r", Evidence("abstract", 0, len(abstract), abstract))
+        store.extend(Mapper().map(Extraction(paper=paper, entities=ents, relations=(rel,))).quads)
+    return store
+
+
+def test_family_links_carry_no_papers_and_no_rank():
+    G = A.project(_family_store())
+    gpt = R + "model/GPT"
+    assert G.nodes[gpt]["papers"] == []  # no paper names GPT; its members' names imply it
+    assert G.has_edge(R + "model/GPT-4o", gpt, "family")
+    co = A.model_benchmark_co_use(G)
+    assert gpt not in co and co[R + "model/GPT-4o"] == {B + "MMLU": 1}
+    pr = A.pagerank(G)
+    assert pr[gpt] == min(pr.values())  # nothing stated points at it
+    assert A.degree_centrality(G)[gpt] == 0.0
+    assert A.communities(G)[gpt] not in {A.communities(G)[R + "model/GPT-4o"], A.communities(G)[R + "model/GPT-4"]}
+
+
+def test_metrics_do_not_depend_on_node_order():
+    """A subgraph view yields nodes in hash order; sampled betweenness and Louvain must not care."""
+    G = A.project(load_store())
+    nodes = list(G.nodes)
+    random.Random(1).shuffle(nodes)
+    H = nx.MultiDiGraph()
+    H.add_nodes_from((v, G.nodes[v]) for v in nodes)
+    edges = list(G.edges(keys=True, data=True))
+    random.Random(2).shuffle(edges)
+    H.add_edges_from(edges)
+    assert A.betweenness(H, sample_above=3, k=5) == A.betweenness(G, sample_above=3, k=5)
+    assert A.communities(H) == A.communities(G)
+    assert list(A._simple(H).edges(data=True)) == list(A._simple(G).edges(data=True))

@@ -54,6 +54,15 @@ def test_params_and_variants():
     assert parse_params("OPT-350M") == 350e6
     assert parse_params("GPT-4") is None
     assert strip_variant("Llama-3-8B-Instruct") == "Llama-3"
+    assert strip_variant("Mistral7B") == "Mistral" and strip_variant("OPT-1.3b") == "OPT"
+    assert strip_variant("AT5B") == "AT5B"  # after a capital, digits and B are part of the name, not a size
+
+
+def test_an_unlisted_variant_names_its_family_in_plain_letters(extract_one):
+    ext = extract_one("T", "We release Sabi\\'a-65B and Zorblat-13B, two open models for Portuguese.")
+    fams = {e.name: e.family for e in ext.entities if e.type == "model"}
+    assert fams.get("Zorblat-13B") == "Zorblat", fams
+    assert any(f == "Sabiá" for f in fams.values()), fams
 
 
 def test_urls_trimmed_and_hosts_normalised():

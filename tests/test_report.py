@@ -41,7 +41,8 @@ def test_stats_content(stats):
     assert stats["graph"]["nodes_by_type"]["model"] == 9
     assert [b["label"] for b in stats["top_benchmarks"][:2]] == ["GSM8K", "MMLU"]
     assert stats["top_benchmarks"][0]["evaluations"] == 3
-    assert stats["components"] == {"count": 2, "largest": 19, "largest_fraction": round(19 / 22, 4), "sizes": [19, 3]}
+    assert stats["components"] == {"count": 2, "largest": 19, "largest_fraction": round(19 / 22, 4), "sizes": [19, 3],
+                                   "single_nodes": 0}
     assert sum(stats["communities"]["sizes"]) == 22
     lin = stats["lineage"]
     assert lin["roots"] == 1 and lin["max_depth"] == 2
@@ -132,3 +133,53 @@ def test_report_renders_offline_in_chromium(stats, tmp_path):
         assert "<script>window.__xss='title'</script>" in page.inner_text("body")
         browser.close()
     assert attempted == []
+
+
+def _graph(edges, papers=("p1", "p2")):
+    import networkx as nx
+    G = nx.MultiDiGraph()
+    G.graph["papers"] = {p: {"title": p, "date": None} for p in papers}
+    for p in papers:
+        G.add_node(p, type="paper", label=p, papers=[p])
+    for u, v, rel, typ_u, typ_v in edges:
+        for n, t in ((u, typ_u), (v, typ_v)):
+            if n not in G:
+                G.add_node(n, type=t, label=n, papers=[], introduced_in=[])
+        G.add_edge(u, v, key=rel, relation=rel, weight=1)
+        if rel != "family":
+            for n in (u, v):
+                if G.nodes[n]["type"] != "paper":
+                    G.nodes[n]["papers"] = sorted(set(G.nodes[n]["papers"]) | {"p1"})
+    return G
+
+
+def test_report_counts_implied_families_apart_and_draws_every_parent():
+    G = _graph([("JABER", "BERT", "based_on", "model", "model"), ("Char-JABER", "BERT", "based_on", "model", "model"),
+                ("Char-JABER", "JABER", "based_on", "model", "model"), ("p1", "JABER", "introduces", "paper", "model"),
+                ("BERT-large", "BERT-fam", "family", "model", "model"), ("p1", "BERT-large", "mentions", "paper", "model"),
+                ("r1", "r2", "mentions", "repo", "repo"), ("p1", "r1", "has_repository", "paper", "repo"),
+                ("p1", "r3", "has_repository", "paper", "repo")])
+    stats = R.build_stats(G, A.compute_all(G))
+    assert stats["graph"]["implied_families"] == 1 and stats["graph"]["entities"] == 7
+    tree = stats["lineage"]["trees"][0]
+    assert tree["label"] == "BERT"
+    under = {c["label"]: [g["label"] for g in c["children"]] for c in tree["children"]}
+    assert under == {"Char-JABER": [], "JABER": ["Char-JABER"]}  # drawn under both of its parents
+    cm = stats["communities"]
+    assert cm["isolated_nodes"] == 2  # p2 (no entity) and the implied family (only a derived link)
+    assert 0.0 <= cm["modularity"] <= 1.0 and sum(cm["sizes"]) == G.number_of_nodes() - 2
+    assert stats["components"]["single_nodes"] == 2
+    md = R.render_markdown(stats)
+    assert "1 model families that no paper names" in md and "modularity" in md
+    assert "nodes with no stated relation stand alone" in R.render_html(stats)
+
+
+def test_report_marks_tied_rankings_and_sampled_betweenness():
+    assert R._tied([{"score": 0.1}, {"score": 0.1}]) and not R._tied([{"score": 0.2}, {"score": 0.1}])
+    assert not R._tied([{"score": 0.1}])
+    G = _graph([(f"m{i}", f"b{i % 7}", "evaluated_on", "model", "benchmark") for i in range(1200)])
+    stats = R.build_stats(G, A.compute_all(G, [m for m in A.METRICS]))
+    assert stats["betweenness_pivots"] and "Approximate: sampled from" in R.render_markdown(stats)
+    small = R.build_stats(_graph([("a", "b", "outperforms", "model", "model")]),
+                          A.compute_all(_graph([("a", "b", "outperforms", "model", "model")])))
+    assert small["betweenness_pivots"] is None and "Approximate" not in R.render_markdown(small)

@@ -71,6 +71,19 @@ def test_layout_is_deterministic_and_spreads_nodes(fixture_graph):
     assert closest > 5
 
 
+def test_page_is_the_same_whatever_the_hash_seed(tmp_path):
+    """Sets iterate in an order that changes with PYTHONHASHSEED; the page must not."""
+    import subprocess
+    import sys
+
+    script = ("import sys, pyoxigraph as ox; from kg import analytics as A, viewer as V; s = ox.Store(); "
+              f"s.load(path={str(FIXTURE)!r}); G = A.project(s); "
+              "print(V.layout(G.subgraph(sorted(G)[3:])))")
+    outs = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True,
+                           env={**__import__("os").environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    assert len(outs) == 1
+
+
 def test_initial_view_keeps_central_entities_and_linking_papers(fixture_graph):
     pr = A.pagerank(fixture_graph)
     first = V.initial_view(fixture_graph, pr, 10)

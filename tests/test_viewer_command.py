@@ -62,3 +62,19 @@ def test_view_errors_are_one_line(build_dir, tmp_path, capsys):
     assert "\n" not in err
     assert main(["view", "GLM-4", "--build-dir", str(tmp_path / "none")]) == 2
     assert "run kg build first" in capsys.readouterr().err
+
+
+def test_view_shows_the_whole_graphs_scores_and_opens_on_its_entity(build_dir, tmp_path):
+    from kg import analytics
+
+    store = ox.Store.read_only(str(build_dir / "store"))
+    pr = analytics.pagerank(analytics.project(store))
+    del store
+    out, cfg = tmp_path / "v.html", tmp_path / "kg.toml"
+    cfg.write_text("[kg]\nviewer_top_n = 2\n")  # a first view of 2: GLM-4 is not among its 2 most central
+    assert main(["--config", str(cfg), "view", "GLM-4", "--build-dir", str(build_dir), "--out", str(out)]) == 0
+    data = payload(out)
+    assert data["focus"] in data["initial"]
+    glm = data["details"][data["focus"]]
+    assert glm["label"] == "GLM-4"
+    assert glm["pagerank"] == round(pr["https://w3id.org/llmkg/resource/model/GLM-4"], 6)  # not the ego graph's

@@ -49,7 +49,10 @@ def run(args, config) -> int:
     if not Path(config.store_path).exists():
         raise StoreError(f"no store at {config.store_path}", "run kg build first, or pass --build-dir DIR of a build")
     with GraphStore(config.store_path, read_only=True) as store:
-        G = analytics.project(store, include_papers=not args.no_papers)
+        full = analytics.project(store)  # the whole graph, as the build scored it
+        stored = analytics.read_scores(store)
+    G = full if not args.no_papers else \
+        full.subgraph([n for n, d in full.nodes(data=True) if d.get("type") != "paper"]).copy()
     found = analytics.find_entity(G, args.entity)
     entities = [n for n in found if G.nodes[n].get("type") != "paper"] or found
     if not entities:
@@ -67,7 +70,12 @@ def run(args, config) -> int:
     ego = analytics.ego_graph(G, center, radius=args.radius)
     label = str(G.nodes[center].get("label", center))
     out = Path(args.out_file) if args.out_file else Path(config.out_dir) / _file_name(label)
-    result = viewer.write_viewer(ego, out, top_n=max(config.viewer_top_n, 1), focus=center,
+    # the page shows the whole graph's scores (what the report and kg query show), not the neighbourhood's
+    pr, deg = analytics.pagerank(full), analytics.degree_centrality(full)
+    metrics = {"pagerank": {v: pr.get(v, 0.0) for v in ego}, "degree": {v: deg.get(v, 0.0) for v in ego},
+               "communities": analytics.communities(ego)}  # (this one only groups the page's layout)
+    result = viewer.write_viewer(ego, out, top_n=max(config.viewer_top_n, 1), focus=center, metrics=metrics,
+                                 shown_community={v: c for v, c in stored["community"].items() if v in ego},
                                  title=f"{label} \u2014 {args.radius}-hop neighbourhood")
     print(f"kg view: wrote {result.path} ({result.nodes} nodes, {result.edges} edges around "
           f"{label} [{G.nodes[center].get('type')}], radius {args.radius})")
