@@ -23,7 +23,7 @@ from pyoxigraph import Literal, NamedNode, Quad
 
 from . import __version__
 from .config import Config
-from .errors import KGError, NoUsableInput, ValidationFailed
+from .errors import InputError, KGError, NoUsableInput, StoreError, ValidationFailed
 from .export import export, default_filename, write_build_record, Selection
 from .jsonl import read_extractions
 from .records import Extraction
@@ -149,6 +149,12 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
             open(jsonl_tmp, "w", encoding="utf-8") as jsonl:
         if fresh:
             store.clear()
+        else:
+            held = store.detect_base(minter.base)
+            if held != minter.base:  # two bases in one store: queries and exports would see both copies
+                raise StoreError(f"the store at {config.store_path} holds a graph built under {held}, not "
+                                 f"{minter.base}", f"add --fresh to rebuild it under {minter.base}, "
+                                 f"or build with --base-iri {held}")
         progress = bar(total, "build", config.progress)
         t_extract = time.perf_counter()
         for ext in extractions:
@@ -243,7 +249,14 @@ def run_build(inputs: list[str] | None, config: Config, *, fresh: bool = False, 
     IRIMinter(config.base_iri)  # a bad --base-iri fails before any work
     summary = BuildSummary()
     if extractions_file is not None:
-        exts: Iterable[Extraction] = read_extractions(extractions_file)
+        if inputs:
+            raise InputError(f"both listings ({', '.join(inputs)}) and --extractions {extractions_file} were given",
+                             "give either listings to extract or --extractions FILE of records extracted before")
+        skips: list[str] = []
+        exts: Iterable[Extraction] = read_extractions(extractions_file, skips)
+        for line in skips:
+            summary.skipped.append(line)
+            _warn(stderr, line)
         used = [str(extractions_file)]
         total = len(exts)  # type: ignore[arg-type]
     else:

@@ -12,7 +12,7 @@ import sys
 
 from . import __version__, commands
 from .config import load_config
-from .errors import KGError
+from .errors import InputError, KGError
 
 
 def _discover():
@@ -54,11 +54,29 @@ def main(argv: list[str] | None = None) -> int:
     except KGError as exc:
         print(f"kg {args.command}: error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # a path the user gave that cannot be written or read: their mistake, one line
+        if isinstance(exc, BrokenPipeError):
+            return 0
+        print(f"kg {args.command}: error: {_os_error(exc)}", file=sys.stderr)
+        return 2
+    except UnicodeDecodeError as exc:
+        print(f"kg {args.command}: error: {InputError(f'a file given is not UTF-8 text ({exc.reason} at byte {exc.start})', 're-save it as UTF-8')}",
+              file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("kg: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+def _os_error(exc: OSError) -> InputError:
+    where = exc.filename if exc.filename is not None else "a path"
+    fix = {IsADirectoryError: "give a file path, not a folder", NotADirectoryError: "give a folder path, not a file",
+           FileExistsError: "give a folder path where no file stands", FileNotFoundError: "check that its folder exists",
+           PermissionError: "choose a place you may write to, or change its permissions"}
+    hint = next((h for kind, h in fix.items() if isinstance(exc, kind)), "check the path")
+    return InputError(f"{where}: {exc.strerror or exc}", hint)
 
 
 if __name__ == "__main__":

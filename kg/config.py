@@ -65,6 +65,11 @@ def _convert(name: str, value: Any, source: str) -> Any:
         items = (value,) if isinstance(value, str) else value
         if not isinstance(items, (list, tuple)) or not items or not all(isinstance(v, str) for v in items):
             raise bad("a format name or a list of them")
+        from .export import EXPORTERS  # (checked here, before any work, not when the build comes to export)
+        unknown = [v for v in items if v not in EXPORTERS]
+        if unknown:
+            raise ConfigError(f"{source}: unknown export format(s) {', '.join(map(repr, unknown))}",
+                              f"use one of {', '.join(sorted(EXPORTERS))}")
         return tuple(items)
     if name == "progress":
         if not isinstance(value, bool):
@@ -87,6 +92,9 @@ def load_config(path: str | Path | None = None) -> Config:
     except OSError as exc:
         raise ConfigError(f"{p}: cannot read the config file ({exc.strerror})", "give a readable TOML file") from exc
     data = data.get("kg", data)
+    if not isinstance(data, dict):
+        raise ConfigError(f"{p}: [kg] must be a table of settings, not {type(data).__name__}",
+                          "write settings as key = value lines under a [kg] header")
     valid = {f.name for f in fields(Config)}
     unknown = sorted(set(data) - valid)
     if unknown:

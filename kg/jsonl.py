@@ -28,13 +28,21 @@ def iter_jsonl(path: str | Path, error: type[KGError] = InputError,
             raise error(f"{p}:{n}: malformed JSON ({exc.msg} at column {exc.colno})", fix) from exc
 
 
-def read_extractions(path: str | Path) -> list[Extraction]:
-    """Extraction records from an ``extractions.jsonl`` file (the ``kg extract`` output)."""
+def read_extractions(path: str | Path, skips: list[str] | None = None) -> list[Extraction]:
+    """Extraction records from an ``extractions.jsonl`` file (the ``kg extract`` output).
+
+    A record that is not one raises ``NoUsableInput`` naming ``file:line`` and the field, or, when a
+    ``skips`` list is given, is skipped with that line appended to it (and the good records kept).
+    """
     out = []
     fix = "give a file written by kg extract or kg build"
     for lineno, obj in iter_jsonl(path, NoUsableInput, fix):
         try:
             out.append(Extraction.from_json(obj))
-        except (KeyError, TypeError, AttributeError) as exc:
-            raise NoUsableInput(f"{path}:{lineno}: not an extraction record ({exc})", fix) from exc
+        except ValueError as exc:
+            if skips is None:
+                raise NoUsableInput(f"{path}:{lineno}: not an extraction record ({exc})", fix) from exc
+            skips.append(f"{path}:{lineno}: skipped: not an extraction record ({exc})")
+    if skips is not None and not out:
+        raise NoUsableInput(f"{path}: no extraction record in it", fix)
     return out

@@ -145,21 +145,76 @@ class Extraction:
 
     @classmethod
     def from_json(cls, obj: dict[str, Any], abstract: str = "") -> "Extraction":
-        p = obj["paper"]
-        paper = Paper(id=p["id"], title=p.get("title", ""), abstract=p.get("abstract", abstract),
-                      source=p.get("source", ""), url=p.get("url"), authors=tuple(p.get("authors", ())),
-                      published=p.get("published"), arxiv_id=p.get("arxiv_id"))
-        ents = tuple(
-            Entity(name=e["name"], type=e["type"], confidence=e.get("confidence", 1.0),
-                   mentions=tuple(Mention(text=m["text"], field=m["field"], start=m["start"], end=m["end"],
-                                          rule=m.get("rule", ""), confidence=m.get("confidence", 1.0))
-                                  for m in e.get("mentions", ())),
-                   aliases=tuple(e.get("aliases", ())), family=e.get("family"), params=e.get("params"),
-                   gazetteer_id=e.get("gazetteer_id"), url=e.get("url"))
-            for e in obj.get("entities", ()))
-        rels = tuple(
-            Relation(subject=r["subject"], predicate=r["predicate"], object=r["object"],
-                     confidence=r.get("confidence", 1.0), rule=r.get("rule", ""),
-                     evidence=Evidence(**r["evidence"]))
-            for r in obj.get("relations", ()))
-        return cls(paper=paper, entities=ents, relations=rels)
+        """Read one ``kg extract`` record back. Raises ``ValueError`` naming the first field of a wrong type
+        (``entities[2].mentions[0].start must be an integer, not str``), so a bad record cannot reach the
+        mapping as a wrong value."""
+        p = _get(obj, "paper", dict, "")
+        paper = Paper(id=_get(p, "id", str, "paper.", required=True), title=_get(p, "title", str, "paper.") or "",
+                      abstract=_get(p, "abstract", str, "paper.") or abstract,
+                      source=_get(p, "source", str, "paper.") or "", url=_get(p, "url", str, "paper."),
+                      authors=tuple(_items(p, "authors", str, "paper.")),
+                      published=_get(p, "published", str, "paper."), arxiv_id=_get(p, "arxiv_id", str, "paper."))
+        ents = []
+        for i, e in enumerate(_items(obj, "entities", dict, "")):
+            w = f"entities[{i}]."
+            mentions = tuple(
+                Mention(text=_get(m, "text", str, f"{w}mentions[{j}].", required=True),
+                        field=_get(m, "field", str, f"{w}mentions[{j}].", required=True),
+                        start=_get(m, "start", int, f"{w}mentions[{j}].", required=True),
+                        end=_get(m, "end", int, f"{w}mentions[{j}].", required=True),
+                        rule=_get(m, "rule", str, f"{w}mentions[{j}].") or "",
+                        confidence=_number(m, "confidence", f"{w}mentions[{j}]."))
+                for j, m in enumerate(_items(e, "mentions", dict, w)))
+            ents.append(Entity(name=_get(e, "name", str, w, required=True), type=_get(e, "type", str, w, required=True),
+                               confidence=_number(e, "confidence", w), mentions=mentions,
+                               aliases=tuple(_items(e, "aliases", str, w)), family=_get(e, "family", str, w),
+                               params=_number(e, "params", w, None), gazetteer_id=_get(e, "gazetteer_id", str, w),
+                               url=_get(e, "url", str, w)))
+        rels = []
+        for i, r in enumerate(_items(obj, "relations", dict, "")):
+            w = f"relations[{i}]."
+            ev = _get(r, "evidence", dict, w, required=True)
+            rels.append(Relation(subject=_get(r, "subject", str, w, required=True),
+                                 predicate=_get(r, "predicate", str, w, required=True),
+                                 object=_get(r, "object", str, w, required=True), confidence=_number(r, "confidence", w),
+                                 rule=_get(r, "rule", str, w) or "",
+                                 evidence=Evidence(field=_get(ev, "field", str, f"{w}evidence.", required=True),
+                                                   start=_get(ev, "start", int, f"{w}evidence.", required=True),
+                                                   end=_get(ev, "end", int, f"{w}evidence.", required=True),
+                                                   text=_get(ev, "text", str, f"{w}evidence.") or "")))
+        return cls(paper=paper, entities=tuple(ents), relations=tuple(rels))
+
+
+_KIND = {str: "a string", int: "an integer", dict: "an object", list: "a list"}
+
+
+def _get(obj: dict[str, Any], key: str, kind: type, where: str, *, required: bool = False) -> Any:
+    """``obj[key]`` if it is of ``kind`` (``None`` when absent or null, unless ``required``)."""
+    if not isinstance(obj, dict):
+        raise ValueError(f"{where.rstrip('.') or 'the record'} must be an object, not {type(obj).__name__}")
+    value = obj.get(key)
+    if value is None:
+        if required:
+            raise ValueError(f"{where}{key} is missing")
+        return None
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise ValueError(f"{where}{key} must be {_KIND[kind]}, not {type(value).__name__}")
+    return value
+
+
+def _items(obj: dict[str, Any], key: str, kind: type, where: str) -> list:
+    """``obj[key]`` as a list whose items are all of ``kind`` (empty when absent)."""
+    value = _get(obj, key, list, where)
+    for i, item in enumerate(value or ()):
+        if not isinstance(item, kind):
+            raise ValueError(f"{where}{key}[{i}] must be {_KIND[kind]}, not {type(item).__name__}")
+    return value or []
+
+
+def _number(obj: dict[str, Any], key: str, where: str, default: float | None = 1.0) -> float | None:
+    value = obj.get(key) if isinstance(obj, dict) else None
+    if value is None:
+        return default
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{where}{key} must be a number, not {type(value).__name__}")
+    return float(value)

@@ -318,17 +318,30 @@ def validate_ntriples(data: bytes | str, *, base: str | None = None) -> Report:
     return validate_graph(g, base=base, oxstore=ox, owned=True)
 
 
-def validate_file(path: str | Path, *, base: str | None = None) -> Report:
+def read_rdf_file(path: str | Path) -> rdflib.Graph:
+    """The triples of an RDF file, its format guessed from the extension (Turtle when unknown); the quads of
+    TriG and N-Quads are merged. Raises ``InputError`` (one line, naming the file) when it does not parse."""
+    from .errors import InputError
+
     g = rdflib.Graph()
     fmt = rdflib.util.guess_format(str(path)) or "turtle"
-    ds = rdflib.Dataset()
-    if fmt in ("trig", "nquads"):
-        ds.parse(str(path), format=fmt)
-        for s, p, o, _g in ds.quads((None, None, None, None)):
-            g.add((s, p, o))
-    else:
-        g.parse(str(path), format=fmt)
-    return validate_graph(g, base=base, owned=True)
+    try:
+        if fmt in ("trig", "nquads"):
+            ds = rdflib.Dataset()
+            ds.parse(str(path), format=fmt)
+            for s, p, o, _g in ds.quads((None, None, None, None)):
+                g.add((s, p, o))
+        else:
+            g.parse(str(path), format=fmt)
+    except Exception as exc:  # each parser has its own error types (SAX, N-Triples, JSON-LD): all mean bad input
+        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
+        raise InputError(f"{path}: not parseable as {fmt} ({detail})",
+                         "check the file's syntax, and that its extension names its format") from exc
+    return g
+
+
+def validate_file(path: str | Path, *, base: str | None = None) -> Report:
+    return validate_graph(read_rdf_file(path), base=base, owned=True)
 
 
 def format_issues(issues: Iterable[Issue], limit: int | None = 50) -> list[str]:

@@ -29,7 +29,7 @@ from ontology.namespaces import DEFAULT_BASE, TYPE_CLASS
 
 _SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.")
 MAX_SLUG = 120  # longer slugs are cut and suffixed with a hash of the full name
-_BASE_RE = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d+)?(/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*)?[/#]$")
+_BASE_RE = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d+)?(/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*)?/$")
 _IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`]")
 
 
@@ -83,10 +83,11 @@ def check_iri(iri: str, what: str = "IRI") -> str:
 
 
 def check_base(base: str) -> str:
-    """Validate a base IRI: absolute http(s), ending in ``/`` or ``#``."""
+    """Validate a base IRI: absolute http(s), ending in ``/``. (A ``#`` base would make every resource a
+    fragment of one document, with paths inside the fragment: ``kg#graph/paper/x``.)"""
     if not isinstance(base, str) or not _BASE_RE.match(base):
         raise IRIError(f"base IRI {base!r} is not usable",
-                       "give an absolute http(s) IRI that ends with '/' or '#', e.g. https://example.org/kg/")
+                       "give an absolute http(s) IRI that ends with '/', e.g. https://example.org/kg/")
     return check_iri(base, "base IRI")
 
 

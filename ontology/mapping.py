@@ -69,6 +69,47 @@ def decimal_literal(value: float) -> Literal:
     return Literal(text, datatype=XSD_DECIMAL)
 
 
+XSD_DATE = NamedNode(XSD + "date")
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+_DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?")
+
+
+def date_literal(text: str) -> Literal | None:
+    """A publication date as ``xsd:date``, ``xsd:dateTime``, ``xsd:gYearMonth`` or ``xsd:gYear`` (so SPARQL
+    compares it as a date), or ``None`` when the text is no date: ``2024-01-01T10:00:00Z`` ->
+    ``"2024-01-01T10:00:00Z"^^xsd:dateTime``; listing styles become ISO: ``Mar 14, 2024`` -> ``"2024-03-14"^^xsd:date``.
+    """
+    from datetime import date, datetime
+
+    text = text.strip()
+    if _DATE.fullmatch(text):
+        try:
+            date.fromisoformat(text)
+        except ValueError:
+            return None
+        return Literal(text, datatype=XSD_DATE)
+    if re.fullmatch(r"\d{4}-(?:0[1-9]|1[0-2])", text):
+        return Literal(text, datatype=NamedNode(XSD + "gYearMonth"))
+    if re.fullmatch(r"\d{4}", text):
+        return Literal(text, datatype=NamedNode(XSD + "gYear"))
+    m = _DATETIME.fullmatch(text)
+    if not m:
+        for fmt in ("%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%Y/%m/%d"):  # listing styles
+            try:
+                return Literal(datetime.strptime(text, fmt).date().isoformat(), datatype=XSD_DATE)
+            except ValueError:
+                continue
+        return None
+    day, time, zone = m.group(1), m.group(2), m.group(3) or ""
+    time = time if time.count(":") == 2 else time + ":00"
+    zone = "Z" if zone in ("Z", "+00:00", "+0000", "-00:00") else (zone[:3] + ":" + zone[-2:] if zone else "")
+    try:
+        datetime.fromisoformat(f"{day}T{time}{'+00:00' if zone == 'Z' else zone}")
+    except ValueError:
+        return None
+    return Literal(f"{day}T{time}{zone}", datatype=XSD_DATETIME)
+
+
 def confidence_literal(value: float) -> Literal:
     return decimal_literal(round(float(value), 3))
 
@@ -142,8 +183,9 @@ class Mapper:
             out.append((p, N(SCHEMA + "url"), Literal(paper.url, datatype=XSD_ANYURI)))
         for name in paper.authors:
             out.append((p, N(SCHEMA + "author"), Literal(name)))
-        if paper.published:
-            out.append((p, N(SCHEMA + "datePublished"), Literal(paper.published)))
+        date = date_literal(paper.published) if paper.published else None
+        if date is not None:
+            out.append((p, N(SCHEMA + "datePublished"), date))
         if paper.arxiv_id:
             out.append((p, K("arxivId"), Literal(paper.arxiv_id)))
         return out
@@ -157,7 +199,7 @@ class Mapper:
         for alias in ent.aliases:
             if alias and alias.strip() and alias.strip() != ent.name.strip():
                 out.append((e, N(SKOS + "altLabel"), Literal(alias)))
-        if ent.params:
+        if ent.params and ent.type == "model":  # (a "7B" in a dataset's name counts no parameters)
             out.append((e, K("parameterCount"), decimal_literal(ent.params)))
         if ent.family and ent.family.strip() and ent.family != ent.name:
             f = N(self.iri.entity("model", ent.family))
@@ -190,6 +232,9 @@ class Mapper:
         p = N(self.iri.paper(paper.id))
         warnings: list[str] = []
         triples: list[tuple] = self.paper_triples(paper)
+        if paper.published and date_literal(paper.published) is None:
+            warnings.append(f"paper {paper.id} ({paper.source}): publication date {paper.published!r} is not a date "
+                            "(give YYYY-MM-DD, YYYY-MM-DDThh:mm:ssZ or e.g. 'Mar 14, 2024'); left out")
         by_name: dict[str, NamedNode] = {}
         by_fold: dict[str, NamedNode] = {}
         mentions = K("mentions")

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+from pathlib import Path
 import sys
 
 import pytest
@@ -33,6 +34,8 @@ def test_python_dash_m_and_version():
     ("out_dir = 5", "setting 'out_dir' must be a directory path"),
     ("colour = 1", "unknown setting(s) colour"),
     ("workers = ", "not valid TOML"),
+    ("kg = 5", "[kg] must be a table of settings"),
+    ('formats = ["bogus"]', "unknown export format(s) 'bogus'"),
 ])
 def test_bad_config_is_one_line(tmp_path, capsys, toml, needle):
     cfg = tmp_path / "kg.toml"
@@ -59,6 +62,34 @@ def test_output_to_a_directory_is_one_line(tmp_path, capsys):
     assert main(["extract", str(src), "-o", str(tmp_path), "--no-progress"]) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("kg extract: error: E001 cannot write") and "Traceback" not in err
+
+
+def test_unusable_output_paths_are_one_line(tmp_path, capsys):
+    """Paths the user gives that cannot be written: one coded line naming the path, never a traceback."""
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    ext = graph_fixture.write_jsonl(tmp_path / "ext.jsonl")
+    build = tmp_path / "b"
+    assert main(["build", "--extractions", str(ext), "--out", str(build), "--no-progress"]) == 0
+    (tmp_path / "afile").write_text("x")
+    capsys.readouterr()
+    for argv, needle in (
+            (["export", "--out", str(build), "-o", str(tmp_path)], "give a file path, not a folder"),
+            (["export", "--out", str(build), "-o", str(tmp_path / "afile" / "g.ttl")], str(tmp_path / "afile")),
+            (["view", "GPT-4", "--build-dir", str(build), "--out", str(tmp_path)], "give a file path, not a folder"),
+            (["build", "--extractions", str(ext), "--out", str(tmp_path / "afile"), "--no-progress"], str(tmp_path))):
+        assert main(argv) == 2, argv
+        err = capsys.readouterr().err.strip()
+        assert len(err.splitlines()) == 1 and "Traceback" not in err and " error: E0" in err and needle in err, \
+            (argv, err)
+
+
+def test_os_errors_name_the_path_and_a_fix():
+    from kg.cli import _os_error
+    err = str(_os_error(IsADirectoryError(21, "Is a directory", "/tmp/x")))
+    assert err == "E001 /tmp/x: Is a directory -- give a file path, not a folder"
+    assert "check that its folder exists" in str(_os_error(FileNotFoundError(2, "No such file", "/a/b")))
 
 
 @pytest.mark.parametrize("line,needle", [

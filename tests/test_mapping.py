@@ -191,3 +191,28 @@ def test_names_that_mint_the_same_iri_get_the_same_label():
     labels = {o for s, p, o in store_triples
               if s == BASE + "model/Tiny-LM" and p.endswith("#prefLabel")}
     assert labels == {"Tiny-LM"}
+
+
+@pytest.mark.parametrize("published,value,datatype", [
+    ("2024-01-02", "2024-01-02", "date"), ("2024-01-02T10:00:00Z", "2024-01-02T10:00:00Z", "dateTime"),
+    ("2024-01-02T10:00+0200", "2024-01-02T10:00:00+02:00", "dateTime"), ("Mar 14, 2024", "2024-03-14", "date"),
+    ("2024-03", "2024-03", "gYearMonth"), ("not a date", None, None), ("2024-02-30", None, None)])
+def test_publication_dates_are_typed_or_left_out_with_a_warning(published, value, datatype):
+    ext = tiny()
+    mapped = Mapper(BASE).map(replace(ext, paper=replace(ext.paper, published=published)))
+    dates = [q.object for q in mapped.quads if q.predicate.value == "https://schema.org/datePublished"]
+    if value is None:
+        assert dates == [] and any("is not a date" in w for w in mapped.warnings)
+    else:
+        assert [(d.value, d.datatype.value.rsplit("#", 1)[1]) for d in dates] == [(value, datatype)]
+        assert not mapped.warnings
+
+
+def test_only_models_carry_a_parameter_count():
+    ext = tiny()
+    data = Entity("Zorb-7B", "dataset", 0.9, (Mention("Tiny-LM", "title", 0, 7, "gaz", 0.9),), params=7e9)
+    model = replace(ext.entities[0], params=1.3e9)
+    mapped = Mapper(BASE).map(replace(ext, entities=(model, ext.entities[1], data)))
+    counts = {q.subject.value.rsplit("/", 1)[1]: q.object.value for q in mapped.quads
+              if q.predicate.value.endswith("#parameterCount")}
+    assert counts == {"Tiny-LM": "1300000000.0"}

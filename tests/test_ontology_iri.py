@@ -44,8 +44,10 @@ def test_minting_is_deterministic_and_base_relative():
     a, b = IRIMinter(BASE), IRIMinter(BASE)
     for name in NASTY:
         assert a.entity("dataset", name) == b.entity("dataset", name)
-    other = IRIMinter("http://localhost:8000/kg#")
-    assert other.entity("model", "GPT-4") == "http://localhost:8000/kg#model/GPT-4"
+    other = IRIMinter("http://localhost:8000/kg/")
+    assert other.entity("model", "GPT-4") == "http://localhost:8000/kg/model/GPT-4"
+    with pytest.raises(IRIError, match="ends with '/'"):
+        IRIMinter("http://localhost:8000/kg#")  # every resource a fragment of one document: refused
 
 
 def test_slugs_are_one_to_one():

@@ -74,6 +74,19 @@ def test_each_kind_of_damage_is_reported(nt):
     assert "https://" not in text  # messages use short names
 
 
+def test_parameter_counts_and_dates_are_checked(nt):
+    g = graph(nt)
+    g.add((R["benchmark/MMLU"], K.parameterCount, rdflib.Literal("7000000000", datatype=rdflib.XSD.decimal)))
+    g.set((R["paper/2401.00001"], rdflib.URIRef("https://schema.org/datePublished"), rdflib.Literal("not a date")))
+    text = "\n".join(str(i) for i in validate_graph(g, base=DEFAULT_BASE).violations)
+    assert "benchmark/MMLU: only a model has a parameter count" in text
+    assert "publication date (schema:datePublished), typed xsd:date" in text
+    g.set((R["paper/2401.00001"], rdflib.URIRef("https://schema.org/datePublished"),
+           rdflib.Literal("2024-03", datatype=rdflib.XSD.gYearMonth)))
+    g.remove((R["benchmark/MMLU"], K.parameterCount, None))
+    assert validate_graph(g, base=DEFAULT_BASE).conforms
+
+
 def test_split_evaluation_agrees_with_plain_pyshacl(nt):
     """SPARQL constraints run by Oxigraph must find the same focus nodes pySHACL finds on its own."""
     g = graph(nt)
@@ -211,8 +224,11 @@ def test_kg_validate_command(tmp_path, nt, capsys):
     captured = capsys.readouterr()
     assert "kgo:confidence: an assertion has exactly one confidence" in captured.out
     assert "E030" in captured.err and "1 violation(s)" in captured.err
-    broken = tmp_path / "broken.ttl"
-    broken.write_text("this is < not turtle")
-    assert main(["validate", str(broken)]) == 2
-    err = capsys.readouterr().err
-    assert "E001" in err and "not parseable RDF" in err and "Traceback" not in err
+    for name, text in (("broken.ttl", "this is < not turtle"), ("rel.nt", "<a> <b> <c> .\n"),
+                       ("bad.nq", "<http://x/a> <http://x/b> .\n"), ("bad.rdf", "<rdf:RDF><unclosed>"),
+                       ("bad.jsonld", "{\"@context\": 5}"), ("cut.jsonld", "{\"a\": "), ("bad.trig", "<http://x/g> { <http://x/a> <http://x/b> }")):
+        broken = tmp_path / name
+        broken.write_text(text)
+        assert main(["validate", str(broken)]) == 2, name
+        err = capsys.readouterr().err
+        assert "E001" in err and f"{name}: not parseable as" in err and "Traceback" not in err, err

@@ -80,6 +80,36 @@ def test_base_iri_flag(tmp_path, fixture_jsonl, capsys):
     assert "https://example.org/kg/model/Vicuna-7B,https://w3id.org/llmkg/ontology#outperforms" in out
 
 
+def test_a_store_keeps_one_base(tmp_path, fixture_jsonl, capsys):
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+    capsys.readouterr()
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl), "--base-iri", "https://example.org/kg/") == 2
+    err = capsys.readouterr().err
+    assert "E040 the store at" in err and "holds a graph built under https://w3id.org/llmkg/resource/" in err
+    assert "add --fresh" in err and "Traceback" not in err
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl), "--base-iri", "https://example.org/kg/",
+                 "--fresh") == 0
+
+
+def test_bad_extraction_records_are_skipped_by_name(tmp_path, fixture_jsonl, capsys):
+    good = fixture_jsonl.read_text().splitlines()
+    bad = [json.loads(good[0]) for _ in range(3)]
+    bad[0]["entities"][0]["mentions"][0]["start"] = "5"
+    bad[1]["entities"][0]["confidence"] = "high"
+    bad[2]["paper"]["authors"] = "Alice"
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join([*(json.dumps(b) for b in bad), *good[1:]]) + "\n")
+    assert build(tmp_path / "o", "--extractions", str(path)) == 0
+    captured = capsys.readouterr()
+    assert f"{path}:1: skipped: not an extraction record (entities[0].mentions[0].start must be an integer, not str)" \
+        in captured.err
+    assert "entities[0].confidence must be a number, not str" in captured.err
+    assert f"{path}:3: skipped: not an extraction record (paper.authors must be a list, not str)" in captured.err
+    assert "papers      3 built" in captured.out and "Traceback" not in captured.err
+    assert build(tmp_path / "p", str(fixture_jsonl), "--extractions", str(fixture_jsonl)) == 2
+    assert "give either listings to extract or --extractions FILE" in capsys.readouterr().err
+
+
 def test_bad_base_iri_is_one_line(tmp_path, fixture_jsonl, capsys):
     assert build(tmp_path / "o", "--extractions", str(fixture_jsonl), "--base-iri", "not an iri") == 2
     err = capsys.readouterr().err

@@ -12,7 +12,9 @@ HELP = "build the knowledge graph: extract, map to RDF, store, validate, export"
 DESCRIPTION = """Build the knowledge graph from paper listings (default: the bundled sample corpus).
 
 read -> extract -> map to RDF (one named graph per paper) -> Oxigraph store (OUT/store) -> SHACL
-validation -> exports (OUT/graph.ttl by default, OUT/extractions.jsonl, OUT/build.ttl).
+validation -> exports (OUT/graph.ttl by default, OUT/extractions.jsonl, OUT/build.ttl) -> analytics:
+OUT/report.html and report.md (centrality, communities, lineage, co-use), OUT/stats.json, and the
+offline viewer OUT/graph.html.
 Building a paper again replaces its graph in the store; other papers already there are kept
 (use --fresh to start from an empty store). If the graph breaks a SHACL constraint, the violations
 are printed, nothing is exported, and the exit code is 2.
@@ -30,7 +32,8 @@ def add_arguments(p) -> None:
     add_input_arguments(p)
     p.add_argument("--out", dest="out_dir", metavar="DIR", default=None, help="output directory (default: outputs)")
     p.add_argument("--base-iri", default=None, metavar="IRI",
-                   help="base of every minted IRI (default: https://w3id.org/llmkg/resource/)")
+                   help="base of every minted IRI, an http(s) IRI ending in '/' (default: "
+                        "https://w3id.org/llmkg/resource/); a store keeps one base: change it with --fresh")
     p.add_argument("--format", dest="formats", action="append", choices=sorted(EXPORTERS), default=None,
                    metavar="FMT", help=f"export format, repeatable ({', '.join(EXPORTERS)}; default: turtle)")
     p.add_argument("--fresh", action="store_true", help="empty the store before building")
