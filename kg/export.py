@@ -172,11 +172,14 @@ def write_graphml(sel: Selection) -> bytes:
         e = edges.setdefault(key, {"papers": set(), "confidence": 0.0})
         e["papers"].add(row["paper"])
         e["confidence"] = max(e["confidence"], float(row["confidence"]))
+    papers = set()  # every paper of the selection, also one with no entity
     for q in sel.store.quads(sel.graphs()):
         if q.predicate.value == kgo("mentions"):
             e = edges.setdefault((q.subject.value, "mentions", q.object.value), {"papers": set(), "confidence": 1.0})
             e["papers"].add(q.subject.value)
-    nodes = sorted({n for s, _, o in edges for n in (s, o)} | {n for n, t in types.items() if t != "Paper"})
+        elif q.predicate.value == RDF_TYPE and q.object.value == kgo("Paper"):
+            papers.add(q.subject.value)
+    nodes = sorted({n for s, _, o in edges for n in (s, o)} | {n for n, t in types.items() if t != "Paper"} | papers)
     out = ['<?xml version="1.0" encoding="UTF-8"?>',
            '<graphml xmlns="http://graphml.graphdrawing.org/xmlns" '
            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" '

@@ -95,6 +95,18 @@ def test_graphml_reads_back_in_networkx(store):
     assert preds.count("outperforms") == 3 and preds.count("mentions") == 22
 
 
+def test_graphml_keeps_a_paper_with_no_entity(tmp_path):
+    from kg.records import Extraction, Paper
+    from ontology.mapping import Mapper
+
+    lone = Paper(id="2401.99999", title="A position paper", abstract="We argue for care.", source="x:1")
+    store = graph_fixture.load_store()
+    store.raw.extend(Mapper().map(Extraction(paper=lone, entities=(), relations=())).quads)
+    G = nx.read_graphml(io.BytesIO(export(store, "graphml")))
+    node = G.nodes["https://w3id.org/llmkg/resource/paper/2401.99999"]
+    assert node["kind"] == "Paper" and G.degree("https://w3id.org/llmkg/resource/paper/2401.99999") == 0
+
+
 def test_csv_has_one_row_per_extracted_edge_with_its_sentence(store):
     rows = list(csv.DictReader(io.StringIO(export(store, "csv").decode())))
     assert len(rows) == 19
