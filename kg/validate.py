@@ -43,7 +43,8 @@ class Issue:
 
     def __str__(self) -> str:
         where = self.focus + (f" {self.path}" if self.path else "")
-        value = f" (value: {self.value})" if self.value and self.value not in self.message else ""
+        value = f" (value: {self.value})" if self.value and self.value not in self.message \
+            and self.value != self.focus else ""
         return f"{self.severity.lower()}: {where}: {self.message}{value}"
 
 
@@ -304,7 +305,10 @@ def validate_graph(data: rdflib.Graph, *, base: str | None = None, oxstore=None,
                             message=shorten_iris(str(msg), base) if msg is not None else "does not satisfy its shape"))
     issues += run_sparql_constraints(oxstore, sparql, base)
     order = {"Violation": 0, "Warning": 1, "Info": 2}
-    issues.sort(key=lambda i: (order.get(i.severity, 3), i.focus, i.path or "", i.message))
+    # two constraints of one shape failing on one value (a literal that is neither an IRI nor of the class)
+    # read as the same line: it is said once
+    issues = sorted(set(issues), key=lambda i: (order.get(i.severity, 3), i.focus, i.path or "", i.message,
+                                                i.value or ""))
     return Report(issues=issues, triples=n_data)
 
 

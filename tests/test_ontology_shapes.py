@@ -232,3 +232,19 @@ def test_kg_validate_command(tmp_path, nt, capsys):
         assert main(["validate", str(broken)]) == 2, name
         err = capsys.readouterr().err
         assert "E001" in err and f"{name}: not parseable as" in err and "Traceback" not in err, err
+
+
+def test_messages_say_what_is_wrong_once(nt):
+    g = graph(nt)
+    paper = R["paper/2401.00001"]
+    g.remove((paper, rdflib.RDF.type, None))                                    # a paper no longer typed
+    g.add((R["paper/2401.00002"], K.mentions, rdflib.Literal("GPT-4")))         # a literal: two constraints fail
+    a = assertion_of(g, R["model/Vicuna-7B"], K.outperforms, R["model/GPT-3.5"])
+    g.remove((R["model/Vicuna-7B"], K.outperforms, R["model/GPT-3.5"]))       # an assertion of a missing edge
+    lines = [str(i) for i in validate_graph(g, base=DEFAULT_BASE).violations]
+    derived = [x for x in lines if "prov:wasDerivedFrom" in x]
+    assert derived and all("points to a kgo:Paper" in x and "exactly one paper" not in x for x in derived)
+    literal = [x for x in lines if "'GPT-4'" in x and "kgo:mentions" in x]
+    assert len(literal) == 1
+    assert any("the edge model/Vicuna-7B kgo:outperforms model/GPT-3.5 that this assertion supports is not in the "
+               "graph" in x and x.startswith(f"violation: {str(a).replace(DEFAULT_BASE, '')}") for x in lines), lines
