@@ -67,7 +67,7 @@ class BuildSummary:
                f"relations   {sum(self.relations_by_type.values())} ({rels or 'none'})",
                f"triples     {self.triples} in the published graph",
                f"warnings    {len(self.skipped) + len(self.warnings)} "
-               f"({len(self.skipped)} skipped records, {len(self.warnings)} mapping); "
+               f"({len(self.skipped)} skipped records, {len(self.warnings)} other); "
                f"SHACL: {len(self.violations)} violations, {len(self.shape_warnings)} warnings",
                f"time        {self.seconds:.1f} s ("
                + ", ".join(f"{k} {v:.1f} s" for k, v in self.timings.items()) + ")"]
@@ -265,8 +265,8 @@ def run_build(inputs: list[str] | None, config: Config, *, fresh: bool = False, 
         result = sources.read_sources(used, fmt=fmt)
         summary.records = result.records
         summary.duplicates = len(result.duplicates)
-        for skip in result.skips:
-            summary.skipped.append(str(skip))
+        for skip in result.skips:  # (a Note warns about a record that was kept)
+            (summary.warnings if isinstance(skip, sources.Note) else summary.skipped).append(str(skip))
             _warn(stderr, str(skip))
         if not result.papers:
             raise NoUsableInput(f"no usable paper in {', '.join(used)}",

@@ -4,14 +4,22 @@ One reader per format, registered by name in ``READERS``: Hugging Face daily-pap
 text (both layouts), JSON Lines, JSON arrays (incl. the daily-papers API shape), CSV/TSV,
 and arXiv API Atom XML. ``read_sources`` walks files, directories (recursively) and stdin
 (``-``), sniffs formats, merges the same paper listed twice, and keeps input order.
-Bad input never raises: every unusable record becomes a ``Skip`` with ``file:line`` and why.
+Bad input never raises: every unusable record becomes a ``Skip`` with ``file:line`` and why
+(an Atom entry's line is the line of its ``<entry>`` tag).
+
+Text is cleaned as it is read (``clean_chars``): each lone surrogate (e.g. from a JSON ``"\\ud800"`` escape)
+becomes U+FFFD and each control character other than tab, newline and CR (C0 controls, DEL) becomes a space,
+one character for one, before whitespace runs are collapsed as in any text. Mention offsets index this cleaned
+text, and no later stage (spaCy, UTF-8 output, XML exports) meets those characters.
 """
 from __future__ import annotations
 
+import codecs
 import csv
 import hashlib
 import io
 import json
+import os
 import re
 import sys
 import unicodedata
@@ -20,6 +28,7 @@ from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Iterator, Union
+from xml.parsers import expat
 
 from .records import Paper, Skip
 
@@ -28,11 +37,21 @@ Reader = Callable[[str, str], Iterator[Item]]
 
 ARXIV_RE = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 OLD_ARXIV_RE = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
+_ARXIV = r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})"
 ARXIV_URL_RE = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.(?:co|host)/papers/|hf\.co/papers/)"
-                          r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})")
+                          + _ARXIV + r"(?!\d)")
+ARXIV_ID_RE = re.compile(r"(?i:arxiv:)?\s*" + _ARXIV + r"(?:v\d+)?")
+BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 MAX_RECORD_CHARS = 1_000_000
+
+
+class Note(Skip):
+    """A warning about a record that was kept (not skipped): printed as ``file:line: reason``."""
+
+    def __str__(self) -> str:
+        return f"{self.source}: {self.reason}"
 
 
 def normalize_title(title: str) -> str:
@@ -45,34 +64,39 @@ def title_id(title: str) -> str:
     """A stable paper id from the normalised title (used when no arXiv id is known). A title with no letters or
     digits (emoji only, punctuation) is hashed as written, so two such titles do not share an id."""
     key = normalize_title(title) or unicodedata.normalize("NFC", title.strip())
-    return "t" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:12]
+    return "t" + hashlib.sha1(key.encode("utf-8", "replace")).hexdigest()[:12]
 
 
 def find_arxiv_id(*values: str | None) -> str | None:
+    """The bare arXiv id (``2401.01234``, ``hep-th/9901001``) of the first value that is one: with or without
+    ``arXiv:`` and a version suffix, or an arxiv.org abs/pdf or huggingface.co (.host, hf.co) papers URL."""
     for v in values:
         if not v:
             continue
-        m = ARXIV_URL_RE.search(v)
-        if m:
-            return m.group(1)
-        v = v.strip()
-        m = re.fullmatch(r"(?:arxiv:|arXiv:)?(\d{4}\.\d{4,5})(?:v\d+)?", v)
-        if m:
-            return m.group(1)
-        m = re.fullmatch(r"(?:arxiv:|arXiv:)?([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?", v)
+        m = ARXIV_URL_RE.search(v) or ARXIV_ID_RE.fullmatch(v.strip())
         if m:
             return m.group(1)
     return None
 
 
+def clean_chars(s: str) -> str:
+    """Each lone surrogate becomes U+FFFD, each control character but tab/newline/CR a space (same length)."""
+    return BAD_CHARS_RE.sub(lambda m: "\ufffd" if m.group() >= "\ud800" else " ", s)
+
+
 def clean_text(s: str) -> str:
-    """Collapse whitespace runs (incl. newlines inside a field) to one space."""
-    return re.sub(r"\s+", " ", s).strip()
+    """``clean_chars``, then collapse whitespace runs (incl. newlines inside a field) to one space."""
+    return re.sub(r"\s+", " ", clean_chars(s)).strip()
 
 
 def make_paper(*, title: str, abstract: str, source: str, id: str | None = None, url: str | None = None,
                authors: Iterable[str] = (), published: str | None = None) -> Item:
-    """Build a ``Paper`` or a ``Skip`` explaining what is missing."""
+    """Build a ``Paper`` or a ``Skip`` explaining what is missing.
+
+    The id is the one given, except that an arXiv id in any form (``arXiv:2401.01234v2``, an arxiv.org or
+    huggingface.co/papers URL) becomes the bare arXiv id; with no id given, the arXiv id of the URL, else the
+    title id. A paper's own (non-arXiv) id is kept even when its URL names an arXiv id.
+    """
     title = clean_text(title or "")
     abstract = clean_text(abstract or "")
     if not title and not abstract:
@@ -84,11 +108,13 @@ def make_paper(*, title: str, abstract: str, source: str, id: str | None = None,
     if len(title) + len(abstract) > MAX_RECORD_CHARS:
         return Skip(source, f"paper {title[:60]!r} is {len(title) + len(abstract):,} characters long, over the "
                             f"{MAX_RECORD_CHARS:,} a title and abstract may have (give the abstract, not the full text)")
-    arxiv = find_arxiv_id(url, id)
-    pid = (str(id).strip() if id not in (None, "") else None) or arxiv or title_id(title)
+    given = clean_text(str(id)) if id is not None else ""
+    url = clean_text(url) if url else None
+    arxiv = find_arxiv_id(given, url)
+    pid = find_arxiv_id(given) or given or arxiv or title_id(title)
     return Paper(id=pid, title=title, abstract=abstract, source=source, url=url or None,
                  authors=tuple(a for a in (clean_text(str(x)) for x in authors) if a),
-                 published=published or None, arxiv_id=arxiv)
+                 published=clean_text(published) if published else None, arxiv_id=arxiv)
 
 
 # ---------------------------------------------------------------- HF daily-papers page text
@@ -129,9 +155,29 @@ def read_hf_page(text: str, name: str) -> Iterator[Item]:
 
 
 # ---------------------------------------------------------------- JSON / JSONL
+class _Num(str):
+    """A JSON number kept as written (an id ``2401.10010`` must not become the float ``2401.1001``)."""
+
+
+_DECODER = json.JSONDecoder(parse_float=_Num, parse_int=_Num, parse_constant=_Num)
+
+
+def _loads(s: str) -> object:
+    """``json.loads`` with numbers as ``_Num`` text; nesting too deep for Python is a ``JSONDecodeError`` too."""
+    try:
+        return _DECODER.decode(s)
+    except RecursionError:
+        start = len(s) - len(s.lstrip())
+        raise json.JSONDecodeError("nested too deeply", s, start) from None
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str) and not isinstance(value, _Num)
+
+
 def _from_obj(obj: object, source: str) -> Item:
     if not isinstance(obj, dict):
-        return Skip(source, f"expected a JSON object, got {type(obj).__name__}")
+        return Skip(source, f"expected a JSON object, got {_type_name(obj)}")
     if isinstance(obj.get("paper"), dict):  # daily-papers API shape
         inner = dict(obj["paper"])
         for k in ("title", "summary"):
@@ -139,15 +185,19 @@ def _from_obj(obj: object, source: str) -> Item:
         obj = inner
     title = obj.get("title") or ""
     abstract = obj.get("abstract") or obj.get("summary") or ""
-    if not isinstance(title, str) or not isinstance(abstract, str):
+    if not _is_text(title) or not _is_text(abstract):
         return Skip(source, "'title' and 'abstract' must be strings")
     pid = _scalar(obj.get("id")) or _scalar(obj.get("arxiv_id")) or _scalar(obj.get("paper_id"))
-    url = next((v.strip() for v in (obj.get("url"), obj.get("link")) if isinstance(v, str) and v.strip()), None)
+    url = next((v.strip() for v in (obj.get("url"), obj.get("link")) if _is_text(v) and v.strip()), None)
     if not url and find_arxiv_id(pid):
         url = f"https://arxiv.org/abs/{find_arxiv_id(pid)}"
     published = _scalar(obj.get("published")) or _scalar(obj.get("publishedAt")) or _scalar(obj.get("date"))
     return make_paper(title=title, abstract=abstract, source=source, id=pid, url=url,
                       authors=_authors(obj.get("authors")), published=published)
+
+
+def _type_name(value: object) -> str:
+    return "number" if isinstance(value, _Num) else type(value).__name__
 
 
 def _scalar(value: object) -> str | None:
@@ -161,14 +211,14 @@ def _scalar(value: object) -> str | None:
 
 def _authors(value: object) -> list[str]:
     """Author names from a string ("A, B and C"), a list of strings, or a list of ``{"name": ...}`` objects."""
-    if isinstance(value, str):
+    if _is_text(value):
         return [a for a in re.split(r",|;| and ", value) if a.strip()]
     if not isinstance(value, list):
         return []
     names = []
     for a in value:
         name = a.get("name") if isinstance(a, dict) else a
-        if isinstance(name, str) and name.strip():
+        if _is_text(name) and name.strip():
             names.append(name)
     return names
 
@@ -180,11 +230,15 @@ def lines(text: str) -> list[str]:
 
 
 def read_jsonl(text: str, name: str) -> Iterator[Item]:
+    """One JSON object per line. Text that is one JSON array (in a .jsonl file) is read as JSON."""
+    if text.lstrip().startswith("[") and _sniff(text) == ("json", True):
+        yield from read_json(text, name)
+        return
     for lineno, line in enumerate(lines(text), 1):
         if not line.strip():
             continue
         try:
-            obj = json.loads(line)
+            obj = _loads(line)
         except json.JSONDecodeError as exc:
             yield Skip(f"{name}:{lineno}", f"malformed JSON ({exc.msg} at column {exc.colno})")
             continue
@@ -195,70 +249,184 @@ def _line_of(text: str, pos: int) -> int:
     return text.count("\n", 0, pos) + 1
 
 
-def read_json(text: str, name: str) -> Iterator[Item]:
+def _is_jsonl(text: str, exc: json.JSONDecodeError) -> bool:
+    """Whether text that is not one JSON document is JSON Lines: it starts with an object that ends before the
+    error ("Extra data"), or at least half of its lines that start with '{' are whole objects (the first line
+    may be the broken one)."""
+    if not text.lstrip().startswith("{"):
+        return False
+    if exc.msg == "Extra data":
+        return True
+    whole = [_is_object(line) for line in lines(text) if line.lstrip().startswith("{")]
+    return sum(whole) * 2 >= len(whole)
+
+
+def _is_object(line: str) -> bool:
     try:
-        data = json.loads(text)
+        return isinstance(_loads(line), dict)
+    except json.JSONDecodeError:
+        return False
+
+
+_WS = " \t\r\n"
+
+
+def _skip_ws(text: str, i: int) -> int:
+    while i < len(text) and text[i] in _WS:
+        i += 1
+    return i
+
+
+def _array_starts(text: str, i: int) -> list[int]:
+    """Offsets of the elements of the (valid) JSON array whose ``[`` is at ``text[i]``."""
+    starts: list[int] = []
+    i = _skip_ws(text, i + 1)
+    while text[i] != "]":
+        starts.append(i)
+        _, i = _DECODER.raw_decode(text, i)
+        i = _skip_ws(text, i)
+        if text[i] == ",":
+            i = _skip_ws(text, i + 1)
+    return starts
+
+
+def _member_starts(text: str, i: int) -> dict[str, int]:
+    """Offset of each member's value in the (valid) JSON object whose ``{`` is at ``text[i]`` (last one wins,
+    as in ``json.loads``)."""
+    starts: dict[str, int] = {}
+    i = _skip_ws(text, i + 1)
+    while text[i] != "}":
+        key, i = _DECODER.raw_decode(text, i)
+        i = _skip_ws(text, _skip_ws(text, i) + 1)  # past ':'
+        starts[key] = i
+        _, i = _DECODER.raw_decode(text, i)
+        i = _skip_ws(text, i)
+        if text[i] == ",":
+            i = _skip_ws(text, i + 1)
+    return starts
+
+
+def read_json(text: str, name: str) -> Iterator[Item]:
+    """One JSON document: an array of papers, an object holding one under "papers"/"data"/"items"/"records",
+    or a single paper object. Text that is JSON Lines (one object per line) is read as JSON Lines."""
+    try:
+        data = _loads(text)
     except json.JSONDecodeError as exc:
+        if _is_jsonl(text, exc):
+            yield from read_jsonl(text, name)
+            return
         yield Skip(f"{name}:{exc.lineno}", f"malformed JSON ({exc.msg} at column {exc.colno}); nothing read from it")
         return
+    top = _skip_ws(text, 0)
+    where: int | str | None = top  # offset of the array of papers, the member holding it, or None: one paper
     if isinstance(data, dict):
-        for key in ("papers", "data", "items", "records"):
-            if isinstance(data.get(key), list):
-                data = data[key]
-                break
-        else:
-            data = [data]
+        key = next((k for k in ("papers", "data", "items", "records") if isinstance(data.get(k), list)), None)
+        data, where = ([data], None) if key is None else (data[key], key)
     if not isinstance(data, list):
         yield Skip(f"{name}:1", "expected a JSON array of paper objects")
         return
-    # locate each top-level object for file:line reporting
-    decoder = json.JSONDecoder()
-    starts: list[int] = []
-    i = text.find("[")
-    if i >= 0:
-        i += 1
-        while len(starts) < len(data):
-            while i < len(text) and text[i] in " \t\r\n,":
-                i += 1
-            if i >= len(text) or text[i] == "]":
-                break
-            try:
-                _, end = decoder.raw_decode(text, i)
-            except json.JSONDecodeError:
-                break
-            starts.append(i)
-            i = end
+    try:  # locate each paper object for file:line reporting
+        if where is None:
+            starts = [top]
+        else:
+            starts = _array_starts(text, _member_starts(text, top)[where] if isinstance(where, str) else where)
+    except (ValueError, IndexError, KeyError, RecursionError):  # not expected for text that parsed
+        starts = []
     for n, obj in enumerate(data):
         line = _line_of(text, starts[n]) if n < len(starts) else 1
         yield _from_obj(obj, f"{name}:{line}")
 
 
 # ---------------------------------------------------------------- CSV / TSV
+CSV_DELIMITERS = ",\t;"
+
+
+def _header_ok(names: Iterable[str]) -> bool:
+    names = {(n or "").strip().lower() for n in names}
+    return "title" in names and bool({"abstract", "summary"} & names)
+
+
+def csv_delimiter(text: str) -> str | None:
+    """The delimiter (comma, tab or semicolon) that makes the first line a header with 'title' and 'abstract' (or
+    'summary') columns; if several do, the one ``csv.Sniffer`` prefers; None if none does."""
+    first = next((line for line in lines(text[:65536]) if line.strip()), "")
+    fits = [d for d in CSV_DELIMITERS if _header_ok(_cells(first, d))]
+    if len(fits) > 1:
+        try:
+            sniffed = csv.Sniffer().sniff(text[:4096], delimiters=CSV_DELIMITERS).delimiter
+        except csv.Error:
+            sniffed = None
+        return sniffed if sniffed in fits else fits[0]
+    return fits[0] if fits else None
+
+
+def _cells(line: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader([line], delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+class _Lines:
+    """The lines of a CSV text for ``csv.reader``, remembering the line a row starts on (blank lines make no
+    row, and a quoted cell may span lines)."""
+
+    def __init__(self, text: str) -> None:
+        self._lines = iter(io.StringIO(text, newline=""))
+        self.count = 0
+        self.row_start = 0
+        self._marked = False
+
+    def mark(self) -> None:
+        """The next non-blank line starts a row."""
+        self._marked = True
+
+    def __iter__(self) -> "_Lines":
+        return self
+
+    def __next__(self) -> str:
+        line = next(self._lines)
+        self.count += 1
+        if self._marked and line.strip("\r\n"):
+            self.row_start, self._marked = self.count, False
+        return line
+
+
 def read_csv(text: str, name: str, delimiter: str | None = None) -> Iterator[Item]:
     if delimiter is None:
+        delimiter = csv_delimiter(text)
+    if delimiter is None:
         try:
-            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=",\t;").delimiter
+            delimiter = csv.Sniffer().sniff(text[:4096], delimiters=CSV_DELIMITERS).delimiter
         except csv.Error:
             delimiter = ","
-    csv.field_size_limit(max(csv.field_size_limit(), 2 * MAX_RECORD_CHARS))  # abstracts can exceed 128 KiB
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    # no cell can be longer than the text: a huge row is then read whole and reported by make_paper with its
+    # size, instead of a csv.Error that loses the rest of the file
+    csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    src = _Lines(text)
+    reader = csv.DictReader(src, delimiter=delimiter)
     try:
         fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
     except csv.Error as exc:
         yield Skip(f"{name}:1", f"malformed CSV header ({exc})")
         return
-    if "title" not in fields or not ({"abstract", "summary"} & fields.keys()):
+    if not _header_ok(fields):
         yield Skip(f"{name}:1", f"CSV header needs 'title' and 'abstract' (or 'summary') columns, has {sorted(fields)}")
         return
     while True:
+        src.mark()
+        seen = src.count
         try:
             row = next(reader)
         except StopIteration:
             return
-        except csv.Error as exc:  # the csv module cannot resume after this: name where reading stopped
-            yield Skip(f"{name}:{reader.line_num}", f"malformed CSV ({exc}); the rest of the file was not read")
-            return
-        lineno = reader.line_num
+        except csv.Error as exc:
+            if src.count == seen:  # no progress: the reader cannot go on
+                yield Skip(f"{name}:{src.count}", f"malformed CSV ({exc}); the rest of the file was not read")
+                return
+            yield Skip(f"{name}:{src.row_start}", f"malformed CSV row ({exc})")
+            continue
+        lineno = src.row_start
         if None in row:
             yield Skip(f"{name}:{lineno}", "row has more cells than the header")
             continue
@@ -270,27 +438,55 @@ def read_csv(text: str, name: str, delimiter: str | None = None) -> Iterator[Ite
 ATOM = "{http://www.w3.org/2005/Atom}"
 
 
+def parse_xml(text: str) -> tuple[ET.Element, dict[ET.Element, int]]:
+    """An ``ElementTree`` root and the line each ``entry`` element starts on; raises ``expat.ExpatError``."""
+    parser = expat.ParserCreate(namespace_separator="}")
+    builder = ET.TreeBuilder()
+    where: dict[ET.Element, int] = {}
+
+    def start(tag: str, attrs: dict[str, str]) -> None:
+        el = builder.start("{" + tag if "}" in tag else tag, attrs)
+        if tag.endswith("entry"):
+            where[el] = parser.CurrentLineNumber
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = lambda tag: builder.end("{" + tag if "}" in tag else tag)
+    parser.CharacterDataHandler = builder.data
+    parser.Parse(text, True)
+    return builder.close(), where
+
+
+def _all_text(el: ET.Element | None) -> str:
+    """The element's whole text, markup inside it dropped (``<title>A <b>B</b></title>`` is "A B")."""
+    return "".join(el.itertext()) if el is not None else ""
+
+
+def _child(el: ET.Element, tag: str) -> ET.Element | None:
+    """The first ``tag`` child, in the Atom namespace or in none."""
+    found = el.find(ATOM + tag)
+    return el.find(tag) if found is None else found
+
+
 def read_atom(text: str, name: str) -> Iterator[Item]:
     try:
-        root = ET.fromstring(text)
-    except ET.ParseError as exc:
-        yield Skip(f"{name}:{exc.position[0]}", f"malformed XML ({exc}); nothing read from it")
+        root, where = parse_xml(text)
+    except expat.ExpatError as exc:
+        yield Skip(f"{name}:{exc.lineno}", f"malformed XML ({exc}); nothing read from it")
         return
     entries = root.findall(f"{ATOM}entry") or root.findall("entry")
     if not entries:
         yield Skip(f"{name}:1", "no Atom <entry> elements found")
-    for n, entry in enumerate(entries, 1):
-        def get(tag: str) -> str:
-            el = entry.find(ATOM + tag)
-            if el is None:
-                el = entry.find(tag)
-            return (el.text or "") if el is not None else ""
-        authors = [clean_text(a.findtext(f"{ATOM}name") or a.findtext("name") or "")
-                   for a in entry.findall(f"{ATOM}author") + entry.findall("author")]
-        url = get("id") or None
-        yield make_paper(title=get("title"), abstract=get("summary"), source=f"{name}:entry {n}",
-                         id=find_arxiv_id(url), url=url, authors=authors,
-                         published=get("published") or None)
+    for entry in entries:
+        source = f"{name}:{where.get(entry, 1)}"
+        try:
+            title, abstract, url, published = (_all_text(_child(entry, t)).strip()
+                                               for t in ("title", "summary", "id", "published"))
+            authors = [_all_text(_child(a, "name")) for a in entry.findall(f"{ATOM}author") + entry.findall("author")]
+        except RecursionError:
+            yield Skip(source, "entry is nested too deeply")
+            continue
+        yield make_paper(title=title, abstract=abstract, source=source, id=find_arxiv_id(url), url=url or None,
+                         authors=authors, published=published or None)
 
 
 READERS: dict[str, Reader] = {
@@ -303,32 +499,58 @@ READERS: dict[str, Reader] = {
 }
 EXTENSIONS = {".txt": "hf-page", ".md": "hf-page", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
               ".csv": "csv", ".tsv": "tsv", ".xml": "atom", ".atom": "atom"}
+# read from directories: a README.md next to the listings is not a listing (a .md file named on its own is read)
+DIR_EXTENSIONS = frozenset(EXTENSIONS) - {".md"}
+
+
+def _sniff(text: str) -> tuple[str, bool]:
+    """``(format, sure)``; not sure when the text starts like JSON or XML but does not parse as such (a page
+    title may start with '[' or '<')."""
+    head = text.lstrip()
+    if head.startswith(("[", "{")):
+        try:
+            _loads(head)
+            return "json", True
+        except json.JSONDecodeError as exc:
+            return ("jsonl", True) if _is_jsonl(head, exc) else ("json", False)
+    if head.startswith("<"):
+        try:
+            parse_xml(head)
+            return "atom", True
+        except expat.ExpatError:
+            return "atom", False
+    if csv_delimiter(head) is not None:
+        return "csv", True
+    return "hf-page", True
 
 
 def sniff_format(text: str) -> str:
-    head = text.lstrip()[:2000]
-    if head.startswith("<"):
-        return "atom"
-    if head.startswith("["):
-        return "json"
-    if head.startswith("{"):
-        first = lines(head)[0].strip()
-        try:
-            json.loads(first)
-            return "jsonl"
-        except json.JSONDecodeError:
-            return "json"
-    first = lines(head)[0].lower() if head else ""
-    if "title" in first and ("abstract" in first or "summary" in first) and ("," in first or "\t" in first):
-        return "tsv" if "\t" in first else "csv"
-    return "hf-page"
+    """The reader for text of unknown format (stdin, files without a known extension)."""
+    return _sniff(text)[0]
+
+
+_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
 
 
 def decode(data: bytes, name: str) -> tuple[str | None, Skip | None]:
-    """Bytes to text, or a Skip saying why the file cannot be read as text."""
+    """Bytes to text (UTF-8, or UTF-16/32 with a byte-order mark), or a Skip saying why it cannot be read."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                text = data.decode(encoding)  # the codec drops the BOM
+            except UnicodeDecodeError as exc:
+                line = data[: exc.start].decode(encoding, "replace").count("\n") + 1
+                return None, Skip(f"{name}:{line}", f"not valid {encoding.upper()} (at byte offset {exc.start}); "
+                                                    "re-save the file as UTF-8")
+            return (text, None) if text.strip() else (None, Skip(f"{name}:1", "file is empty"))
     if not data.strip():
         return None, Skip(f"{name}:1", "file is empty")
-    if b"\x00" in data[:8192]:
+    sample = data[:8192]
+    if b"\x00" in sample:
+        odd, even = sample[1::2].count(0), sample[0::2].count(0)
+        if min(odd, even) == 0 and max(odd, even) > len(sample) // 4:  # ASCII text as UTF-16
+            return None, Skip(f"{name}:1", "file looks like UTF-16 without a byte-order mark; re-save it as UTF-8")
         return None, Skip(f"{name}:1", "file looks binary (NUL bytes); give a text listing")
     try:
         return data.decode("utf-8-sig"), None
@@ -339,17 +561,62 @@ def decode(data: bytes, name: str) -> tuple[str | None, Skip | None]:
 
 
 def read_text(text: str, name: str, fmt: str | None = None) -> Iterator[Item]:
-    fmt = fmt or sniff_format(text)
+    """Read text in ``fmt``, or in the sniffed format. Text that starts like JSON or XML but does not parse is
+    read as page text if that finds papers, else the parse error is reported."""
+    if fmt is None:
+        fmt, sure = _sniff(text)
+        if not sure:
+            page = list(read_hf_page(text, name))
+            if any(isinstance(item, Paper) for item in page):
+                yield from page
+                return
     yield from READERS[fmt](text, name)
 
 
-def _iter_files(path: Path) -> Iterator[Path]:
-    if path.is_dir():
-        for p in sorted(path.rglob("*")):
-            if p.is_file() and p.suffix.lower() in EXTENSIONS and not p.name.startswith("."):
-                yield p
-    else:
-        yield path
+def _scan(path: Path, seen: set[tuple[int, int]]) -> tuple[list[os.DirEntry], Skip | None]:
+    """The entries of a directory in name order, or why it is not read (unreadable, or already read)."""
+    try:
+        st = path.stat()
+        entries = sorted(os.scandir(path), key=lambda e: e.name)
+    except OSError as exc:
+        return [], Skip(f"{display_name(path)}:0", f"cannot read directory ({exc.strerror})")
+    if (st.st_dev, st.st_ino) in seen:
+        return [], Skip(f"{display_name(path)}:0", "links to a directory already read; not read again")
+    seen.add((st.st_dev, st.st_ino))
+    return entries, None
+
+
+def _walk(root: Path) -> Iterator[Path | Skip]:
+    """Listing files under ``root`` in path order. Hidden files and directories are left out; symlinked
+    directories are followed, each real directory read once (no loops)."""
+    seen: set[tuple[int, int]] = set()
+    entries, skip = _scan(root, seen)
+    if skip:
+        yield skip
+    stack = [iter(entries)]
+    while stack:
+        e = next(stack[-1], None)
+        if e is None:
+            stack.pop()
+            continue
+        if e.name.startswith("."):
+            continue
+        path = Path(e.path)
+        try:
+            is_dir, is_file, is_link = e.is_dir(), e.is_file(), e.is_symlink()
+        except OSError as exc:
+            yield Skip(f"{display_name(path)}:0", f"cannot read ({exc.strerror})")
+            continue
+        if is_dir:
+            entries, skip = _scan(path, seen)
+            if skip:
+                yield skip
+            stack.append(iter(entries))
+        elif path.suffix.lower() in DIR_EXTENSIONS:
+            if is_file:
+                yield path
+            elif is_link:
+                yield Skip(f"{display_name(path)}:0", "broken symbolic link")
 
 
 def _sample_dir() -> Path:
@@ -358,13 +625,14 @@ def _sample_dir() -> Path:
 
 def display_name(path: Path) -> str:
     """How a file is named in ``file:line`` sources: as given, except the bundled corpus, which is named
-    ``sample/<file>`` so outputs do not depend on where the package is installed."""
+    ``sample/<file>`` so outputs do not depend on where the package is installed. Bytes of a file name that are
+    not UTF-8 show as U+FFFD."""
     try:
         if path.resolve().parent == _sample_dir().resolve():
             return f"sample/{path.name}"
     except OSError:
         pass
-    return str(path)
+    return str(path).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 def bundled_corpus() -> list[Path]:
@@ -374,6 +642,8 @@ def bundled_corpus() -> list[Path]:
 
 @dataclass
 class ReadResult:
+    """``skips`` holds every record not used, and ``Note``s about records kept (e.g. a repeated id)."""
+
     papers: list[Paper] = field(default_factory=list)
     skips: list[Skip] = field(default_factory=list)
     duplicates: list[Skip] = field(default_factory=list)
@@ -384,31 +654,50 @@ class ReadResult:
         return self.skips
 
 
+def _read_stdin(stream: io.TextIOBase | None, fmt: str | None) -> Iterator[Item]:
+    if stream is None:  # started with stdin closed
+        yield Skip("<stdin>:0", "stdin is closed; nothing to read")
+        return
+    try:
+        data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
+    except (OSError, ValueError) as exc:
+        yield Skip("<stdin>:0", f"cannot read stdin ({getattr(exc, 'strerror', None) or exc})")
+        return
+    text, skip = decode(data, "<stdin>")
+    if skip:
+        yield skip
+    else:
+        yield from read_text(text, "<stdin>", fmt)
+
+
 def iter_items(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIOBase | None = None) -> Iterator[Item]:
     for spec in inputs:
         if spec == "-":
-            stream = stdin or sys.stdin
-            data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
-            text, skip = decode(data, "<stdin>")
-            if skip:
-                yield skip
-            else:
-                yield from read_text(text, "<stdin>", fmt)
+            yield from _read_stdin(stdin or sys.stdin, fmt)
             continue
         path = Path(spec)
-        if not path.exists():
-            yield Skip(f"{spec}:0", "no such file or directory")
+        try:
+            exists, is_dir = path.exists(), path.is_dir()
+        except OSError as exc:
+            yield Skip(f"{display_name(path)}:0", f"cannot access ({exc.strerror})")
             continue
-        files = list(_iter_files(path))
-        if path.is_dir() and not files:
-            yield Skip(f"{spec}:0", f"directory has no listing files ({', '.join(sorted(EXTENSIONS))})")
-        for f in files:
+        if not exists:
+            yield Skip(f"{display_name(path)}:0", "no such file or directory")
+            continue
+        found = list(_walk(path)) if is_dir else [path]
+        if is_dir and not any(isinstance(f, Path) for f in found):
+            found.append(Skip(f"{display_name(path)}:0",
+                              f"directory has no listing files ({', '.join(sorted(DIR_EXTENSIONS))})"))
+        for f in found:
+            if isinstance(f, Skip):
+                yield f
+                continue
+            name = display_name(f)
             try:
                 data = f.read_bytes()
             except OSError as exc:
-                yield Skip(f"{f}:0", f"cannot read file ({exc.strerror})")
+                yield Skip(f"{name}:0", f"cannot read file ({exc.strerror})")
                 continue
-            name = display_name(f)
             text, skip = decode(data, name)
             if skip:
                 yield skip
@@ -417,10 +706,13 @@ def iter_items(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIOBa
 
 
 def merge(a: Paper, b: Paper) -> Paper:
-    """Two listings of one paper: keep the first, fill what it lacks from the second."""
-    return replace(a, abstract=a.abstract if len(a.abstract) >= len(b.abstract) else b.abstract,
+    """Two listings of one paper: keep the first, fill what it lacks from the second. The id is the arXiv id if
+    either listing knows it (whatever their order), else an id given in the input, else the title id."""
+    arxiv = a.arxiv_id or b.arxiv_id
+    pid = arxiv or (b.id if a.id == title_id(a.title) else a.id)
+    return replace(a, id=pid, abstract=a.abstract if len(a.abstract) >= len(b.abstract) else b.abstract,
                    url=a.url or b.url, authors=a.authors or b.authors, published=a.published or b.published,
-                   arxiv_id=a.arxiv_id or b.arxiv_id)
+                   arxiv_id=arxiv)
 
 
 def _different_ids(a: Paper, b: Paper) -> bool:
@@ -429,7 +721,12 @@ def _different_ids(a: Paper, b: Paper) -> bool:
 
 
 def read_sources(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIOBase | None = None) -> ReadResult:
-    """Read every input; one ``Paper`` per distinct paper, in first-seen order."""
+    """Read every input; one ``Paper`` per distinct paper, in first-seen order.
+
+    Two records are one paper (merged by ``merge``) when they share an id (their own or their arXiv id) and a
+    title, or share a title and do not carry different ids of their own. Records that share an id but not a
+    title are never merged: the later one is kept as its own paper under its title id, with a ``Note``.
+    """
     res = ReadResult()
     by_id: dict[str, int] = {}
     by_title: dict[str, int] = {}
@@ -439,15 +736,33 @@ def read_sources(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIO
             continue
         res.records += 1
         key_t = normalize_title(item.title)
-        idx = by_id.get(item.id)
-        if idx is None and key_t in by_title and not _different_ids(res.papers[by_title[key_t]], item):
+        shared = next((k for k in (item.id, item.arxiv_id) if k in by_id), None)
+        idx = by_id.get(shared) if shared else None
+        claimed, note = item, None
+        if idx is not None and title_id(res.papers[idx].title) != title_id(item.title):
+            other = res.papers[idx]
+            note = (f"id {shared!r} is also given to a different paper at {other.source} ({other.title[:60]!r}); "
+                    "not merged with it")
+            item = replace(item, id=title_id(item.title))
+            idx = by_id.get(item.id)  # listed before without an id of its own
+        if idx is None and key_t in by_title and not _different_ids(res.papers[by_title[key_t]], claimed):
             idx = by_title[key_t]
+        if note:
+            res.skips.append(Note(item.source, note + ("" if idx is not None else f"; kept with id {item.id}")))
         if idx is not None:
             first = res.papers[idx]
-            res.papers[idx] = merge(first, item)
-            res.duplicates.append(Skip(item.source, f"same paper as {first.source} (id {first.id}); merged"))
+            merged = merge(first, item)
+            if by_id.setdefault(merged.id, idx) != idx:  # another paper has that id: keep this one's
+                merged = replace(merged, id=first.id)
+            res.papers[idx] = merged
+            for k in (item.id, item.arxiv_id):
+                if k:
+                    by_id.setdefault(k, idx)
+            res.duplicates.append(Skip(item.source, f"same paper as {first.source} (id {merged.id}); merged"))
             continue
-        by_id[item.id] = len(res.papers)
+        for k in (item.id, item.arxiv_id):
+            if k:
+                by_id.setdefault(k, len(res.papers))
         if key_t:
             by_title.setdefault(key_t, len(res.papers))
         res.papers.append(item)

@@ -106,3 +106,14 @@ def test_malformed_gold_is_named_by_line(tmp_path, capsys, line, needle):
     assert main(["eval", "--gold", str(gold), "--pred", str(pred)]) == 2
     err = capsys.readouterr().err.strip()
     assert f"{gold}:2:" in err and needle in err and len(err.splitlines()) == 1
+
+
+def test_a_kept_record_with_a_warning_is_not_counted_as_skipped(tmp_path, capsys):
+    abstract = "We introduce ZorbLM, a language model, and evaluate it on MMLU."
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(json.dumps({"id": "1", "title": "First paper", "abstract": abstract}) + "\n")
+    b.write_text(json.dumps({"id": "1", "title": "Another paper", "abstract": abstract}) + "\n")
+    assert main(["extract", str(a), str(b), "-o", str(tmp_path / "x.jsonl"), "--no-progress"]) == 0
+    err = capsys.readouterr().err
+    assert "is also given to a different paper" in err
+    assert "extracted 2 papers" in err and "duplicates merged, 0 skipped)" in err

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import io
 import json
+import os
+from pathlib import Path
+import sys
 
 import pytest
 
@@ -204,3 +207,196 @@ def test_oversized_record_is_skipped_with_its_size(tmp_path):
     f.write_text(json.dumps({"title": "Huge", "abstract": "x " * 600_000}) + "\n")
     res = read_sources([str(f)])
     assert not res.papers and "characters long" in res.skips[0].reason
+
+
+def _stdin(data: str | bytes) -> io.TextIOWrapper:
+    return io.TextIOWrapper(io.BytesIO(data.encode() if isinstance(data, str) else data))
+
+
+def _row(title: str, **extra) -> str:
+    return json.dumps({"title": title, "abstract": ABSTRACT, **extra})
+
+
+def test_jsonl_with_long_lines_or_named_json_is_read_as_jsonl(tmp_path):
+    text = "".join(_row(f"Long {i}", notes="x" * 3000) + "\n" for i in range(3))
+    assert [p.title for p in read_sources(["-"], stdin=_stdin(text)).papers] == ["Long 0", "Long 1", "Long 2"]
+    (tmp_path / "noext").write_text(text)
+    (tmp_path / "named.json").write_text(text)
+    (tmp_path / "first_bad.json").write_text("{broken\n" + text)
+    for name in ("noext", "named.json", "first_bad.json"):
+        res = read_sources([str(tmp_path / name)])
+        assert len(res.papers) == 3, name
+    assert [s.source for s in res.skips] == [f"{tmp_path / 'first_bad.json'}:1"]
+    array = tmp_path / "array.jsonl"  # and the other way round
+    array.write_text(json.dumps([{"title": "In an array", "abstract": ABSTRACT}], indent=1))
+    assert [p.title for p in read_sources([str(array)]).papers] == ["In an array"]
+
+
+def test_shared_id_with_a_different_title_is_not_merged(tmp_path):
+    (tmp_path / "a.jsonl").write_text(json.dumps({"id": 1, "title": "Alpha Paper", "abstract": ABSTRACT}) + "\n")
+    (tmp_path / "b.jsonl").write_text(json.dumps({"id": 1, "title": "Beta Paper", "abstract": "Beta. " + ABSTRACT}) +
+                                      "\n" + json.dumps({"id": 1, "title": "alpha paper!", "abstract": ABSTRACT}) + "\n")
+    res = read_sources([str(tmp_path / "a.jsonl"), str(tmp_path / "b.jsonl")])
+    assert [(p.id, p.title, p.abstract[:5]) for p in res.papers] == [
+        ("1", "Alpha Paper", ABSTRACT[:5]), (title_id("Beta Paper"), "Beta Paper", "Beta.")]
+    assert len(res.duplicates) == 1  # the same id with the same title is still one paper
+    assert [s.source for s in res.skips] == [f"{tmp_path / 'b.jsonl'}:1"]
+    assert "a.jsonl:1" in res.skips[0].reason and "not merged" in str(res.skips[0])
+
+
+def test_arxiv_ids_are_normalised_and_win_merges(tmp_path):
+    f = tmp_path / "ids.jsonl"
+    f.write_text("\n".join([
+        _row("Atom Paper One", arxiv_id="arXiv:2401.01234v2"),
+        _row("Atom paper one!", id="2401.01234v1"),
+        _row("Atom Paper One", url="https://arxiv.org/pdf/2401.01234v3"),
+        _row("Atom Paper One", id="https://huggingface.host/papers/2401.01234"),
+        '{"id": 2401.10010, "title": "Number id", "abstract": "%s"}' % ABSTRACT,
+        _row("Old Style", id="arXiv:hep-th/9901001v2"),
+        _row("Own id", id="my-1", url="https://arxiv.org/abs/2402.00001")]) + "\n")
+    res = read_sources([str(f)])
+    assert [(p.id, p.arxiv_id) for p in res.papers] == [
+        ("2401.01234", "2401.01234"), ("2401.10010", "2401.10010"), ("hep-th/9901001", "hep-th/9901001"),
+        ("my-1", "2402.00001")]
+    assert len(res.duplicates) == 3
+    page = tmp_path / "page.txt"
+    page.write_text("Zeta: A Model\n" + ABSTRACT + "\n")
+    listed = tmp_path / "z.jsonl"
+    listed.write_text(_row("Zeta: A Model", id="2402.01234") + "\n")
+    for order in ([page, listed], [listed, page]):
+        assert [p.id for p in read_sources([str(x) for x in order]).papers] == ["2402.01234"]
+
+
+def test_surrogates_and_control_characters_are_replaced_one_for_one(tmp_path):
+    f = tmp_path / "ctl.jsonl"
+    f.write_text('{"title": "Lone \\ud800 x\\u0007y\\u007f", "abstract": "%s\\u001bz\\u0000"}\n' % ABSTRACT +
+                 _row("Good next") + "\n")
+    res = read_sources([str(f)])
+    assert [p.title for p in res.papers] == ["Lone \ufffd x y", "Good next"]
+    assert res.papers[0].abstract == ABSTRACT + " z"
+    json.dumps(res.papers[0].to_json(), ensure_ascii=False).encode("utf-8")  # no lone surrogate left
+
+
+def test_deep_json_is_a_warning_and_keeps_good_lines(tmp_path):
+    deep = "[" * 100_000 + "]" * 100_000
+    (tmp_path / "deep.json").write_text(deep)
+    (tmp_path / "deep.jsonl").write_text(_row("Kept") + "\n" + deep + "\n")
+    res = read_sources([str(tmp_path / "deep.json"), str(tmp_path / "deep.jsonl")])
+    assert [p.title for p in res.papers] == ["Kept"]
+    assert [(s.source.rsplit(":", 1)[1], "nested too deeply" in s.reason) for s in res.skips] == [("1", True),
+                                                                                                 ("2", True)]
+
+
+def test_closed_stdin_and_unreachable_paths_are_warnings(tmp_path, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", None)  # what Python sets when started with stdin closed
+    res = read_sources(["-", str(tmp_path / ("x" * 300) / "p.jsonl")])
+    assert [s.reason for s in res.skips] == ["stdin is closed; nothing to read", "cannot access (File name too long)"]
+
+
+def test_directory_without_permission_is_a_warning(tmp_path):
+    """Root may enter any directory, so as root the reading runs with the capabilities that allow it dropped."""
+    import json as _json
+    import shutil
+    import subprocess
+    import sys
+
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    (locked / "p.jsonl").write_text(_row("Hidden") + "\n")
+    (tmp_path / "ok.jsonl").write_text(_row("Seen") + "\n")
+    script = ("import json, sys; from kg.sources import read_sources; "
+              "r = read_sources(sys.argv[1:]); "
+              "print(json.dumps([[p.title for p in r.papers], [s.reason for s in r.skips]]))")
+    cmd = [sys.executable, "-c", script, str(tmp_path), str(locked / "p.jsonl")]
+    if os.geteuid() == 0:
+        setpriv = shutil.which("setpriv")
+        assert setpriv, "setpriv (util-linux) is needed to test this as root"
+        cmd = [setpriv, "--bounding-set", "-dac_override,-dac_read_search", "--"] + cmd
+    locked.chmod(0)
+    try:
+        out = subprocess.run(cmd, capture_output=True, text=True, check=True,
+                             cwd=str(Path(__file__).resolve().parent.parent)).stdout
+    finally:
+        locked.chmod(0o755)
+    titles, reasons = _json.loads(out)
+    assert titles == ["Seen"]
+    assert reasons == ["cannot read directory (Permission denied)", "cannot access (Permission denied)"]
+
+
+def test_warnings_name_the_first_line_of_each_record(tmp_path):
+    meta = tmp_path / "meta.json"
+    meta.write_text('{\n "tags": ["a", "b"],\n "papers": [\n  {"title": "No abstract"},\n\n  {"title": "B"}\n ]\n}')
+    single = tmp_path / "single.json"
+    single.write_text('{\n "title": "Single",\n "authors": [\n  "A"\n ]\n}')
+    multi = tmp_path / "multi.csv"
+    multi.write_text('title,abstract\n"Multi\nline title","' + ABSTRACT + '\nmore"\n\n"No abstract",\n', newline="")
+    big = tmp_path / "big.csv"
+    big.write_text("title,abstract\nHuge," + "word " * 500_000 + "\nAfter,\"" + ABSTRACT + "\"\n")
+    res = read_sources([str(meta), str(single), str(multi), str(big)])
+    assert [p.title for p in res.papers] == ["Multi line title", "After"]
+    assert [s.source.rsplit("/", 1)[1] for s in res.skips] == [
+        "meta.json:4", "meta.json:6", "single.json:1", "multi.csv:6", "big.csv:2"]
+    assert "characters long" in res.skips[-1].reason
+
+
+def test_atom_entries_are_named_by_line_and_read_with_inner_markup(tmp_path):
+    x = tmp_path / "feed.xml"
+    x.write_text('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n<entry>\n'
+                 '<id>http://arxiv.org/abs/2401.07777v1</id>\n<title>Mixed <b>markup</b> title</title>\n'
+                 '<summary>We introduce <em>Zeta</em>. It outperforms GPT-4 on MMLU.</summary>\n</entry>\n'
+                 '<entry>\n<title>No summary</title>\n</entry>\n</feed>\n')
+    res = read_sources([str(x)])
+    assert [(p.title, p.abstract, p.source.rsplit("/", 1)[1]) for p in res.papers] == [
+        ("Mixed markup title", "We introduce Zeta. It outperforms GPT-4 on MMLU.", "feed.xml:3")]
+    assert [s.source.rsplit("/", 1)[1] for s in res.skips] == ["feed.xml:8"]
+
+
+def test_directory_reads_listing_files_only_and_follows_links_once(tmp_path):
+    (tmp_path / "README.md").write_text("# Dataset notes\n\n" + ABSTRACT + "\n")
+    (tmp_path / ".hidden").mkdir()
+    (tmp_path / ".hidden" / "c.jsonl").write_text(_row("Hidden") + "\n")
+    real = tmp_path / "real"
+    real.mkdir()
+    (real / "p.jsonl").write_text(_row("Real") + "\n")
+    (real / "loop").symlink_to("..")
+    (tmp_path / "linked").symlink_to(real)
+    (tmp_path / "gone.jsonl").symlink_to(tmp_path / "nowhere")
+    res = read_sources([str(tmp_path)])
+    assert [(p.title, p.source.rsplit("/", 2)[1:]) for p in res.papers] == [("Real", ["linked", "p.jsonl:1"])]
+    assert sorted(s.source.rsplit("/", 2)[-1] + " " + s.reason for s in res.skips) == [
+        "gone.jsonl:0 broken symbolic link", "loop:0 links to a directory already read; not read again",
+        "real:0 links to a directory already read; not read again"]
+
+
+@pytest.mark.parametrize("text,titles", [
+    ("title;abstract\nSemi one;" + ABSTRACT + "\nSemi two;" + ABSTRACT + "\n", ["Semi one", "Semi two"]),
+    ("[Re] Reproducing a Paper\n" + ABSTRACT + "\n", ["[Re] Reproducing a Paper"]),
+    ("<think> Tokens Make Models Reason\n" + ABSTRACT + "\n", ["<think> Tokens Make Models Reason"]),
+    ("{Curly} Braces in Titles\n" + ABSTRACT + "\n", ["{Curly} Braces in Titles"]),
+    (json.dumps([{"title": "Array", "abstract": ABSTRACT}]), ["Array"]),
+    ('<feed xmlns="http://www.w3.org/2005/Atom"><entry><title>Atom</title>'
+     f"<summary>{ABSTRACT}</summary></entry></feed>", ["Atom"]),
+])
+def test_stdin_format_is_sniffed_with_a_fallback_to_page_text(text, titles):
+    assert [p.title for p in read_sources(["-"], stdin=_stdin(text)).papers] == titles
+
+
+def test_stdin_that_is_broken_xml_says_so():
+    res = read_sources(["-"], stdin=_stdin("<feed><entry><title>Broken"))
+    assert not res.papers and "malformed XML" in res.skips[0].reason
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32", "utf-32-le"])
+def test_utf16_and_utf32_with_bom_are_decoded(tmp_path, encoding):
+    f = tmp_path / "wide.jsonl"
+    f.write_bytes("\ufeff".encode(encoding) * (encoding in ("utf-16-be", "utf-32-le")) +
+                  (_row("Wïde ü") + "\n").encode(encoding))
+    res = read_sources([str(f)])
+    assert [p.title for p in res.papers] == ["Wïde ü"] and not res.skips
+
+
+def test_utf16_without_bom_asks_for_utf8(tmp_path):
+    f = tmp_path / "le.jsonl"
+    f.write_bytes((_row("No BOM") + "\n").encode("utf-16-le"))
+    res = read_sources([str(f)])
+    assert not res.papers and "UTF-16" in res.skips[0].reason and "UTF-8" in res.skips[0].reason

@@ -43,6 +43,13 @@ def add_arguments(p) -> None:
                    help="output JSONL file, '-' for stdout (default: outputs/extractions.jsonl)")
 
 
+def skipped_count(res: ReadResult) -> int:
+    """Records left out (a ``Note`` warns about a record that was kept)."""
+    from ..sources import Note
+
+    return sum(1 for s in res.skips if not isinstance(s, Note))
+
+
 def read_inputs(args) -> ReadResult:
     """Read the inputs named on the command line, print one warning per skipped record, fail if none is usable."""
     inputs = args.inputs or [str(p) for p in bundled_corpus()]
@@ -51,7 +58,7 @@ def read_inputs(args) -> ReadResult:
         print(f"warning: {skip}", file=sys.stderr)
     if not res.papers:
         raise NoUsableInput(f"no usable paper records in {', '.join(args.inputs) or 'the input'} "
-                            f"({len(res.skips)} skipped)",
+                            f"({skipped_count(res)} skipped)",
                             "give listings with a title and an abstract per paper (see 'kg extract --help')")
     return res
 
@@ -82,6 +89,6 @@ def run(args, config) -> int:
             out.close()
     dt = time.perf_counter() - t0
     print(f"extracted {len(res.papers)} papers ({res.records} records, {len(res.duplicates)} duplicates merged, "
-          f"{len(res.skips)} skipped): {n_ent} entities, {n_rel} relations in {dt:.1f}s"
+          f"{skipped_count(res)} skipped): {n_ent} entities, {n_rel} relations in {dt:.1f}s"
           + ("" if args.output == "-" else f" -> {args.output}"), file=sys.stderr)
     return 0
