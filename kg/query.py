@@ -153,9 +153,11 @@ class Result:
     boolean: bool | None = None
 
 
-def execute(store: GraphStore, text: str, *, bindings: dict | None = None, base: str | None = None) -> Result:
+def execute(store: GraphStore, text: str, *, bindings: dict | None = None, base: str | None = None,
+            allow_service: bool = False) -> Result:
     """Run a query and materialise its answer (errors become one ``QueryError`` line)."""
-    res = store.query(text, substitutions=bindings or None, prefixes=default_prefixes(base))
+    res = store.query(text, substitutions=bindings or None, prefixes=default_prefixes(base),
+                      allow_service=allow_service)
     try:
         if isinstance(res, QueryBoolean) or isinstance(res, bool):
             return Result("ask", [], [], [], bool(res))
@@ -169,9 +171,10 @@ def execute(store: GraphStore, text: str, *, bindings: dict | None = None, base:
 
 
 def serialize_results(store: GraphStore, text: str, fmt: str, *, bindings: dict | None = None,
-                      base: str | None = None) -> bytes:
+                      base: str | None = None, allow_service: bool = False) -> bytes:
     """Standard SPARQL results (json, xml, csv, tsv) straight from the engine; Turtle for graphs."""
-    res = store.query(text, substitutions=bindings or None, prefixes=default_prefixes(base))
+    res = store.query(text, substitutions=bindings or None, prefixes=default_prefixes(base),
+                      allow_service=allow_service)
     try:
         if isinstance(res, QueryTriples):
             return serialize(sorted(res, key=str), format=RdfFormat.TURTLE, prefixes=turtle_prefixes(base))

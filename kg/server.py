@@ -1,16 +1,27 @@
 """A read-only SPARQL 1.1 Protocol endpoint over the store (the serve stage of the flow).
 
 ``GET /sparql?query=...``, ``POST /sparql`` with a form body (``query=...``) or with a raw
-``application/sparql-query`` body. ``default-graph-uri`` / ``named-graph-uri`` are honoured; without
-them the default graph is the union of all paper graphs, as in ``kg query``. The answer format is chosen
-from the ``Accept`` header (or a ``format``/``output`` parameter): SELECT/ASK as SPARQL JSON, XML, CSV or
-TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, RDF/XML or JSON-LD. Updates are refused (403): the graph
-is written only by ``kg build``. Built on the standard library's ``ThreadingHTTPServer``; any SPARQL
-client (SPARQLWrapper, YASGUI, curl) can talk to it.
+``application/sparql-query`` body (sized or chunked). ``default-graph-uri`` / ``named-graph-uri`` give
+the dataset, as does a query's own ``FROM`` / ``FROM NAMED``; without either the default graph is the
+union of all paper graphs, as in ``kg query``. The answer format is chosen from the ``Accept`` header
+(wildcards and q-values honoured; 406 if nothing fits) or a ``format``/``output`` parameter: SELECT/ASK
+as SPARQL JSON, XML, CSV or TSV; CONSTRUCT/DESCRIBE as Turtle, N-Triples, RDF/XML or JSON-LD. Updates
+are refused (403): the graph is written only by ``kg build``. ``SERVICE`` is refused (400): the endpoint
+is offline and must not fetch URLs for its clients.
+
+Queries run in a pool of worker processes, each with the store open read-only: at most
+``max_concurrent`` at once (503 beyond that), and a query over ``timeout`` seconds is stopped by killing
+its worker (503), since Oxigraph cannot cancel a query in its thread. HTTP is the standard library's
+``ThreadingHTTPServer``; any SPARQL client (SPARQLWrapper, YASGUI, curl) can talk to it.
 """
 from __future__ import annotations
 
 import html
+import multiprocessing
+import queue
+import re
+import signal
+import sys
 import threading
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -19,27 +30,28 @@ from urllib.parse import parse_qs, urlsplit
 from pyoxigraph import NamedNode, QueryResultsFormat, QueryTriples, RdfFormat, serialize
 
 from . import __version__
-from .errors import KGError
+from .errors import ConfigError, KGError
 from .query import default_prefixes, load_catalogue, turtle_prefixes
-from .store import GraphStore
+from .store import GraphStore, uses_service
 
+# in order of preference: a wildcard (text/*, application/*, */*) gets the first type it covers
 RESULT_TYPES = {
     "application/sparql-results+json": QueryResultsFormat.JSON,
-    "application/json": QueryResultsFormat.JSON,
     "application/sparql-results+xml": QueryResultsFormat.XML,
-    "application/xml": QueryResultsFormat.XML,
-    "text/xml": QueryResultsFormat.XML,
     "text/csv": QueryResultsFormat.CSV,
     "text/tab-separated-values": QueryResultsFormat.TSV,
+    "application/json": QueryResultsFormat.JSON,
+    "application/xml": QueryResultsFormat.XML,
+    "text/xml": QueryResultsFormat.XML,
 }
 GRAPH_TYPES = {
     "text/turtle": RdfFormat.TURTLE,
-    "application/turtle": RdfFormat.TURTLE,
-    "application/x-turtle": RdfFormat.TURTLE,
     "application/n-triples": RdfFormat.N_TRIPLES,
-    "text/plain": RdfFormat.N_TRIPLES,
     "application/rdf+xml": RdfFormat.RDF_XML,
     "application/ld+json": RdfFormat.JSON_LD,
+    "application/turtle": RdfFormat.TURTLE,
+    "application/x-turtle": RdfFormat.TURTLE,
+    "text/plain": RdfFormat.N_TRIPLES,
 }
 FORMAT_PARAM = {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
                 "csv": "text/csv", "tsv": "text/tab-separated-values", "turtle": "text/turtle",
@@ -54,56 +66,245 @@ CONTENT_TYPE = {QueryResultsFormat.JSON: "application/sparql-results+json",
                 RdfFormat.N_TRIPLES: "application/n-triples",
                 RdfFormat.RDF_XML: "application/rdf+xml",
                 RdfFormat.JSON_LD: "application/ld+json"}
+MAX_BODY = 10 * 1024 * 1024
+READ_ONLY = "this endpoint is read-only; the graph is written by kg build"
+
+
+def accept_ranges(header: str | None) -> list[tuple[str, float]]:
+    """The media ranges of an Accept header with their q-values, in the header's order."""
+    out = []
+    for part in (header or "").split(","):
+        bits = [b.strip() for b in part.split(";")]
+        q = 1.0
+        for b in bits[1:]:
+            if b.lower().startswith("q="):
+                try:
+                    q = min(max(float(b[2:]), 0.0), 1.0)
+                except ValueError:
+                    q = 0.0
+        if bits[0]:
+            out.append((bits[0].lower(), q))
+    return out
 
 
 def parse_accept(header: str | None) -> list[str]:
     """Media types of an Accept header, best first (q-values honoured, order kept on ties)."""
-    if not header:
-        return []
-    items = []
-    for n, part in enumerate(header.split(",")):
-        bits = [b.strip() for b in part.split(";")]
-        q = 1.0
-        for b in bits[1:]:
-            if b.startswith("q="):
-                try:
-                    q = float(b[2:])
-                except ValueError:
-                    q = 0.0
-        if bits[0] and q > 0:
-            items.append((-q, n, bits[0].lower()))
-    return [m for _, _, m in sorted(items)]
+    ranges = accept_ranges(header)
+    return [m for _, _, m in sorted((-q, n, m) for n, (m, q) in enumerate(ranges) if q > 0)]
 
 
-def choose(accept: list[str], table: dict, default):
-    for media in accept:
-        if media in table:
-            return table[media]
-        if media in ("*/*", "application/*", "text/*"):
-            return default
-    return default if not accept or any(m.endswith("*") for m in accept) else None
+def choose(ranges: list[tuple[str, float]], table: dict):
+    """The format in ``table`` the client prefers: highest q, then its order, then ours; None if none is
+    acceptable. Each type takes the q of the most specific range covering it (exact, type/*, */*)."""
+    if not ranges:
+        return next(iter(table.values()))
+    best, best_key = None, None
+    for rank, media in enumerate(table):
+        match = None  # (specificity, q, position)
+        for pos, (r, q) in enumerate(ranges):
+            spec = 2 if r == media else 0 if r == "*/*" else 1 if r.endswith("/*") and media.startswith(r[:-1]) else -1
+            if spec >= 0 and (match is None or spec > match[0]):
+                match = (spec, q, pos)
+        if match and match[1] > 0:
+            key = (-match[1], match[2], rank)
+            if best_key is None or key < best_key:
+                best, best_key = table[media], key
+    return best
+
+
+# ---------------------------------------------------------------------------------------- query workers
+def evaluate(store: GraphStore, query: str, default: list[str] | None, named: list[str] | None,
+             ranges: list[tuple[str, float]], prefixes: dict, tprefixes: dict) -> tuple[int, str, bytes]:
+    """Run one query and serialise its answer: (HTTP status, Content-Type, body)."""
+    def error(status: int, message: str) -> tuple[int, str, bytes]:
+        return status, "text/plain; charset=utf-8", (message.strip() + "\n").encode("utf-8")
+    try:
+        result = store.query(query, default_graph=None if default is None else [NamedNode(u) for u in default],
+                             named_graphs=None if named is None else [NamedNode(u) for u in named],
+                             prefixes=prefixes)
+        if isinstance(result, QueryTriples):
+            fmt = choose(ranges, GRAPH_TYPES)
+            if fmt is None:
+                return error(HTTPStatus.NOT_ACCEPTABLE, "graph results are available as " + ", ".join(GRAPH_TYPES))
+            kw = {"prefixes": tprefixes} if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else {}
+            body = serialize(sorted(result, key=str), format=fmt, **kw)
+        else:
+            fmt = choose(ranges, RESULT_TYPES)
+            if fmt is None:
+                return error(HTTPStatus.NOT_ACCEPTABLE, "results are available as " + ", ".join(RESULT_TYPES))
+            body = result.serialize(format=fmt)
+    except KGError as exc:
+        return error(HTTPStatus.BAD_REQUEST, str(exc))
+    except (OSError, RuntimeError, ValueError, TypeError) as exc:
+        return error(HTTPStatus.BAD_REQUEST, f"the query failed: {' '.join(str(exc).split())}")
+    return HTTPStatus.OK, CONTENT_TYPE[fmt], body
+
+
+def _worker_main(conn, source: str | bytes, base: str | None) -> None:
+    """A worker process: open the store (a path, read-only; or N-Quads of an in-memory store), then
+    answer requests from ``conn`` until it closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is for the server, which stops the workers
+    try:
+        if isinstance(source, str):
+            store = GraphStore(source, read_only=True)
+        else:
+            store = GraphStore()
+            store.raw.load(source, format=RdfFormat.N_QUADS)
+    except (KGError, OSError, ValueError) as exc:
+        conn.send(str(exc))
+        return
+    conn.send(None)
+    prefixes, tprefixes = default_prefixes(base), turtle_prefixes(base)
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        conn.send(evaluate(store, *request, prefixes, tprefixes))
+
+
+class _Worker:
+    def __init__(self, ctx, source: str | bytes, base: str | None) -> None:
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker_main, args=(child, source, base), name="kg-sparql-worker",
+                                daemon=True)
+        self.proc.start()
+        child.close()
+
+    def wait_ready(self, timeout: float = 120.0) -> None:
+        try:
+            problem = self.conn.recv() if self.conn.poll(timeout) else "it did not start in time"
+        except (EOFError, OSError):
+            problem = "it exited while starting"
+        if problem:
+            self.stop()
+            raise KGError(f"a query worker could not open the store: {problem}", "check the store with kg query")
+
+    def stop(self) -> None:
+        self.proc.kill()
+        self.proc.join(5)
+        self.conn.close()
+
+
+class QueryPool:
+    """``size`` worker processes; :meth:`run` gives a query to an idle one and waits at most ``timeout``
+    seconds (None: no limit), after which the worker is killed, so the work really stops, and replaced."""
+
+    def __init__(self, store: GraphStore, size: int = 4, timeout: float | None = 30.0,
+                 base: str | None = None) -> None:
+        self.size, self.timeout, self._base = size, timeout, base
+        self._source = str(store.path) if store.path is not None else store.raw.dump(format=RdfFormat.N_QUADS)
+        self._ctx = multiprocessing.get_context("spawn")  # no fork of a threaded process holding a store
+        self._idle: queue.SimpleQueue = queue.SimpleQueue()
+        self._workers: set[_Worker] = set()
+        self._lock = threading.Lock()
+        self._closed = False
+        started = [self._start() for _ in range(size)]
+        try:
+            for w in started:
+                w.wait_ready()
+                self._idle.put(w)
+        except KGError:
+            self.close()
+            raise
+
+    def _start(self) -> _Worker:
+        w = _Worker(self._ctx, self._source, self._base)
+        with self._lock:
+            self._workers.add(w)
+        return w
+
+    def _drop(self, w: _Worker) -> None:
+        with self._lock:
+            self._workers.discard(w)
+        w.stop()
+
+    def _replace(self) -> None:
+        def start() -> None:
+            if self._closed:
+                return
+            w = self._start()
+            try:
+                w.wait_ready()
+            except KGError as exc:
+                self._drop(w)
+                print(f"kg serve: {exc}", file=sys.stderr, flush=True)
+                return
+            if self._closed:
+                self._drop(w)
+            else:
+                self._idle.put(w)
+        threading.Thread(target=start, name="kg-sparql-respawn", daemon=True).start()
+
+    def run(self, request: tuple) -> tuple[int, str, bytes, dict | None]:
+        """(status, Content-Type, body, extra headers) of one request: ``(query, default graphs, named
+        graphs, Accept ranges)``."""
+        def error(status: int, message: str, headers: dict | None = None) -> tuple[int, str, bytes, dict | None]:
+            return status, "text/plain; charset=utf-8", (message + "\n").encode("utf-8"), headers
+        try:
+            w = self._idle.get_nowait()
+        except queue.Empty:
+            return error(HTTPStatus.SERVICE_UNAVAILABLE,
+                         f"the endpoint is busy: all {self.size} query slots are taken; retry shortly "
+                         "(or start kg serve with a larger --max-concurrent)", {"Retry-After": "1"})
+        try:
+            w.conn.send(request)
+            if w.conn.poll(self.timeout):
+                reply = w.conn.recv()
+                self._idle.put(w)
+                return (*reply, None)
+            answer = error(HTTPStatus.SERVICE_UNAVAILABLE,
+                           f"the query ran over the {self.timeout:g} s time limit and was stopped; make it more "
+                           "selective (LIMIT, fewer unbound patterns) or start kg serve with a larger --timeout")
+        except (EOFError, OSError):
+            answer = error(HTTPStatus.INTERNAL_SERVER_ERROR,
+                           "the query worker stopped unexpectedly (out of memory?); make the query more selective")
+        self._drop(w)
+        self._replace()
+        return answer
+
+    def pids(self) -> list[int]:
+        with self._lock:
+            return sorted(w.proc.pid for w in self._workers)
+
+    def idle(self) -> int:
+        return self._idle.qsize()
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers, self._workers = list(self._workers), set()
+        for w in workers:
+            w.stop()
 
 
 class SparqlHandler(BaseHTTPRequestHandler):
     server_version = f"kg-sparql/{__version__}"
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as two writes: no 40 ms delayed-ACK stall
 
     # ------------------------------------------------------------------ plumbing
     def log_message(self, fmt: str, *args) -> None:  # quiet unless asked
         if getattr(self.server, "verbose", False):
             super().log_message(fmt, *args)
 
-    def _send(self, status: int, body: bytes, ctype: str) -> None:
+    def _send(self, status: int, body: bytes, ctype: str, headers: dict | None = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", ctype)
         self.send_header("Content-Length", str(len(body)))
         self.send_header("Access-Control-Allow-Origin", "*")
         self.send_header("Vary", "Accept")
+        for k, v in (headers or {}).items():
+            self.send_header(k, v)
+        if self.close_connection:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(body)
 
-    def _error(self, status: int, message: str) -> None:
+    def _error(self, status: int, message: str, *, close: bool = False) -> None:
+        if close:  # the request body was not read: the connection cannot carry another request
+            self.close_connection = True
         self._send(status, (message.strip() + "\n").encode("utf-8"), "text/plain; charset=utf-8")
 
     def do_OPTIONS(self) -> None:
@@ -114,6 +315,57 @@ class SparqlHandler(BaseHTTPRequestHandler):
         self.send_header("Content-Length", "0")
         self.end_headers()
 
+    def _read_body(self) -> bytes | None:
+        """The request body (sized or chunked), or None once an error has been answered."""
+        coding = (self.headers.get("Transfer-Encoding") or "").strip().lower()
+        if coding == "chunked":
+            return self._read_chunked()
+        if coding:
+            self._error(HTTPStatus.NOT_IMPLEMENTED, f"unsupported Transfer-Encoding {coding!r}; send the body "
+                        "with a Content-Length, or chunked", close=True)
+            return None
+        size = self.headers.get("Content-Length")
+        if size is None:
+            return b""
+        if not re.fullmatch(r"[0-9]+", size.strip()):
+            self._error(HTTPStatus.BAD_REQUEST, f"bad Content-Length {size!r}; it must be the body's size in "
+                        "bytes", close=True)
+            return None
+        if int(size) > MAX_BODY:
+            self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes; send a "
+                        "shorter query", close=True)
+            return None
+        body = self.rfile.read(int(size))
+        if len(body) < int(size):
+            self._error(HTTPStatus.BAD_REQUEST, "request body shorter than its Content-Length", close=True)
+            return None
+        return body
+
+    def _read_chunked(self) -> bytes | None:
+        body = bytearray()
+        while True:
+            line = self.rfile.readline(1024).split(b";")[0].strip()
+            if not re.fullmatch(rb"[0-9A-Fa-f]{1,8}", line):
+                self._error(HTTPStatus.BAD_REQUEST, "bad chunked request body (a chunk size is not hexadecimal)",
+                            close=True)
+                return None
+            size = int(line, 16)
+            if size == 0:
+                break
+            if len(body) + size > MAX_BODY:
+                self._error(HTTPStatus.REQUEST_ENTITY_TOO_LARGE, f"request body over {MAX_BODY} bytes; send a "
+                            "shorter query", close=True)
+                return None
+            chunk = self.rfile.read(size)
+            if len(chunk) < size or self.rfile.readline(3).strip():
+                self._error(HTTPStatus.BAD_REQUEST, "bad chunked request body (a chunk is cut short or too long)",
+                            close=True)
+                return None
+            body += chunk
+        while self.rfile.readline(8192).strip():  # trailer fields, ignored
+            pass
+        return bytes(body)
+
     # ------------------------------------------------------------------ routes
     def do_GET(self) -> None:
         url = urlsplit(self.path)
@@ -121,7 +373,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if url.path not in ("/", "/sparql", "/query"):
             return self._error(HTTPStatus.NOT_FOUND, f"no such path {url.path}; the endpoint is /sparql")
         if "update" in params:
-            return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only; the graph is written by kg build")
+            return self._error(HTTPStatus.FORBIDDEN, READ_ONLY)
         if "query" not in params:
             if url.path == "/":
                 return self._send(HTTPStatus.OK, self._index_page(), "text/html; charset=utf-8")
@@ -131,11 +383,12 @@ class SparqlHandler(BaseHTTPRequestHandler):
     do_HEAD = do_GET
 
     def do_POST(self) -> None:
+        raw = self._read_body()
+        if raw is None:
+            return
         url = urlsplit(self.path)
         if url.path not in ("/", "/sparql", "/query"):
             return self._error(HTTPStatus.NOT_FOUND, f"no such path {url.path}; the endpoint is /sparql")
-        length = int(self.headers.get("Content-Length") or 0)
-        raw = self.rfile.read(length) if length else b""
         ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
         params = parse_qs(url.query, keep_blank_values=True)
         try:
@@ -145,7 +398,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
         if ctype == "application/sparql-query":
             params["query"] = [text]
         elif ctype == "application/sparql-update":
-            return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only; the graph is written by kg build")
+            return self._error(HTTPStatus.FORBIDDEN, READ_ONLY)
         elif ctype in ("application/x-www-form-urlencoded", ""):
             for k, v in parse_qs(text, keep_blank_values=True).items():
                 params.setdefault(k, []).extend(v)
@@ -154,7 +407,7 @@ class SparqlHandler(BaseHTTPRequestHandler):
                                f"unsupported Content-Type {ctype}; use application/sparql-query "
                                "or application/x-www-form-urlencoded")
         if "update" in params:
-            return self._error(HTTPStatus.FORBIDDEN, "this endpoint is read-only; the graph is written by kg build")
+            return self._error(HTTPStatus.FORBIDDEN, READ_ONLY)
         if "query" not in params:
             return self._error(HTTPStatus.BAD_REQUEST, "missing 'query' (form field or application/sparql-query body)")
         self._answer(params)
@@ -164,40 +417,30 @@ class SparqlHandler(BaseHTTPRequestHandler):
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             return self._error(HTTPStatus.BAD_REQUEST, "give exactly one non-empty 'query'")
-        store: GraphStore = self.server.store  # type: ignore[attr-defined]
+        if uses_service(queries[0]):
+            return self._error(HTTPStatus.BAD_REQUEST, "SERVICE (federated query) is not allowed: this endpoint is "
+                               "read-only and offline -- remove the SERVICE clause")
+        # a protocol dataset replaces the query's own; naming only one part leaves the other empty
+        default = params.get("default-graph-uri")
+        named = params.get("named-graph-uri")
+        if default is not None or named is not None:
+            default, named = default or [], named or []
         try:
-            default = [NamedNode(u) for u in params.get("default-graph-uri", [])] or None
-            named = [NamedNode(u) for u in params.get("named-graph-uri", [])] or None
+            for iri in (default or []) + (named or []):
+                NamedNode(iri)
         except ValueError as exc:
             return self._error(HTTPStatus.BAD_REQUEST, f"bad graph IRI: {exc}")
-        accept = parse_accept(self.headers.get("Accept"))
+        ranges = accept_ranges(self.headers.get("Accept"))
         for key in ("format", "output", "results"):
             for value in params.get(key, []):
                 media = FORMAT_PARAM.get(value.lower(), value.lower() if "/" in value else None)
                 if media:
-                    accept.insert(0, media)
-        try:
-            result = store.query(queries[0], default_graph=default, named_graphs=named,
-                                 prefixes=self.server.prefixes)  # type: ignore[attr-defined]
-            if isinstance(result, QueryTriples):
-                fmt = choose(accept, GRAPH_TYPES, RdfFormat.TURTLE)
-                if fmt is None:
-                    return self._error(HTTPStatus.NOT_ACCEPTABLE,
-                                       "graph results are available as " + ", ".join(GRAPH_TYPES))
-                triples = sorted(result, key=str)
-                kw = {"prefixes": self.server.turtle_prefixes} if fmt in (RdfFormat.TURTLE, RdfFormat.RDF_XML) else {}  # type: ignore[attr-defined]
-                body = serialize(triples, format=fmt, **kw)
-            else:
-                fmt = choose(accept, RESULT_TYPES, QueryResultsFormat.JSON)
-                if fmt is None:
-                    return self._error(HTTPStatus.NOT_ACCEPTABLE,
-                                       "results are available as " + ", ".join(RESULT_TYPES))
-                body = result.serialize(format=fmt)
-        except KGError as exc:
-            return self._error(HTTPStatus.BAD_REQUEST, str(exc))
-        except (OSError, RuntimeError, ValueError, TypeError) as exc:
-            return self._error(HTTPStatus.BAD_REQUEST, f"the query failed: {' '.join(str(exc).split())}")
-        self._send(HTTPStatus.OK, body, CONTENT_TYPE[fmt])
+                    ranges.insert(0, (media, 2.0))  # above any Accept q-value
+        pool: QueryPool = self.server.pool  # type: ignore[attr-defined]
+        status, ctype, body, headers = pool.run((queries[0], default, named, ranges))
+        if status != HTTPStatus.OK:
+            self.log_message("query answered %d: %s", status, body.decode("utf-8", "replace").strip())
+        self._send(status, body, ctype, headers)
 
     def _index_page(self) -> bytes:
         rows = "".join(
@@ -220,12 +463,15 @@ class SparqlServer(ThreadingHTTPServer):
     allow_reuse_address = True
 
     def __init__(self, store: GraphStore, host: str = "127.0.0.1", port: int = 7878, *, base: str | None = None,
-                 verbose: bool = False) -> None:
+                 verbose: bool = False, timeout: float | None = 30.0, max_concurrent: int = 4) -> None:
         self.store = store
         self.verbose = verbose
-        self.prefixes = default_prefixes(base)
-        self.turtle_prefixes = turtle_prefixes(base)
         super().__init__((host, port), SparqlHandler)
+        try:
+            self.pool = QueryPool(store, max_concurrent, timeout or None, base)
+        except BaseException:
+            super().server_close()
+            raise
 
     @property
     def url(self) -> str:
@@ -238,8 +484,15 @@ class SparqlServer(ThreadingHTTPServer):
         t.start()
         return t
 
+    def server_close(self) -> None:
+        super().server_close()
+        self.pool.close()
+
 
 def make_server(store: GraphStore, host: str = "127.0.0.1", port: int = 7878, **kw) -> SparqlServer:
+    if kw.get("max_concurrent", 1) < 1 or (kw.get("timeout") or 0) < 0:
+        raise ConfigError("--max-concurrent must be at least 1 and --timeout at least 0",
+                      "e.g. --max-concurrent 4 --timeout 30 (0: no time limit)")
     try:
         return SparqlServer(store, host, port, **kw)
     except OSError as exc:
@@ -247,4 +500,4 @@ def make_server(store: GraphStore, host: str = "127.0.0.1", port: int = 7878, **
                       "choose another --port, or stop the process using it") from exc
 
 
-__all__ = ["SparqlServer", "make_server", "parse_accept"]
+__all__ = ["SparqlServer", "QueryPool", "make_server", "parse_accept", "accept_ranges", "choose"]

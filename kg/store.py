@@ -9,15 +9,56 @@ papers state it), kept in step by ``replace_paper``. Queries run on that merge p
 graph (build record, analytics scores), so a triple stated by ten papers is counted once, as RDF
 set semantics require; ``GRAPH ?g { ... }`` still reaches one paper's graph. (Oxigraph 0.5's own
 "default graph as union" option returns such a triple once per graph, which inflates ``COUNT``.)
+A query that names its own dataset (``FROM`` / ``FROM NAMED``) gets that dataset instead.
+
+A store on disk has one writer (``kg build``) or any number of readers (``kg serve``, ``kg query``...),
+never both: ``kg.lock`` in the store directory is held shared by readers and exclusively by the writer,
+and whoever comes second is refused with a one-line error (Oxigraph's read-only mode is undefined while
+another process writes, and a reader would not see the new data anyway).
+``SERVICE`` (federated query) is refused unless asked for: it makes this process fetch any URL.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store, Triple
 
 from .errors import QueryError, StoreError
+
+try:
+    import fcntl
+except ImportError:  # Windows: no advisory locks, Oxigraph's own lock still guards writers
+    fcntl = None
+
+LOCK_NAME = "kg.lock"
+
+# Tokens inside which a keyword is not a keyword: comments, strings, IRIs, variables, prefixed names. Local
+# names stop before '.', and prefixes are kept, so "ex:a.SERVICE", "SERVICEex:x" or "SERVICE:x" still show it.
+_OPAQUE = re.compile("|".join([
+    r"#[^\r\n]*",                                                           # comment
+    r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''",    # long strings
+    r'"(?:[^"\\\r\n]|\\.)*"', r"'(?:[^'\\\r\n]|\\.)*'",                      # strings
+    r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>',  # IRI
+    r"[?$]\w+",                                                             # variable
+    r"(?P<prefix>[^\W\d_][\w.-]*)?:(?:[\w:%-]|\\.)*",                       # prefixed name, blank node
+]))
+
+
+def sparql_code(text: str) -> str:
+    """The query's keywords and punctuation, lower-cased; whatever could hide a keyword is blanked."""
+    return _OPAQUE.sub(lambda m: f" {m.group('prefix') or ''} ", text).lower()
+
+
+def uses_service(text: str) -> bool:
+    """Whether a query may call ``SERVICE`` (errs on the side of yes)."""
+    return "service" in sparql_code(text)
+
+
+def names_dataset(text: str) -> bool:
+    """Whether a query has ``FROM`` or ``FROM NAMED`` clauses."""
+    return re.search(r"(?<![a-z0-9_])from(?![a-z0-9_])", sparql_code(text)) is not None
 
 
 def is_merged_graph(graph: NamedNode) -> bool:
@@ -29,9 +70,35 @@ def _store_error(path: Path, exc: OSError) -> StoreError:
     text = str(exc)
     if "lock" in text.lower() or "busy" in text.lower() or "resource temporarily unavailable" in text.lower():
         return StoreError(f"the store at {path} is in use by another process ({text.splitlines()[0]})",
-                          "stop the other kg process (e.g. kg serve) or use another --out directory")
+                          "stop the other kg process using it, or use another --out directory")
     return StoreError(f"cannot open the store at {path} ({text.splitlines()[0] if text else exc!r})",
                       "check the path, or delete the directory to rebuild it with kg build")
+
+
+def _take_lock(path: Path, *, shared: bool):
+    """Hold ``path/kg.lock``: shared by readers, exclusive for the one writer (released when the file closes)."""
+    if fcntl is None:
+        return None
+    try:
+        handle = open(path / LOCK_NAME, "a+b")
+    except OSError:
+        if not shared:
+            raise
+        try:
+            handle = open(path / LOCK_NAME, "rb")
+        except OSError:
+            return None  # a read-only copy nobody can build into
+    try:
+        fcntl.flock(handle, (fcntl.LOCK_SH if shared else fcntl.LOCK_EX) | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        if shared:
+            raise StoreError(f"the store at {path} is being written by another process (kg build)",
+                             "wait for the build to finish, then run this command again") from None
+        raise StoreError(f"the store at {path} is in use by another process (kg serve, or another kg command)",
+                         "stop kg serve (Ctrl-C) or let the other command finish, then build again; "
+                         "or build into another --out directory") from None
+    return handle
 
 
 class GraphStore:
@@ -43,20 +110,27 @@ class GraphStore:
 
     def __init__(self, path: str | Path | None = None, *, read_only: bool = False, create: bool = True) -> None:
         self.path = Path(path) if path is not None else None
+        self._lock = None
         try:
             if self.path is None:
                 self._store = Store()
             elif read_only:
                 if not self.path.exists():
                     raise StoreError(f"no store at {self.path}", "run kg build first, or pass --out DIR of a build")
+                self._lock = _take_lock(self.path, shared=True)
                 self._store = Store.read_only(str(self.path))
             else:
                 if not create and not self.path.exists():
                     raise StoreError(f"no store at {self.path}", "run kg build first, or pass --out DIR of a build")
                 self.path.mkdir(parents=True, exist_ok=True)
+                self._lock = _take_lock(self.path, shared=False)
                 self._store = Store(str(self.path))
         except OSError as exc:
+            self._release()
             raise _store_error(self.path, exc) from exc
+        except StoreError:
+            self._release()
+            raise
         self.read_only = read_only
 
     # ------------------------------------------------------------------ lifecycle
@@ -73,7 +147,13 @@ class GraphStore:
                 store.flush()
             except OSError:
                 pass
-        self._store = None  # releases the on-disk lock once garbage-collected
+        self._store = None  # releases Oxigraph's own lock once garbage-collected
+        self._release()
+
+    def _release(self) -> None:
+        if self._lock is not None:
+            self._lock.close()  # closing the file drops the flock
+            self._lock = None
 
     @property
     def raw(self) -> Store:
@@ -167,16 +247,21 @@ class GraphStore:
                                    if not (isinstance(g, NamedNode) and is_merged_graph(g))]
 
     def query(self, sparql: str, *, substitutions: dict | None = None, default_graph=None, named_graphs=None,
-              union: bool = True, prefixes: dict[str, str] | None = None) -> QuerySolutions | QueryTriples | QueryBoolean:
-        """Run a SPARQL query. The default graph is the paper merge plus the other named graphs
-        (``union=False``: the store's default graph only), unless ``default_graph`` is given."""
+              union: bool = True, prefixes: dict[str, str] | None = None,
+              allow_service: bool = False) -> QuerySolutions | QueryTriples | QueryBoolean:
+        """Run a SPARQL query. Its dataset is ``default_graph`` / ``named_graphs`` if either is given (the
+        other is then empty, as in the SPARQL Protocol), else the query's own ``FROM`` / ``FROM NAMED``,
+        else the paper merge plus the other named graphs as default graph (``union=False``: the store's
+        default graph only) with every named graph. ``SERVICE`` is refused unless ``allow_service``."""
+        if not allow_service and uses_service(sparql):
+            raise QueryError("the query uses SERVICE (federated query), which makes kg fetch a remote URL",
+                             "remove the SERVICE clause, or pass --allow-service to kg query if you trust the query")
         kw: dict = {}
-        if default_graph is not None:
-            kw["default_graph"] = default_graph
-        elif union:
+        if default_graph is not None or named_graphs is not None:
+            kw["default_graph"] = default_graph if default_graph is not None else []
+            kw["named_graphs"] = named_graphs if named_graphs is not None else []
+        elif union and not names_dataset(sparql):
             kw["default_graph"] = self.query_dataset()
-        if named_graphs is not None:
-            kw["named_graphs"] = named_graphs
         if substitutions:
             kw["substitutions"] = substitutions
         if prefixes:

@@ -254,6 +254,31 @@ def test_cli_errors_are_one_line(built, capsys, query, needle):
     assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
+def test_cli_refuses_service_unless_allowed(built, capsys):
+    q = "SELECT * WHERE { ?s ?p ?o . service <http://127.0.0.1:9/> { ?s ?p ?o } }"
+    assert main(["query", q, "--out", str(built)]) == 2
+    err = capsys.readouterr().err
+    assert "uses SERVICE" in err and "--allow-service" in err and len(err.strip().splitlines()) == 1
+    # allowed, the query reaches Oxigraph's HTTP client (which refuses port 9 before any network traffic)
+    assert main(["query", q, "--out", str(built), "--allow-service", "--format", "csv"]) == 2
+    assert "port 9 is not allowed" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["query", "--help"])
+    assert "--allow-service" in capsys.readouterr().out
+
+
+def test_cli_from_and_from_named_give_the_default_graph(built, capsys):
+    g = f"<{DEFAULT_BASE}graph/build>"
+
+    def n(query: str) -> int:
+        assert main(["query", query, "--out", str(built), "--format", "csv"]) == 0
+        return int(capsys.readouterr().out.split()[1])
+    assert n("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") > 594 + 13  # the union: papers, build, analytics
+    assert n(f"SELECT (COUNT(*) AS ?n) FROM {g} WHERE {{ ?s ?p ?o }}") == 13  # the build record only
+    assert n(f"SELECT (COUNT(*) AS ?n) FROM NAMED {g} WHERE {{ ?s ?p ?o }}") == 0  # an empty default graph
+    assert n(f"SELECT (COUNT(*) AS ?n) FROM NAMED {g} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == 13
+
+
 def test_cli_bad_bind_and_missing_store(tmp_path, built, capsys):
     assert main(["query", "model-lineage", "--bind", "name", "--out", str(built)]) == 2
     assert "is not VAR=VALUE" in capsys.readouterr().err

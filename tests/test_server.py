@@ -3,7 +3,11 @@ from __future__ import annotations
 
 import csv
 import io
+import os
+import socket
 import sys
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -27,7 +31,7 @@ BENCHMARKS = PREFIXES + "SELECT ?name WHERE { ?b a kgo:Benchmark ; skos:prefLabe
 
 @pytest.fixture(scope="module")
 def endpoint():
-    server = make_server(graph_fixture.load_store(), "127.0.0.1", 0)  # port 0: the OS picks a free port
+    server = make_server(graph_fixture.load_store(), "127.0.0.1", 0, max_concurrent=2)  # port 0: a free port
     server.start_background()
     yield server.url
     server.shutdown()
@@ -128,7 +132,7 @@ def test_accept_parsing():
     assert parse_accept(None) == []
 
 
-def test_kg_serve_command_end_to_end(tmp_path):
+def test_kg_serve_command_end_to_end(tmp_path, capsys):
     """Start `kg serve` as its own process on a free port, query it with SPARQLWrapper, stop it."""
     import subprocess
 
@@ -136,14 +140,147 @@ def test_kg_serve_command_end_to_end(tmp_path):
     jsonl = graph_fixture.write_jsonl(tmp_path / "x.jsonl")
     assert main(["build", "--extractions", str(jsonl), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
     root = Path(__file__).resolve().parent.parent
-    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--out", str(tmp_path / "o"), "--port", "0"],
-                            cwd=root, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen([sys.executable, "-m", "kg", "serve", "--out", str(tmp_path / "o"), "--port", "0",
+                             "--max-concurrent", "1"], cwd=root, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stderr.readline()
         assert "SPARQL endpoint at http://127.0.0.1:" in line, line
         url = line.split(" at ", 1)[1].split()[0]
         res = client(url, PREFIXES + "SELECT (COUNT(*) AS ?n) WHERE { ?m a kgo:Model }", JSON).queryAndConvert()
         assert res["results"]["bindings"][0]["n"]["value"] == "11"
+        # while it serves the store, a build into it is refused (it would not be seen, and could break the reader)
+        capsys.readouterr()
+        assert main(["build", "--extractions", str(jsonl), "--out", str(tmp_path / "o"), "--no-progress"]) == 2
+        err = capsys.readouterr().err
+        assert "E040" in err and "in use by another process" in err and "stop kg serve" in err
     finally:
         proc.terminate()
         proc.wait(timeout=10)
+
+
+# ---------------------------------------------------------------- what a client must not be able to do
+def post(url: str, query: str, accept: str | None = None, **params) -> tuple[int, str, bytes]:
+    from urllib.parse import urlencode
+    return raw(url, urlencode({"query": query, **params}, doseq=True).encode(),
+               {"Content-Type": "application/x-www-form-urlencoded", **({"Accept": accept} if accept else {})})
+
+
+def test_service_is_refused_with_400(endpoint):
+    """SERVICE would make the server fetch any URL for any client (SSRF); it is refused before it runs."""
+    for q in ("SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+              "select * where { ?s ?p ?o . service silent <http://127.0.0.1:9/> { ?s ?p ?o } }",
+              "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }"):
+        status, _, body = post(endpoint, q)
+        assert status == 400 and b"SERVICE (federated query) is not allowed" in body, body
+        assert len(body.strip().splitlines()) == 1
+    status, _, body = post(endpoint, 'SELECT ?service WHERE { ?service ?p "SERVICE <http://a/>" } # SERVICE')
+    assert status == 200
+
+
+def count_over_http(endpoint: str, query: str, **params) -> int:
+    status, _, body = post(endpoint, query, "text/csv", **params)
+    assert status == 200, body
+    return int(body.split()[1])
+
+
+def test_from_from_named_and_protocol_datasets(endpoint):
+    g = R + "graph/paper/2401.00001"
+    union = count_over_http(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }")
+    in_g = count_over_http(endpoint, f"SELECT (COUNT(*) AS ?n) FROM <{g}> WHERE {{ ?s ?p ?o }}")
+    assert 0 < in_g < union
+    assert count_over_http(endpoint, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{g}> WHERE {{ ?s ?p ?o }}") == 0
+    # SPARQL 1.1 Protocol: named-graph-uri alone gives an empty default graph; the protocol dataset wins
+    assert count_over_http(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", **{"named-graph-uri": g}) == 0
+    assert count_over_http(endpoint, "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
+                           **{"named-graph-uri": g}) == in_g
+    assert count_over_http(endpoint, f"SELECT (COUNT(*) AS ?n) FROM NAMED <{g}> WHERE {{ ?s ?p ?o }}",
+                           **{"default-graph-uri": g}) == in_g
+
+
+def send_raw(url: str, request: bytes) -> bytes:
+    from urllib.parse import urlsplit
+    u = urlsplit(url)
+    with socket.create_connection((u.hostname, u.port), timeout=5) as sock:
+        sock.sendall(request)
+        sock.shutdown(socket.SHUT_WR)
+        out = b""
+        while chunk := sock.recv(65536):
+            out += chunk
+    return out
+
+
+def test_bad_content_length_is_400_and_chunked_bodies_are_read(endpoint, capfd):
+    head = b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\nAccept: text/csv\r\n"
+    for bad in (b"abc", b"-5", b"1_0"):
+        reply = send_raw(endpoint, head + b"Content-Length: " + bad + b"\r\n\r\nASK {}")
+        assert reply.startswith(b"HTTP/1.1 400") and b"bad Content-Length" in reply, reply
+    q = BENCHMARKS.encode()
+    chunked = b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in (q[:20], q[20:])) + b"0\r\n\r\n"
+    reply = send_raw(endpoint, head + b"Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n" + chunked)
+    assert reply.startswith(b"HTTP/1.1 200") and reply.split(b"\r\n\r\n", 1)[1].split() == [
+        b"name", b"GSM8K", b"LongBench-X", b"MATH", b"MMLU"]
+    reply = send_raw(endpoint, head + b"Transfer-Encoding: chunked\r\n\r\nzz\r\nASK {}\r\n0\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.1 400") and b"chunk" in reply
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_accept_wildcards_and_q_values(endpoint):
+    select, construct = BENCHMARKS, PREFIXES + "CONSTRUCT WHERE { ?b a kgo:Benchmark }"
+    cases = [(select, "text/*", "text/csv"), (construct, "application/*", "application/n-triples"),
+             (select, "*/*", "application/sparql-results+json"), (construct, "*/*", "text/turtle"),
+             (select, "application/*", "application/sparql-results+json"), (construct, "text/*", "text/turtle"),
+             (select, "text/csv;q=0, text/*", "text/tab-separated-values"),
+             (select, "application/sparql-results+json;q=0.2, text/*;q=0.5", "text/csv"),
+             (select, "text/*;q=0.1, application/sparql-results+xml", "application/sparql-results+xml"),
+             (construct, "*/*, text/*;q=0", "application/n-triples")]
+    for query, accept, want in cases:
+        status, ctype, body = post(endpoint, query, accept)
+        assert (status, ctype.split(";")[0]) == (200, want), (accept, body)
+    for query, accept in ((select, "image/*"), (construct, "text/csv, application/sparql-results+json"),
+                          (select, "*/*;q=0")):
+        assert post(endpoint, query, accept)[0] == 406, accept
+
+
+@pytest.fixture(scope="module")
+def tight():
+    """One query at a time, stopped after half a second."""
+    server = make_server(graph_fixture.load_store(), "127.0.0.1", 0, timeout=0.5, max_concurrent=1)
+    server.start_background()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+HEAVY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # ~1e9 rows on the fixture
+
+
+def wait_ready(server, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while post(server.url, "ASK {}")[0] != 200:
+        assert time.monotonic() < deadline, "no worker came back"
+        time.sleep(0.05)
+
+
+def test_a_slow_query_is_stopped_and_its_worker_killed(tight):
+    wait_ready(tight)
+    [pid] = tight.pool.pids()
+    t0 = time.monotonic()
+    status, _, body = post(tight.url, HEAVY)
+    assert status == 503 and b"time limit" in body and time.monotonic() - t0 < 1.5
+    with pytest.raises(ProcessLookupError):  # the work stopped with its process
+        os.kill(pid, 0)
+    wait_ready(tight)  # a new worker replaces it
+    assert tight.pool.pids() != [pid]
+
+
+def test_concurrent_queries_are_bounded(tight):
+    wait_ready(tight)
+    heavy: list = []
+    t = threading.Thread(target=lambda: heavy.append(post(tight.url, HEAVY)))
+    t.start()
+    while tight.pool.idle():  # until the slow query holds the only worker
+        time.sleep(0.01)
+    status, _, body = post(tight.url, "ASK {}")
+    t.join()
+    assert status == 503 and b"busy" in body
+    assert heavy[0][0] == 503

@@ -110,3 +110,72 @@ def test_other_named_graphs_are_part_of_the_query_default_graph():
     rows = list(store.query(P + "SELECT ?n ?pr WHERE { ?e kgo:pagerank ?pr ; skos:prefLabel ?n }"))
     assert [(r["n"].value, r["pr"].value) for r in rows] == [("Vicuna-7B", "0.25")]
     assert store.count_triples() == 594  # the merge holds paper statements only
+
+
+SERVICE_QUERIES = [
+    "SELECT * WHERE { SERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "select * where { service silent <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { SERVICE:x { ?s ?p ?o } }",            # no space
+    "PREFIX e: <http://127.0.0.1:9/> SELECT * WHERE { SERVICEe:x { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p 42SERVICE<http://127.0.0.1:9/>{ ?s ?p ?o } }",
+    "SELECT * WHERE { # a comment ends at a carriage return\rSERVICE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+    "SELECT * WHERE { ?s ?p ?o . SeRvIcE <http://127.0.0.1:9/> { ?s ?p ?o } }",
+]
+
+
+@pytest.mark.parametrize("query", SERVICE_QUERIES)
+def test_service_is_refused_unless_allowed(query):
+    """Oxigraph would fetch the URL (each of these reaches its HTTP client when allowed: port 9 is refused there)."""
+    store = graph_fixture.load_store()
+    with pytest.raises(QueryError, match="uses SERVICE.*--allow-service"):
+        store.query(query)
+    try:
+        list(store.query(query, allow_service=True))  # SILENT: no answer, no error
+    except OSError as exc:
+        assert "port 9" in str(exc)
+
+
+def test_service_detection_ignores_strings_comments_iris_and_names():
+    store = graph_fixture.load_store()
+    text = ('PREFIX ex: <https://example.org/service#> SELECT ?service WHERE { ?service ex:service ?x . '
+            'FILTER(?x != "SERVICE <http://a/>" && ?x != """SERVICE""" && ?x != \'service\') } # SERVICE <x>')
+    assert list(store.query(text)) == []
+
+
+def test_query_names_its_own_dataset():
+    """FROM / FROM NAMED (and the default_graph / named_graphs arguments) replace the union default graph."""
+    store = graph_fixture.load_store()
+    g = "https://w3id.org/llmkg/resource/graph/paper/2401.00001"
+    in_g = sum(1 for _ in store.quads([ox.NamedNode(g)]))
+    assert 0 < in_g < store.count_triples()
+    assert count(store, "?s ?p ?o") == store.count_triples()
+    assert count(store, f"?s ?p ?o # FROM <{g}>\n") == store.count_triples()  # a FROM in a comment is none
+    assert count_with(store, "?s ?p ?o", dataset=f"FROM <{g}>") == in_g
+    assert count_with(store, "?s ?p ?o", dataset=f"FROM NAMED <{g}>") == 0
+    rows = list(store.query(f"SELECT DISTINCT ?g FROM NAMED <{g}> WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}"))
+    assert [r["g"].value for r in rows] == [g]
+    # a caller's dataset (the SPARQL Protocol's) wins over the query's; the part it leaves out is empty
+    assert count_with(store, "?s ?p ?o", named_graphs=[ox.NamedNode(g)]) == 0
+    assert count_with(store, "?s ?p ?o", dataset=f"FROM NAMED <{g}>", default_graph=[ox.NamedNode(g)]) == in_g
+    assert count_with(store, "GRAPH ?g { ?s ?p ?o }", default_graph=[ox.NamedNode(g)]) == 0
+
+
+def count_with(store: GraphStore, where: str, dataset: str = "", **kw) -> int:
+    return int(next(iter(store.query(f"SELECT (COUNT(*) AS ?n) {dataset} WHERE {{ {where} }}", **kw)))["n"].value)
+
+
+def test_a_reader_keeps_the_writer_out_and_the_writer_keeps_readers_out(tmp_path):
+    """kg serve holds the store read-only for as long as it runs: kg build must not write under it."""
+    path = tmp_path / "store"
+    with GraphStore(path) as store:
+        fill(store, graph_fixture.build()[:1])
+        with pytest.raises(StoreError, match="being written by another process.*wait for the build"):
+            GraphStore(path, read_only=True)
+    reader, other = GraphStore(path, read_only=True), GraphStore(path, read_only=True)  # readers share
+    with pytest.raises(StoreError, match="in use by another process.*stop kg serve") as err:
+        GraphStore(path)
+    assert err.value.code == "E040"
+    reader.close()
+    other.close()
+    with GraphStore(path) as store:
+        assert len(store) > 0

@@ -15,7 +15,9 @@ HELP = "run a SPARQL query (string, .rq file or catalogue name) on the built gra
 DESCRIPTION = """Run a SPARQL 1.1 query on the store written by kg build (OUT/store).
 
 QUERY is a catalogue name (see --list), a .rq file, or the query text itself. The default graph
-is the union of all paper graphs (GRAPH ?g { ... } reaches one paper's graph). Common prefixes
+is the union of all paper graphs (GRAPH ?g { ... } reaches one paper's graph), unless the query names
+its own dataset with FROM / FROM NAMED. SERVICE clauses (federated query) are refused unless
+--allow-service is given, as they make kg fetch remote URLs. Common prefixes
 (kgo: skos: dcterms: prov: schema: rdf: rdfs: xsd: model: paper: benchmark: ...) need no PREFIX line.
 SELECT prints a table, or SPARQL results as --format json|xml|csv|tsv; ASK prints true/false;
 CONSTRUCT and DESCRIBE print Turtle.
@@ -39,6 +41,8 @@ def add_arguments(p) -> None:
     p.add_argument("--out", dest="out_dir", metavar="DIR", default=None,
                    help="directory of the build whose store to query (default: outputs)")
     p.add_argument("--width", type=int, default=70, help="cut table cells to this many characters (0: no cut)")
+    p.add_argument("--allow-service", action="store_true",
+                   help="let SERVICE clauses query remote SPARQL endpoints over the network (refused by default)")
 
 
 def print_catalogue(stream=None) -> None:
@@ -67,12 +71,13 @@ def run(args, config) -> int:
         prefixes = default_prefixes(config.base_iri)
         bindings = parse_bindings(args.bind, prefixes)
         if args.format != "table":
-            out = serialize_results(store, text, args.format, bindings=bindings, base=config.base_iri)
+            out = serialize_results(store, text, args.format, bindings=bindings, base=config.base_iri,
+                                    allow_service=args.allow_service)
             sys.stdout.buffer.write(out)
             if not out.endswith(b"\n"):
                 sys.stdout.buffer.write(b"\n")
             return 0
-        result = execute(store, text, bindings=bindings, base=config.base_iri)
+        result = execute(store, text, bindings=bindings, base=config.base_iri, allow_service=args.allow_service)
         if result.kind == "graph":
             from pyoxigraph import RdfFormat, serialize
             from ..export import stable_prefix_header

@@ -12,7 +12,10 @@ HELP = "serve the built graph as a SPARQL 1.1 endpoint over HTTP (read-only)"
 DESCRIPTION = """Serve the store of a build (OUT/store) at http://HOST:PORT/sparql, following the SPARQL 1.1
 Protocol: GET ?query=..., POST form (query=...) or POST application/sparql-query. The result format
 follows the Accept header: SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle
-(default), N-Triples, RDF/XML or JSON-LD. The endpoint is read-only. Stop it with Ctrl-C.
+(default), N-Triples, RDF/XML or JSON-LD. The endpoint is read-only and offline (SERVICE is refused).
+Each query runs in a worker process, at most --max-concurrent at once (503 when all are busy); one that
+runs over --timeout seconds is stopped (503). While it runs, kg build refuses to write the same store:
+stop the server (Ctrl-C), build, and start it again.
 
 examples:
   kg serve                                  # http://127.0.0.1:7878/sparql
@@ -26,6 +29,10 @@ def add_arguments(p) -> None:
     p.add_argument("--port", type=int, default=7878, help="port (default 7878; 0 picks a free one)")
     p.add_argument("--out", dest="out_dir", metavar="DIR", default=None,
                    help="directory of the build whose store to serve (default: outputs)")
+    p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
+                   help="stop a query after this many seconds and answer 503 (default 30; 0: no limit)")
+    p.add_argument("--max-concurrent", type=int, default=4, metavar="N",
+                   help="queries evaluated at once, one worker process each; more get 503 (default 4)")
     p.add_argument("--verbose", action="store_true", help="log every request on stderr")
 
 
@@ -33,7 +40,8 @@ def run(args, config) -> int:
     config = config.with_overrides(out_dir=args.out_dir)
     with GraphStore(config.store_path, read_only=True) as store:
         config = config.with_overrides(base_iri=store.detect_base(config.base_iri))
-        server = make_server(store, args.host, args.port, base=config.base_iri, verbose=args.verbose)
+        server = make_server(store, args.host, args.port, base=config.base_iri, verbose=args.verbose,
+                             timeout=args.timeout, max_concurrent=args.max_concurrent)
         print(f"kg serve: SPARQL endpoint at {server.url} ({len(store)} quads); Ctrl-C to stop",
               file=sys.stderr, flush=True)
         try:
