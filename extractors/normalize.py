@@ -16,8 +16,9 @@ _CHUNK = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
 SIZE_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BMK])(?![a-zA-Z])|(?<![\w.])(\d+)x(\d+(?:\.\d+)?)([BM])(?![a-zA-Z])",
                      re.IGNORECASE)
 _MULT = {"k": 1e3, "m": 1e6, "b": 1e9}
-# combining diacritical marks (U+0300-U+036F) only: "TÜLU" = "Tulu", while marks of other scripts stay
-_DIACRITIC = re.compile(r"[\u0300-\u036f]+")
+# a Latin letter (ASCII, Latin-1, Latin Extended-A/B) and the combining marks after it: "TÜLU" = "Tulu", while
+# Cyrillic and Greek letters keep their marks (Й is not И)
+_LATIN_MARKS = re.compile(r"([A-Za-z\u00c0-\u024f])[\u0300-\u036f]+")
 
 
 # LaTeX accent commands as abstracts exported from LaTeX carry them: T\"ULU, Gl\'orIA, {\'a}
@@ -44,7 +45,7 @@ def name_key(name: str) -> str:
     at the start (``TÜLU 2`` = ``Tulu-2`` -> ``tulu2``)."""
     t = fold(name).strip()
     if not t.isascii():
-        t = _DIACRITIC.sub("", unicodedata.normalize("NFD", t))
+        t = unicodedata.normalize("NFC", _LATIN_MARKS.sub(r"\1", unicodedata.normalize("NFD", t)))
     if t.startswith("the"):
         t = _THE.sub("", t)
     if "billion" in t:
@@ -71,6 +72,6 @@ def strip_variant(name: str) -> str:
     """Drop size and release suffixes: ``Llama-3-8B-Instruct`` -> ``Llama-3``."""
     # a size follows a separator or a lowercase letter ("Mistral7B"); after a capital it is part of the name
     # ("AT5B", "T5") and no size
-    base = re.sub(r"(?:[\s\-_]|(?<=[a-z]))(?:\d+(?:\.\d+)?[BMKbmk]|\d+x\d+[BMbm])(?![a-zA-Z]).*$", "", name)
+    base = re.sub(r"(?:[\s\-_]|(?<=[a-z]))(?:\d+(?:\.\d+)?[BMKbmk]|\d+[xX]\d+[BMbm])(?![a-zA-Z]).*$", "", name)
     base = re.sub(r"[\s\-_](?:instruct|chat|base|it|hf|sft|dpo|rlhf|preview)$", "", base, flags=re.IGNORECASE)
     return base.strip(" -_")

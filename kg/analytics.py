@@ -866,15 +866,16 @@ def read_scores(store: Any) -> dict[str, dict[str, float]]:
 
 
 def ego_graph(G: nx.Graph, center: Any, *, radius: int = 1) -> nx.MultiDiGraph:
-    """The neighbourhood of ``center`` within ``radius`` hops (either direction), as a subgraph copy.
+    """The neighbourhood of ``center`` within ``radius`` hops (either direction, ``family`` links included:
+    a variant's page shows its family), as a subgraph copy.
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("b", "c", "r"), ("c", "d", "r")])
-    >>> sorted(ego_graph(G, "b", radius=1))
-    ['a', 'b', 'c']
+    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("b", "c", "r"), ("c", "d", "family")])
+    >>> sorted(ego_graph(G, "b", radius=1)), sorted(ego_graph(G, "c", radius=1))
+    (['a', 'b', 'c'], ['b', 'c', 'd'])
     """
-    keep = nx.single_source_shortest_path_length(_simple(G), center, cutoff=radius)
+    keep = nx.single_source_shortest_path_length(G.to_undirected(as_view=True), center, cutoff=radius)
     H = G.subgraph(keep).copy()
     H.graph["center"] = center
     return H

@@ -30,7 +30,7 @@ from .records import Extraction
 from .store import GraphStore
 from ontology.iri import IRIMinter, check_iri
 from ontology.mapping import Mapper, XSD_DATETIME, RDF_TYPE, K, N
-from ontology.namespaces import PREFIXES, TYPE_CLASS
+from ontology.namespaces import PREFIXES, SCHEMA_VERSION, TYPE_CLASS, kgo
 
 
 @dataclass
@@ -108,6 +108,7 @@ def build_record(minter: IRIMinter, *, started: str, ended: str, inputs: list[st
     quads = [Quad(act, RDF_TYPE, N(prov + "Activity"), g), Quad(act, RDF_TYPE, K("Build"), g),
              Quad(act, N(PREFIXES["rdfs"] + "label"), Literal(f"kg build of {len(graphs)} papers"), g),
              Quad(act, K("toolVersion"), Literal(__version__), g),
+             Quad(act, K("schemaVersion"), Literal(str(SCHEMA_VERSION), datatype=N(PREFIXES["xsd"] + "integer")), g),
              Quad(act, N(prov + "startedAtTime"), Literal(started, datatype=XSD_DATETIME), g),
              Quad(act, N(prov + "endedAtTime"), Literal(ended, datatype=XSD_DATETIME), g)]
     for spec in inputs:
@@ -117,6 +118,19 @@ def build_record(minter: IRIMinter, *, started: str, ended: str, inputs: list[st
     for graph in graphs:
         quads.append(Quad(act, N(prov + "generated"), graph, g))
     return quads
+
+
+def _older_schema(store: GraphStore, minter: IRIMinter) -> str | None:
+    """How the store's builds differ from this kg's graph schema (``None``: they do not, or it holds no paper)."""
+    if not store.paper_graphs(minter.base):
+        return None
+    versions = {row["v"].value if row["v"] is not None else None for row in store.raw.query(
+        f"SELECT ?v WHERE {{ GRAPH <{minter.build_graph()}> {{ ?b a <{kgo('Build')}> "
+        f"OPTIONAL {{ ?b <{kgo('schemaVersion')}> ?v }} }} }}")}
+    if not versions:
+        return "no build record"
+    found = sorted(v or "1" for v in versions if v != str(SCHEMA_VERSION))  # (builds before the version: 1)
+    return f"graph schema {', '.join(found)}" if found else None
 
 
 def _warn(stream: TextIO | None, line: str) -> None:
@@ -155,6 +169,10 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
                 raise StoreError(f"the store at {config.store_path} holds a graph built under {held}, not "
                                  f"{minter.base}", f"add --fresh to rebuild it under {minter.base}, "
                                  f"or build with --base-iri {held}")
+            old = _older_schema(store, minter)
+            if old:  # papers stated in an earlier shape would break the shapes of this one, or mislead
+                raise StoreError(f"the store at {config.store_path} was built by an earlier kg ({old}; this kg "
+                                 f"writes graph schema {SCHEMA_VERSION})", "add --fresh to rebuild it")
         progress = bar(total, "build", config.progress)
         t_extract = time.perf_counter()
         for ext in extractions:

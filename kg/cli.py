@@ -71,7 +71,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _os_error(exc: OSError) -> InputError:
-    where = exc.filename if exc.filename is not None else "a path"
+    where = exc.filename2 or exc.filename or "a path"  # (a rename's target is the path the user gave)
     fix = {IsADirectoryError: "give a file path, not a folder", NotADirectoryError: "give a folder path, not a file",
            FileExistsError: "give a folder path where no file stands", FileNotFoundError: "check that its folder exists",
            PermissionError: "choose a place you may write to, or change its permissions"}

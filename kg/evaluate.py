@@ -157,6 +157,13 @@ def read_gold_spans(path: str | Path) -> list[dict]:
                                                 and isinstance(e.get("end"), int) and isinstance(e.get("label"), str)
                                                 for e in ents),
                  path, n, "'entities' must be a list of {start, end, label}")
+        rels = r.get("relations", [])
+
+        def _index(i: object) -> bool:
+            return isinstance(i, int) and not isinstance(i, bool) and 0 <= i < len(ents)
+        _require(isinstance(rels, list) and all(isinstance(x, dict) and _index(x.get("head")) and _index(x.get("tail"))
+                                                and isinstance(x.get("label"), str) for x in rels),
+                 path, n, "'relations' must be a list of {head, tail, label}, head and tail indexing 'entities'")
         rows.append(r)
     return rows
 
@@ -369,14 +376,16 @@ def score_scier_relations(gold: list[dict], exts: dict[str, Extraction], index: 
                 gold_cmp.add(frozenset((span(r["head"]), span(r["tail"]))))
         rels = ext.relations if ext is not None else ()
         pred_eval = {s for r in rels if r.predicate == "evaluated_on" for s in spans.get(r.object, ())}
-        pairs = [(spans.get(r.subject, set()), spans.get(r.object, set())) for r in rels if r.predicate == "outperforms"]
-        hits = {next((frozenset((a, b)) for a in subj for b in obj if frozenset((a, b)) in gold_cmp), None)
-                for subj, obj in pairs}
-        tp = sum(1 for subj, obj in pairs if any(frozenset((a, b)) in gold_cmp for a in subj for b in obj))
+        # a predicted pair is the set of span pairs its names stand at; A > B and B > A are one comparison
+        pairs = {frozenset(frozenset((a, b)) for a in spans.get(r.subject, ()) for b in spans.get(r.object, ()))
+                 for r in rels if r.predicate == "outperforms"}
+        hits = set().union(*(p & gold_cmp for p in pairs))  # gold pairs some prediction stands at
+        tp = len(hits)
         unit = str(g.get("doc_id") or g["id"])
         sc.add(SCIER_EVAL_ROW, PRF(tp=len(pred_eval & gold_eval), fp=len(pred_eval - gold_eval),
                                    fn=len(gold_eval - pred_eval)), unit)
-        sc.add(SCIER_COMPARE_ROW, PRF(tp=tp, fp=len(pairs) - tp, fn=len(gold_cmp - hits)), unit)
+        sc.add(SCIER_COMPARE_ROW, PRF(tp=tp, fp=sum(1 for p in pairs if not p & gold_cmp),
+                                      fn=len(gold_cmp - hits)), unit)
     sc.notes.append("evaluated_on is scored on the dataset span of Evaluated-With (our subject is the paper)")
     sc.notes.append("Compare-With holds every comparison, undirected and without polarity; outperforms is one kind "
                     "of comparison, so its recall here is a lower bound and its precision is the telling figure")

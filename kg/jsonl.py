@@ -44,5 +44,8 @@ def read_extractions(path: str | Path, skips: list[str] | None = None) -> list[E
                 raise NoUsableInput(f"{path}:{lineno}: not an extraction record ({exc})", fix) from exc
             skips.append(f"{path}:{lineno}: skipped: not an extraction record ({exc})")
     if skips is not None and not out:
+        if skips:  # every record is bad: the first reason, and how many more
+            more = f" (and {len(skips) - 1} more bad record(s))" if len(skips) > 1 else ""
+            raise NoUsableInput(skips[0].replace(": skipped: ", ": ", 1) + more, fix)
         raise NoUsableInput(f"{path}: no extraction record in it", fix)
     return out

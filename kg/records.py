@@ -7,6 +7,7 @@ output contract and ``Extraction.from_json`` reads it back.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -217,4 +218,6 @@ def _number(obj: dict[str, Any], key: str, where: str, default: float | None = 1
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ValueError(f"{where}{key} must be a number, not {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"{where}{key} must be a finite number, not {value}")
     return float(value)

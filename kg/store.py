@@ -47,18 +47,22 @@ _OPAQUE = re.compile("|".join([
 
 
 def sparql_code(text: str) -> str:
-    """The query's keywords and punctuation, lower-cased; whatever could hide a keyword is blanked."""
-    return _OPAQUE.sub(lambda m: f" {m.group('prefix') or ''} ", text).lower()
+    """The query's keywords and punctuation, lower-cased; whatever could hide a keyword is blanked, except a
+    prefixed name's prefix, kept with its colon (``ex:a`` -> ``ex:``)."""
+    return _OPAQUE.sub(lambda m: f" {m.group('prefix') or ''}{':' if m.group('prefix') else ''} ", text).lower()
 
 
 def uses_service(text: str) -> bool:
-    """Whether a query may call ``SERVICE`` (errs on the side of yes)."""
-    return "service" in sparql_code(text)
+    """Whether a query may call ``SERVICE`` (errs on the side of yes): the keyword, also glued to a prefixed
+    name (``SERVICEex:x``, ``SERVICE:x``, which Oxigraph reads as SERVICE), but not inside a name
+    (``webservice:``, ``web-service:``, ``ex:service``, ``?service``); after a digit or a dot it is one
+    (``42SERVICE``, ``.SERVICE``)."""
+    return re.search(r"(?<![^\W\d_])(?<![_-])service", sparql_code(text)) is not None
 
 
 def names_dataset(text: str) -> bool:
-    """Whether a query has ``FROM`` or ``FROM NAMED`` clauses."""
-    return re.search(r"(?<![a-z0-9_])from(?![a-z0-9_])", sparql_code(text)) is not None
+    """Whether a query has ``FROM`` or ``FROM NAMED`` clauses (a prefix named ``from:`` is none)."""
+    return re.search(r"(?<![^\W\d_])(?<![_-])from(?![\w.:-])", sparql_code(text)) is not None
 
 
 def is_merged_graph(graph: NamedNode) -> bool:

@@ -32,8 +32,12 @@ KGO_PROPERTIES = ("mentions", "introduces", "evaluatedOn", "outperforms", "based
                   "hasRepository", "parameterCount", "family", "canonicalName", "abstract", "source",
                   "rule", "confidence", "field", "sentence", "startOffset", "endOffset", "entityType",
                   "gazetteerId", "papersCount", "pagerank", "degreeCentrality", "community", "toolVersion",
-                  "arxivId")
+                  "schemaVersion", "arxivId")
 KGO_TERMS = frozenset(KGO_CLASSES + KGO_PROPERTIES)
+#: the version of the graph's shape a build writes (kgo:schemaVersion); raise it when stored graphs of an
+#: earlier version would break the shapes or mean something else (2: typed publication dates, parameter
+#: counts on models only)
+SCHEMA_VERSION = 2
 
 # extraction entity type -> ontology class
 TYPE_CLASS = {"model": "Model", "dataset": "Dataset", "benchmark": "Benchmark", "method": "Method",

@@ -83,6 +83,10 @@ def test_unusable_output_paths_are_one_line(tmp_path, capsys):
         err = capsys.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and "Traceback" not in err and " error: E0" in err and needle in err, \
             (argv, err)
+    (tmp_path / "D" / "g.ttl").mkdir(parents=True)  # the file asked for is a folder
+    assert main(["export", "--out", str(build), "-o", str(tmp_path / "D" / "g.ttl")]) == 2
+    assert f"E001 {tmp_path / 'D' / 'g.ttl'}: Is a directory" in capsys.readouterr().err
+    assert [p.name for p in (tmp_path / "D").iterdir()] == ["g.ttl"]  # no temporary file left behind
 
 
 def test_os_errors_name_the_path_and_a_fix():

@@ -243,3 +243,26 @@ def test_eval_with_no_gold_scores_every_devset_file_heldout_last(tmp_path, monke
     assert main(["eval", "--pred", str(pred)]) == 0
     titles = [line for line in capsys.readouterr().out.splitlines() if line.startswith("paper-level")]
     assert titles == [f"paper-level: devset/{n}.jsonl" for n in ("tune", "tune2", "heldout")]
+
+
+@pytest.mark.parametrize("relations", ['[{"head": 0, "tail": 5, "label": "Compare-With"}]',
+                                       '[{"head": 0, "label": "Compare-With"}]', '"none"'])
+def test_malformed_scier_relations_are_named_by_line(tmp_path, relations, capsys):
+    from kg.cli import main
+    row = ('{"id": "s1", "split": "test", "text": "A beats B .", "entities": [{"start": 0, "end": 1, '
+           '"label": "Method"}, {"start": 8, "end": 9, "label": "Method"}], "relations": ' + relations + "}")
+    (tmp_path / "gold.jsonl").write_text('{"id": "s0", "split": "test", "text": "x", "entities": []}\n' + row + "\n")
+    assert main(["eval", "--scier", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert "gold.jsonl:2: 'relations' must be a list of {head, tail, label}" in err and "Traceback" not in err
+
+
+def test_one_comparison_predicted_both_ways_counts_once():
+    text = "ZorbNet and QuuxNet are compared , as are BlorpNet and FlimNet ."
+    gold = [_scier_row(text, [("ZorbNet", "Method"), ("QuuxNet", "Method"), ("BlorpNet", "Method"),
+                              ("FlimNet", "Method")], [(0, 1, "Compare-With"), (2, 3, "Compare-With")])]
+    detok, index = detokenize(text)
+    ext = _sentence_ext(detok, {n: ("model", n) for n in ("ZorbNet", "QuuxNet", "BlorpNet", "FlimNet")},
+                        [("ZorbNet", "outperforms", "QuuxNet"), ("QuuxNet", "outperforms", "ZorbNet")])
+    row = score_scier_relations(gold, {"s1": ext}, {"s1": index}, "t").rows["outperforms ~ Compare-With"]
+    assert (row.tp, row.fp, row.fn) == (1, 0, 1)

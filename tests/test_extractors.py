@@ -43,7 +43,8 @@ def test_name_key_folds_variants(a, b):
 
 
 @pytest.mark.parametrize("a,b", [("GPT-4", "GPT-4 Turbo"), ("Llama 2", "Llama 3"), ("GPT-3.5", "GPT-35"),
-                                 ("Qwen2", "Qwen2.5"), ("हिन्दी", "हिन्द")])
+                                 ("Qwen2", "Qwen2.5"), ("हिन्दी", "हिन्द"), ("Йога", "Иога"),
+                                 ("Ελληνικά", "Ελληνικα")])
 def test_name_key_keeps_different_things_apart(a, b):
     assert name_key(a) != name_key(b)
 
@@ -55,6 +56,7 @@ def test_params_and_variants():
     assert parse_params("GPT-4") is None
     assert strip_variant("Llama-3-8B-Instruct") == "Llama-3"
     assert strip_variant("Mistral7B") == "Mistral" and strip_variant("OPT-1.3b") == "OPT"
+    assert strip_variant("Zorbtral-8X7B") == strip_variant("Zorbtral-8x7B") == "Zorbtral"
     assert strip_variant("AT5B") == "AT5B"  # after a capital, digits and B are part of the name, not a size
 
 

@@ -240,7 +240,7 @@ def test_cli_query_from_file(built, tmp_path, capsys):
                  % DEFAULT_BASE)
     assert main(["query", str(f), "--out", str(built), "--format", "csv"]) == 0
     # merged paper graphs + the build record (the analytics scores are left out by the filter)
-    assert int(capsys.readouterr().out.split()[1]) == 594 + 13
+    assert int(capsys.readouterr().out.split()[1]) == 594 + 14
 
 
 @pytest.mark.parametrize("query,needle", [
@@ -273,10 +273,10 @@ def test_cli_from_and_from_named_give_the_default_graph(built, capsys):
     def n(query: str) -> int:
         assert main(["query", query, "--out", str(built), "--format", "csv"]) == 0
         return int(capsys.readouterr().out.split()[1])
-    assert n("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") > 594 + 13  # the union: papers, build, analytics
-    assert n(f"SELECT (COUNT(*) AS ?n) FROM {g} WHERE {{ ?s ?p ?o }}") == 13  # the build record only
+    assert n("SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }") > 594 + 14  # the union: papers, build, analytics
+    assert n(f"SELECT (COUNT(*) AS ?n) FROM {g} WHERE {{ ?s ?p ?o }}") == 14  # the build record only
     assert n(f"SELECT (COUNT(*) AS ?n) FROM NAMED {g} WHERE {{ ?s ?p ?o }}") == 0  # an empty default graph
-    assert n(f"SELECT (COUNT(*) AS ?n) FROM NAMED {g} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == 13
+    assert n(f"SELECT (COUNT(*) AS ?n) FROM NAMED {g} WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}") == 14
 
 
 def test_cli_bad_bind_and_missing_store(tmp_path, built, capsys):

@@ -140,6 +140,12 @@ def test_service_detection_ignores_strings_comments_iris_and_names():
     text = ('PREFIX ex: <https://example.org/service#> SELECT ?service WHERE { ?service ex:service ?x . '
             'FILTER(?x != "SERVICE <http://a/>" && ?x != """SERVICE""" && ?x != \'service\') } # SERVICE <x>')
     assert list(store.query(text)) == []
+    # a prefix that holds the word is no keyword either, and a prefix named from: names no dataset
+    assert list(store.query("PREFIX webservice: <http://x/> PREFIX web-service: <http://y/> "
+                            "SELECT * WHERE { ?s webservice:a ?o . ?o web-service:b ?x }")) == []
+    everything = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+    assert list(store.query("PREFIX from: <http://x/> " + everything))[0]["n"].value == \
+        list(store.query(everything))[0]["n"].value
 
 
 def test_query_names_its_own_dataset():

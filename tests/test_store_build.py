@@ -91,6 +91,24 @@ def test_a_store_keeps_one_base(tmp_path, fixture_jsonl, capsys):
                  "--fresh") == 0
 
 
+def test_a_store_of_an_earlier_graph_schema_is_rebuilt_not_extended(tmp_path, fixture_jsonl, capsys):
+    import pyoxigraph as ox
+
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+    raw = ox.Store(str(tmp_path / "o" / "store"))
+    version = ox.NamedNode("https://w3id.org/llmkg/ontology#schemaVersion")
+    assert len(list(raw.quads_for_pattern(None, version, None, None))) == 1
+    for q in list(raw.quads_for_pattern(None, version, None, None)):
+        raw.remove(q)  # as a build of an earlier kg left it
+    raw.flush()
+    del raw
+    capsys.readouterr()
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 2
+    err = capsys.readouterr().err
+    assert "was built by an earlier kg (graph schema 1; this kg writes graph schema 2) -- add --fresh" in err
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl), "--fresh") == 0
+
+
 def test_bad_extraction_records_are_skipped_by_name(tmp_path, fixture_jsonl, capsys):
     good = fixture_jsonl.read_text().splitlines()
     bad = [json.loads(good[0]) for _ in range(3)]
@@ -108,6 +126,17 @@ def test_bad_extraction_records_are_skipped_by_name(tmp_path, fixture_jsonl, cap
     assert "papers      3 built" in captured.out and "Traceback" not in captured.err
     assert build(tmp_path / "p", str(fixture_jsonl), "--extractions", str(fixture_jsonl)) == 2
     assert "give either listings to extract or --extractions FILE" in capsys.readouterr().err
+    allbad = tmp_path / "allbad.jsonl"
+    allbad.write_text('{"paper": {"id": 5, "title": "x"}}\n{"paper": {"title": "y"}}\n{"paper": {"id": "z"}, '
+                      '"relations": [{"confidence": NaN}]}\n')
+    assert build(tmp_path / "q", "--extractions", str(allbad)) == 2
+    err = capsys.readouterr().err
+    assert f"E002 {allbad}:1: not an extraction record (paper.id must be a string, not int) (and 2 more bad " \
+           "record(s))" in err
+    one = tmp_path / "nan.jsonl"
+    one.write_text('{"paper": {"id": "z"}, "entities": [{"name": "A", "type": "model", "params": Infinity}]}\n')
+    assert build(tmp_path / "r", "--extractions", str(one)) == 2
+    assert "entities[0].params must be a finite number, not inf" in capsys.readouterr().err
 
 
 def test_bad_base_iri_is_one_line(tmp_path, fixture_jsonl, capsys):
