@@ -28,6 +28,7 @@ from typing import Any, Callable, Iterable
 import networkx as nx
 
 from ontology.iri import IRIMinter
+from ontology.mapping import LISTING_DATE_FORMATS
 from ontology.namespaces import DEFAULT_BASE, PREDICATE_PROPERTY, PREFIXES, TYPE_CLASS, kgo
 
 PAPER = "paper"
@@ -74,7 +75,7 @@ def _date(text: str | None) -> date | None:
             return date(int(m[1]), int(m[2]), int(m[3]))
         except ValueError:
             return None
-    for fmt in ("%Y-%m", "%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%Y/%m/%d"):
+    for fmt in ("%Y-%m", *LISTING_DATE_FORMATS):
         try:
             return datetime.strptime(text, fmt).date()
         except ValueError:

@@ -70,6 +70,8 @@ def decimal_literal(value: float) -> Literal:
 
 
 XSD_DATE = NamedNode(XSD + "date")
+#: how listings write a day when not in ISO 8601 (strptime formats)
+LISTING_DATE_FORMATS = ("%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%Y/%m/%d")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?")
 
@@ -94,7 +96,7 @@ def date_literal(text: str) -> Literal | None:
         return Literal(text, datatype=NamedNode(XSD + "gYear"))
     m = _DATETIME.fullmatch(text)
     if not m:
-        for fmt in ("%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%Y/%m/%d"):  # listing styles
+        for fmt in LISTING_DATE_FORMATS:
             try:
                 return Literal(datetime.strptime(text, fmt).date().isoformat(), datatype=XSD_DATE)
             except ValueError:
