@@ -245,10 +245,6 @@ def read_jsonl(text: str, name: str) -> Iterator[Item]:
         yield _from_obj(obj, f"{name}:{lineno}")
 
 
-def _line_of(text: str, pos: int) -> int:
-    return text.count("\n", 0, pos) + 1
-
-
 def _is_jsonl(text: str, exc: json.JSONDecodeError) -> bool:
     """Whether text that is not one JSON document is JSON Lines: it starts with an object that ends before the
     error ("Extra data"), or at least half of its lines that start with '{' are whole objects (the first line
@@ -332,9 +328,11 @@ def read_json(text: str, name: str) -> Iterator[Item]:
             starts = _array_starts(text, _member_starts(text, top)[where] if isinstance(where, str) else where)
     except (ValueError, IndexError, KeyError, RecursionError):  # not expected for text that parsed
         starts = []
+    line, at = 1, 0  # (lines counted on from the previous record: counting from the top each time is quadratic)
     for n, obj in enumerate(data):
-        line = _line_of(text, starts[n]) if n < len(starts) else 1
-        yield _from_obj(obj, f"{name}:{line}")
+        if n < len(starts) and starts[n] >= at:
+            line, at = line + text.count("\n", at, starts[n]), starts[n]
+        yield _from_obj(obj, f"{name}:{line if n < len(starts) else 1}")
 
 
 # ---------------------------------------------------------------- CSV / TSV
