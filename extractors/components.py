@@ -223,7 +223,7 @@ _INTRO_NAME = re.compile(r"\b(?:introduce|introduces|present|presents|propose|pr
 # "we propose an Adaptive Bad-case Sampling module", "we introduce a Warmup-Stable-Decay (WSD) learning rate
 # scheduler", "using a novel Token Type Classification objective": a capitalised phrase between an article after a
 # verb of introduction (or "a novel") and the kind of thing it is
-_KIND_BODY = (r"([A-Z](?=[\w\-]*[a-z])[\w\-]*+(?:\s+(?:(?:of|for|and|to|with)\s+)?[A-Z](?=[\w\-]*[a-z])[\w\-]*+){0,4})"
+_KIND_BODY = (r"([A-Z](?=[\w\-]*[a-z])[\w\-]*(?:\s+(?:(?:of|for|and|to|with)\s+)?[A-Z](?=[\w\-]*[a-z])[\w\-]*){0,4})"
               r"(?:\s+\([A-Z][\w\-]*\))?\s+(?:[a-z\-]+\s+){0,2}?(module|strategy|objective|scheduler|algorithm|method|"
               r"technique|approach|framework|mechanism|loss|paradigm|procedure|model|dataset|benchmark|corpus)\b")
 _INTRO_KIND = re.compile(r"\b(?:introduce|present|propose|develop|design|devise)s?\s+(?:a|an)\s+(?:(?:novel|new|simple|"
@@ -263,8 +263,8 @@ _INTRO_KIND_NAME = re.compile(r"\b(?:introduce|present|propose|develop|design|de
                               r"([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})(?=[,.;]|\s+\()")
 _KIND_NAMED_LOWER = re.compile(r"\b(method|approach|technique|strategy|framework|algorithm|objective|module|mechanism|"
                                r"model|dataset|benchmark),?\s+(?:named|called|dubbed|termed)\s+"
-                               r"([a-z][\w\-]*+(?:\s+(?!(?:to|which|that|for|and|in|on|with|by|as|of|is|are)\b)"
-                               r"[a-z][\w\-]*+){0,3})(?=\s+(?:to|which|that|for|and|in|on|with|by|as)\b|\s*[,.;:(])")
+                               r"([a-z][\w\-]*(?:\s+(?!(?:to|which|that|for|and|in|on|with|by|as|of|is|are)\b)"
+                               r"[a-z][\w\-]*){0,3})(?=\s+(?:to|which|that|for|and|in|on|with|by|as)\b|\s*[,.;:(])")
 _MODIFIER_TAIL = re.compile(r"-(?:based|style|like|inspired|driven|aware|guided|enhanced|augmented)$", re.IGNORECASE)
 _KIND_TYPE = {"model": "model", "dataset": "dataset", "corpus": "dataset", "benchmark": "benchmark"}
 _SIZE_WORD = re.compile(r"\d+(?:\.\d+)?[BMK]|v?\d+(?:\.\d+)*", re.IGNORECASE)

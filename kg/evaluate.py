@@ -183,28 +183,30 @@ def _keys(names: Iterable[str]) -> frozenset[str]:
     return frozenset(k for k in (name_key(n) for n in names + urls) if k)
 
 
+def _max_matching(n_gold: int, n_pred: int, ok) -> int:
+    """Size of a maximum one-to-one matching between gold items and predictions (``ok(i, j)``: may be paired),
+    by augmenting paths: the score does not depend on the order items are listed in."""
+    pair_of: dict[int, int] = {}  # prediction -> gold item
+
+    def augment(i: int, seen: set[int]) -> bool:
+        for j in range(n_pred):
+            if j not in seen and ok(i, j):
+                seen.add(j)
+                if j not in pair_of or augment(pair_of[j], seen):
+                    pair_of[j] = i
+                    return True
+        return False
+    return sum(1 for i in range(n_gold) if augment(i, set()))
+
+
 def _match(gold: list[frozenset[str]], pred: list[frozenset[str]]) -> PRF:
-    """Greedy one-to-one matching of alias-key sets; two items match when their key sets intersect."""
-    used = set()
-    tp = 0
-    for g in gold:
-        for i, p in enumerate(pred):
-            if i not in used and g & p:
-                used.add(i)
-                tp += 1
-                break
+    """One-to-one matching of alias-key sets (maximum); two items match when their key sets intersect."""
+    tp = _max_matching(len(gold), len(pred), lambda i, j: bool(gold[i] & pred[j]))
     return PRF(tp=tp, fp=len(pred) - tp, fn=len(gold) - tp)
 
 
 def _pair_match(gold: list[tuple[frozenset, frozenset]], pred: list[tuple[frozenset, frozenset]]) -> PRF:
-    used = set()
-    tp = 0
-    for ga, gb in gold:
-        for i, (pa, pb) in enumerate(pred):
-            if i not in used and ga & pa and gb & pb:
-                used.add(i)
-                tp += 1
-                break
+    tp = _max_matching(len(gold), len(pred), lambda i, j: bool(gold[i][0] & pred[j][0] and gold[i][1] & pred[j][1]))
     return PRF(tp=tp, fp=len(pred) - tp, fn=len(gold) - tp)
 
 
@@ -223,10 +225,17 @@ def score_papers(gold: list[dict], preds: dict[str, Extraction], title: str = "p
         if ext is None:
             missing += 1
             ext = Extraction(paper=Paper(id=g["id"], title=g.get("title", ""), abstract="", source=""))
-        gold_alias = {}
+        # a relation may name an entity by any of its names: each resolves to the entity's whole key set
+        gold_alias: dict[str, frozenset] = {}
         for e in g.get("entities", []):
-            gold_alias[e["name"]] = _keys([e["name"], *e.get("aliases", [])])
-        pred_alias = {e.name: _keys([e.name, *e.aliases]) for e in ext.entities}
+            keys = _keys([e["name"], *e.get("aliases", [])])
+            for n in (e["name"], *e.get("aliases", [])):
+                gold_alias.setdefault(n, keys)
+        pred_alias: dict[str, frozenset] = {}
+        for e in ext.entities:
+            keys = _keys([e.name, *e.aliases])
+            for n in (e.name, *e.aliases):
+                pred_alias.setdefault(n, keys)
 
         def gk(n: str) -> frozenset:
             return gold_alias.get(n, _keys([n]))

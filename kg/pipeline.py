@@ -9,6 +9,7 @@ from __future__ import annotations
 import multiprocessing as mp
 from functools import lru_cache
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from typing import Iterable, Iterator
 
 from extractors import build_nlp
@@ -17,6 +18,7 @@ from extractors.rules import load_rule_data
 from extractors.to_records import Canonicalizer, DocResult, doc_to_extraction
 
 from .config import Config
+from .errors import KGError
 from .records import Extraction, Paper
 
 
@@ -48,9 +50,13 @@ def _results(texts: list[str], config: Config, data_dir: str | None) -> Iterator
     size = max(config.batch_size, len(texts) // (n_process * 4) or 1)
     chunks = [(texts[i:i + size], data_dir, config.batch_size) for i in range(0, len(texts), size)]
     ctx = mp.get_context("fork") if "fork" in mp.get_all_start_methods() else mp.get_context()
-    with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx) as pool:
-        for chunk in pool.map(_process_chunk, chunks):
-            yield from chunk
+    try:
+        with ProcessPoolExecutor(max_workers=n_process, mp_context=ctx) as pool:
+            for chunk in pool.map(_process_chunk, chunks):
+                yield from chunk
+    except BrokenProcessPool as exc:  # a worker killed (out of memory, a signal): one line, not a traceback
+        raise KGError(f"a worker process died while extracting ({exc})",
+                      f"run again with fewer --workers than {n_process}, or with --workers 1") from exc
 
 
 def extract(papers: Iterable[Paper], config: Config | None = None, *, progress=None,

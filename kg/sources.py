@@ -704,10 +704,12 @@ def iter_items(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIOBa
 
 
 def merge(a: Paper, b: Paper) -> Paper:
-    """Two listings of one paper: keep the first, fill what it lacks from the second. The id is the arXiv id if
-    either listing knows it (whatever their order), else an id given in the input, else the title id."""
+    """Two listings of one paper: keep the first, fill what it lacks from the second. The id is the listing's
+    own id (a record's ``id``, or the arXiv id of its link) whichever listing has it, so a record keeps its ``id``;
+    else the arXiv id if either knows it; else the title id. (Two different own ids are two papers: never merged.)"""
     arxiv = a.arxiv_id or b.arxiv_id
-    pid = arxiv or (b.id if a.id == title_id(a.title) else a.id)
+    own = [p.id for p in (a, b) if p.id != title_id(p.title)]
+    pid = own[0] if own else (arxiv or a.id)
     return replace(a, id=pid, abstract=a.abstract if len(a.abstract) >= len(b.abstract) else b.abstract,
                    url=a.url or b.url, authors=a.authors or b.authors, published=a.published or b.published,
                    arxiv_id=arxiv)

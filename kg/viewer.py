@@ -17,6 +17,7 @@ central nodes, with buttons to show all or to expand a node's neighbours.
 """
 from __future__ import annotations
 
+import inspect
 import json
 import math
 import os
@@ -119,6 +120,9 @@ def _unit(pos: dict[Any, tuple[float, float]]) -> dict[Any, tuple[float, float]]
 
 
 DENSE_LIMIT = 450  # networkx switches to a slow per-node loop from 500 nodes on
+# networkx 3.5 and later choose a layout method (and would pick another one for large groups); the force
+# method is what earlier releases always ran
+_FORCE = {"method": "force"} if "method" in inspect.signature(nx.spring_layout).parameters else {}
 
 
 def _induced(H: nx.Graph, nodes: list[Any]) -> nx.Graph:
@@ -144,8 +148,8 @@ def _spread(H: nx.Graph, nodes: list[Any], seed: int, depth: int = 0) -> dict[An
     if n <= DENSE_LIMIT:
         if sub.number_of_edges() == 0:
             return _sunflower(nodes)
-        return _unit(nx.spring_layout(sub, seed=seed, iterations=60 if n < 200 else 40, method="force",
-                                      k=1.6 / math.sqrt(n)))
+        return _unit(nx.spring_layout(sub, seed=seed, iterations=60 if n < 200 else 40, k=1.6 / math.sqrt(n),
+                                      **_FORCE))
     parts = (nx.community.louvain_communities(sub, weight="weight", resolution=2.0 + depth, seed=seed)
              if depth < 3 and sub.number_of_edges() else [set(nodes)])
     if len(parts) < 2:  # nothing to split on: most connected nodes in the middle

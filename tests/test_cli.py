@@ -121,3 +121,53 @@ def test_a_kept_record_with_a_warning_is_not_counted_as_skipped(tmp_path, capsys
     err = capsys.readouterr().err
     assert "is also given to a different paper" in err
     assert "extracted 2 papers" in err and "duplicates merged, 0 skipped)" in err
+
+
+def _listing(path, n=3):
+    path.write_text("".join(json.dumps({"id": f"p{i}", "title": f"Zorb {i}: a model",
+                                        "abstract": f"We introduce ZorbLM-{i}B and evaluate it on MMLU."}) + "\n"
+                            for i in range(n)))
+    return path
+
+
+def test_extract_writes_into_the_configured_out_dir(tmp_path, monkeypatch, capsys):
+    src = _listing(tmp_path / "p.jsonl")
+    (tmp_path / "kg.toml").write_text(f'[kg]\nout_dir = "{tmp_path / "elsewhere"}"\n')
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", str(src), "--no-progress"]) == 0
+    assert len((tmp_path / "elsewhere" / "extractions.jsonl").read_text().splitlines()) == 3
+    assert not (tmp_path / "outputs").exists()
+
+
+def test_a_failed_extract_leaves_the_previous_output_as_it_was(tmp_path, monkeypatch, capsys):
+    import kg.pipeline
+    from kg.errors import KGError
+
+    src, out = _listing(tmp_path / "p.jsonl"), tmp_path / "out.jsonl"
+    out.write_text("previous\n")
+    real = kg.pipeline.extract
+
+    def failing(papers, config=None, **kw):
+        for i, ext in enumerate(real(papers, config, **kw)):
+            if i == 1:
+                raise KGError("disk full", "free some space")
+            yield ext
+    monkeypatch.setattr(kg.pipeline, "extract", failing)
+    assert main(["extract", str(src), "-o", str(out), "--no-progress"]) == 2
+    assert out.read_text() == "previous\n" and not (tmp_path / "out.jsonl.tmp").exists()
+
+
+def test_a_dead_worker_is_one_line(tmp_path, monkeypatch, capsys):
+    """A worker process that dies (here: it exits at once) ends the command with one line, not a traceback."""
+    import os
+
+    import kg.pipeline
+    def die(args):
+        os._exit(3)
+    die.__module__, die.__qualname__ = "kg.pipeline", "_process_chunk"  # sent to the worker by that name
+    monkeypatch.setattr(kg.pipeline, "_process_chunk", die)
+    src = _listing(tmp_path / "p.jsonl", n=300)
+    assert main(["extract", str(src), "-o", str(tmp_path / "o.jsonl"), "--workers", "2", "--no-progress"]) == 2
+    err = capsys.readouterr().err.strip().splitlines()[-1]
+    assert "a worker process died while extracting" in err and "--workers" in err
+    assert not (tmp_path / "o.jsonl").exists()

@@ -46,6 +46,27 @@ def test_paper_scoring_matches_through_aliases():
     assert (sc["relation:based_on"].fp, sc["relation:based_on"].fn) == (1, 0)
 
 
+def test_gold_relations_may_name_an_entity_by_an_alias():
+    gold = [{"id": "p", "entities": [{"name": "GPT-4", "type": "model", "aliases": ["OpenAI GPT-4"]},
+                                     {"name": "GPT-3.5", "type": "model", "aliases": []}],
+             "introduces": ["OpenAI GPT-4"], "evaluated_on": [], "outperforms": [["OpenAI GPT-4", "GPT-3.5"]],
+             "based_on": []}]
+    pred = {"p": _ext("p", [("GPT-4", "model", []), ("GPT-3.5", "model", [])],
+                      [("p", "introduces", "GPT-4"), ("GPT-4", "outperforms", "GPT-3.5")])}
+    sc = score_papers(gold, pred).rows
+    assert sc["relation:introduces"].f1 == 1.0 and sc["relation:outperforms"].f1 == 1.0
+
+
+def test_matching_does_not_depend_on_gold_order():
+    ents = [{"name": "Llama 3", "type": "model", "aliases": ["Llama 3 8B"]},
+            {"name": "Llama 3 8B", "type": "model", "aliases": []}]
+    pred = {"p": _ext("p", [("Llama 3 8B", "model", []), ("Llama 3", "model", [])])}
+    for order in (ents, ents[::-1]):
+        gold = [{"id": "p", "entities": order, "introduces": [], "evaluated_on": [], "outperforms": [],
+                 "based_on": []}]
+        assert score_papers(gold, pred).rows["entity:model"].f1 == 1.0
+
+
 def test_repo_links_match_across_mirror_hosts():
     gold = [{"id": "p", "entities": [{"name": "https://huggingface.host/org/m", "type": "repo", "aliases": []},
                                      {"name": "github.com/a/b", "type": "repo", "aliases": []}],

@@ -82,3 +82,43 @@ def test_sources_pass_pyflakes():
     assert files
     count = sum(checkPath(str(f), Reporter(out, err)) for f in files)
     assert count == 0, out.getvalue() + err.getvalue()
+
+
+def test_no_regular_expression_needs_python_3_11():
+    """Possessive quantifiers (``*+``) and atomic groups (``(?>``) exist only from Python 3.11; the floor is 3.10.
+    Every string constant that parses as a pattern is walked for those two opcodes."""
+    import ast
+    import re
+
+    parser, constants = getattr(re, "_parser", None), getattr(re, "_constants", None)
+    newer = {getattr(constants, n) for n in ("POSSESSIVE_REPEAT", "ATOMIC_GROUP") if hasattr(constants, n)}
+    if parser is None or not newer:  # Python 3.10 itself: such a pattern would not even compile
+        return
+
+    def uses_newer(items) -> bool:
+        for op, av in items:
+            if op in newer:
+                return True
+            for sub in (av if isinstance(av, (list, tuple)) else ()):
+                if isinstance(sub, parser.SubPattern) and uses_newer(sub):
+                    return True
+                if isinstance(sub, (list, tuple)) and any(isinstance(x, parser.SubPattern) and uses_newer(x)
+                                                          for x in sub):
+                    return True
+        return False
+
+    found = []
+    for d in ("kg", "extractors", "ontology"):
+        for f in sorted((ROOT / d).rglob("*.py")):
+            tree_ = ast.parse(f.read_text(encoding="utf-8"))
+            docs = {id(n.value) for n in ast.walk(tree_) if isinstance(n, ast.Expr)}  # docstrings are prose
+            for node in ast.walk(tree_):
+                if isinstance(node, ast.Constant) and isinstance(node.value, str) and "+" in node.value \
+                        and id(node) not in docs:
+                    try:
+                        tree = parser.parse(node.value)
+                    except (re.error, RecursionError, OverflowError):
+                        continue  # not a regular expression
+                    if uses_newer(tree):
+                        found.append(f"{f.relative_to(ROOT)}:{node.lineno}")
+    assert not found, found

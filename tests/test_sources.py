@@ -400,3 +400,12 @@ def test_utf16_without_bom_asks_for_utf8(tmp_path):
     f.write_bytes((_row("No BOM") + "\n").encode("utf-16-le"))
     res = read_sources([str(f)])
     assert not res.papers and "UTF-16" in res.skips[0].reason and "UTF-8" in res.skips[0].reason
+
+
+def test_a_record_listed_twice_keeps_its_own_id(tmp_path):
+    row = {"id": "P1", "title": "ZorbNet: A New Model", "abstract": "We introduce ZorbNet-7B, a model.",
+           "url": "https://arxiv.org/abs/2401.01234"}
+    f = tmp_path / "two.jsonl"
+    f.write_text(json.dumps(row) + "\n" + json.dumps(row) + "\n")
+    res = read_sources([str(f)])
+    assert [(p.id, p.arxiv_id) for p in res.papers] == [("P1", "2401.01234")]

@@ -21,7 +21,7 @@ CSV/TSV with title+abstract columns, arXiv Atom XML, directories (recursive) and
 With no input, the bundled sample corpus is used.
 
 examples:
-  kg extract -o outputs/extractions.jsonl
+  kg extract                                # -> outputs/extractions.jsonl
   kg extract papers.jsonl arxiv.xml -o - | head -n1
   cat listing.txt | kg extract - -o out.jsonl --workers 2"""
 
@@ -39,8 +39,9 @@ def add_input_arguments(p) -> None:
 
 def add_arguments(p) -> None:
     add_input_arguments(p)
-    p.add_argument("-o", "--output", default="outputs/extractions.jsonl",
-                   help="output JSONL file, '-' for stdout (default: outputs/extractions.jsonl)")
+    p.add_argument("-o", "--output", default=None,
+                   help="output JSONL file, '-' for stdout (default: OUT/extractions.jsonl, OUT the out_dir "
+                        "setting, outputs unless kg.toml says otherwise); written whole or not at all")
 
 
 def skipped_count(res: ReadResult) -> int:
@@ -69,24 +70,37 @@ def run(args, config) -> int:
     config = config.with_overrides(workers=args.workers, min_confidence=args.min_confidence, progress=args.progress)
     t0 = time.perf_counter()
     res = read_inputs(args)
+    if args.output is None:
+        args.output = str(Path(config.out_dir) / "extractions.jsonl")
     out = sys.stdout if args.output == "-" else None
-    if out is None:
+    tmp = None
+    if out is None:  # written to a temporary file beside it, and put in place only when complete
+        target = Path(args.output)
+        tmp = target.with_name(target.name + ".tmp")
         try:
-            Path(args.output).parent.mkdir(parents=True, exist_ok=True)
-            out = open(args.output, "w", encoding="utf-8")
+            if target.is_dir():
+                raise IsADirectoryError(21, "Is a directory", str(target))
+            target.parent.mkdir(parents=True, exist_ok=True)
+            out = open(tmp, "w", encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write {args.output} ({exc.strerror})",
                              "give -o a file path in a writable directory, or '-' for stdout") from exc
     n_ent = n_rel = 0
+    done = False
     try:
         with bar(len(res.papers), "extract", config.progress) as pb:
             for ext in extract(res.papers, config, progress=pb.update):
                 out.write(json.dumps(ext.to_json(), ensure_ascii=False) + "\n")
                 n_ent += len(ext.entities)
                 n_rel += len(ext.relations)
+        done = True
     finally:
-        if out is not sys.stdout:
+        if tmp is not None:
             out.close()
+            if done:
+                tmp.replace(args.output)
+            else:  # interrupted or failed: the previous output (if any) stays as it was
+                tmp.unlink(missing_ok=True)
     dt = time.perf_counter() - t0
     print(f"extracted {len(res.papers)} papers ({res.records} records, {len(res.duplicates)} duplicates merged, "
           f"{skipped_count(res)} skipped): {n_ent} entities, {n_rel} relations in {dt:.1f}s"
