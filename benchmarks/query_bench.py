@@ -172,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  rdflib {name}: {fmt_s(rd_times[name][0], args.rdflib_timeout)}", flush=True)
 
     print()
-    head = f"{'query':<27} {'rows':>8} {'oxigraph seed':>14} {'oxigraph 1M':>12} {'rdflib 1M':>11} {'ratio':>9}"
+    size = f"{triples / 1e6:.1f}M" if triples >= 1e6 else f"{triples / 1e3:.0f}k"  # the graph measured
+    head = f"{'query':<27} {'rows':>8} {'oxigraph seed':>14} {'oxigraph ' + size:>12} {'rdflib ' + size:>11} {'ratio':>9}"
     print(head)
     print("-" * len(head))
     worst_seed = worst_big = 0.0

@@ -18,6 +18,7 @@ import argparse
 import random
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -100,9 +101,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--nodes", type=int, default=5000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--top-n", type=int, default=400)
-    ap.add_argument("--out", default="outputs/bench")
+    ap.add_argument("--out", default=None, help="folder for the pages and screenshots (default: a temporary one)")
     args = ap.parse_args(argv)
-    out = Path(args.out)
+    out = Path(args.out) if args.out else Path(tempfile.mkdtemp(prefix="kg-viewer-bench-"))
     out.mkdir(parents=True, exist_ok=True)
 
     t0 = time.perf_counter()
