@@ -97,7 +97,8 @@ def build_stats(G: nx.Graph, metrics: dict[str, dict], *, top: int = TOP) -> dic
               for typ, scores in metrics["degree_by_type"].items()}
     btw = sorted(((v, s) for v, s in metrics["betweenness"].items() if G.nodes[v].get("type") != "paper"),
                  key=lambda kv: (-kv[1], str(kv[0])))[:top]
-    pivots = analytics.betweenness_pivots(G)
+    linked = analytics._simple(G)  # the undirected graph of stated relations the metrics ran on
+    pivots = analytics.betweenness_pivots(linked)
     entity_nodes = [v for v, d in G.nodes(data=True) if d.get("type") != "paper"]
     implied = sum(1 for v in entity_nodes if not G.nodes[v].get("papers"))
 
@@ -106,7 +107,6 @@ def build_stats(G: nx.Graph, metrics: dict[str, dict], *, top: int = TOP) -> dic
         members.setdefault(c, []).append(v)
     # a node with no stated relation (a paper with no extracted entity, a family head only its members'
     # names imply) is a community of one: counted apart, so the count says how the linked graph splits
-    linked = analytics._simple(G)
     isolated = {c for c, ms in members.items() if len(ms) == 1 and ms[0] in linked and linked.degree(ms[0]) == 0}
     communities = []
     for c in sorted(members, key=lambda c: (-len(members[c]), c)):
