@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from .normalize import delatex, fold, name_key
+from .normalize import delatex, fold, name_key, parse_params
 from .rules import GazEntry, RuleData
 
 # ------------------------------------------------------------------ records
@@ -95,13 +95,14 @@ def find_urls(text: str) -> list[Candidate]:
 
 # ------------------------------------------------------------------ gazetteer
 VARIANT_RE = re.compile(
-    r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMK]|\d+x\d+[BM])(?![A-Za-z0-9]))?"
+    r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BMT])(?![A-Za-z0-9]))?"
     r"(?:(?:[\-_]|\s(?=[A-Z]))(?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
     r"Preview|Large|large|LARGE|BASE|Small|small|Medium|medium|tiny|XL|XXL|xl|xxl|uncased|cased|SFT|DPO|RLHF|v\d+(?:\.\d+)*|"
     r"\d+(?:\.\d+)?[BMKbm]|\d+k|\d{3,8}(?![.\d]))(?![\w]))*")  # (7b, 4k context, -0613 snapshots)
 
 
 _RUN = re.compile(r"(?<![\w.\-/])(?:[^\W\d_]+|\d+)")
+_ONLY_SIZE = re.compile(r"[\-\s_]?(?:\d+(?:\.\d+)?[BMT]|\d+x\d+[BMT])")
 _SIZE_NEXT = re.compile(r"[\s\-_]?\d+(?:\.\d+)?[BM]\b")
 _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?!The\b|A\b|An\b|In\b|On\b|For\b)[A-Z][a-z]+\s$")
 
@@ -260,6 +261,11 @@ def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
             longer = text[start:v.end()]
             other = rd.lookup(longer)
             if other is None:
+                if entry.params and _ONLY_SIZE.fullmatch(text, end, v.end()) and \
+                        parse_params(text[end:v.end()].lstrip(" -_")) == parse_params(entry.params):
+                    # "Phi2 2.7B", "TinyLLaMA-1.1B": the listed model at its own (only) size is that model
+                    return Candidate(start, v.end(), longer, "model", "gazetteer", conf, gaz_id=entry.id,
+                                     family_id=_family_id(entry, rd))
                 return Candidate(start, v.end(), longer, "model", "gazetteer-variant", conf - 0.05, family_id=entry.id)
             entry = other
             end = v.end()
@@ -304,7 +310,7 @@ _NUM_UNIT = re.compile(r"\d+[A-Z]|[\d.,]+[%xX]?|\d+(?:\.\d+)?(?:[BMKTbmkt]|[KMGT
                        r"(?:19|20)\d\d[a-z]?|\d+D")
 _PART_SPLIT = re.compile(r"[-/]")
 _DIGIT_WORD = re.compile(r"\d+[a-z]{3,}")  # "4timesRTX", "3rd": a number glued to an ordinary word
-_SIZE_PART = re.compile(r"\d+(?:\.\d+)?[BM]|\d+x\d+[BM]")
+_SIZE_PART = re.compile(r"\d+(?:\.\d+)?[BMT]|\d+x\d+[BMT]")
 
 
 def _strong_part(part: str) -> bool:

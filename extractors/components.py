@@ -1038,6 +1038,12 @@ class ResolverComponent(_RuleComponent):
             out.append(replace(m, key=k.key, type=k.type, gaz_id=k.gaz_id, family_id=k.family_id) if k else m)
         return out
 
+    def _spelled_as_listed(self, text: str) -> bool:
+        """False for a spelling the gazetteer refuses for the listed name it folds to ("MAth" of "MARIO: MAth
+        Reasoning" is not the listed MATH, so it does not take MATH's type)."""
+        entry = self.rd.lookup(text)
+        return entry is None or self.rd.accepts(entry.id, text)[0]
+
     def _type_from_aliases(self, chosen: list[Candidate], abbrevs) -> list[Candidate]:
         """An untyped short form takes the type of its long form, and the other way round."""
         typed_keys = {name_key(c.text): c.type for c in chosen if c.type}
@@ -1049,7 +1055,7 @@ class ResolverComponent(_RuleComponent):
                         c = with_type(c, typed_keys[name_key(lf)], "alias-type", 0.75)
                         break
                 else:
-                    if name_key(c.text) in typed_keys:
+                    if name_key(c.text) in typed_keys and self._spelled_as_listed(c.text):
                         c = with_type(c, typed_keys[name_key(c.text)], "same-name", min(0.8, c.confidence + 0.15))
             out.append(c)
         return out

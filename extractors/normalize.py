@@ -13,9 +13,10 @@ _THE = re.compile(r"^the\s+")
 _BILLION = re.compile(r"(?<=\d)\s*(?:billion)\b")
 _SEP = re.compile(r"[\s\-_\u2010-\u2015/]+")
 _CHUNK = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
-SIZE_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BMK])(?![a-zA-Z])|(?<![\w.])(\d+)x(\d+(?:\.\d+)?)([BM])(?![a-zA-Z])",
+# (a "k" after a model name is its context length, "GPT-4-32k", "MiniCPM-128K": no parameter size)
+SIZE_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BMT])(?![a-zA-Z])|(?<![\w.])(\d+)x(\d+(?:\.\d+)?)([BMT])(?![a-zA-Z])",
                      re.IGNORECASE)
-_MULT = {"k": 1e3, "m": 1e6, "b": 1e9}
+_MULT = {"m": 1e6, "b": 1e9, "t": 1e12}
 # a Latin letter (ASCII, Latin-1, Latin Extended-A/B) and the combining marks after it: "TÜLU" = "Tulu", while
 # Cyrillic and Greek letters keep their marks (Й is not И)
 _LATIN_MARKS = re.compile(r"([A-Za-z\u00c0-\u024f])[\u0300-\u036f]+")
@@ -40,12 +41,17 @@ def fold(text: str) -> str:
     return t.casefold()
 
 
+def strip_latin_marks(text: str) -> str:
+    """Accents dropped from Latin letters only: ``Tülu`` -> ``Tulu``, ``Sabiá`` -> ``Sabia``; ``Й`` stays."""
+    if text.isascii():
+        return text
+    return unicodedata.normalize("NFC", _LATIN_MARKS.sub(r"\1", unicodedata.normalize("NFD", text)))
+
+
 def name_key(name: str) -> str:
     """The canonical-identity key of a name: folded, Latin accents dropped, separators removed, ``the`` dropped
     at the start (``TÜLU 2`` = ``Tulu-2`` -> ``tulu2``)."""
-    t = fold(name).strip()
-    if not t.isascii():
-        t = unicodedata.normalize("NFC", _LATIN_MARKS.sub(r"\1", unicodedata.normalize("NFD", t)))
+    t = strip_latin_marks(fold(name).strip())
     if t.startswith("the"):
         t = _THE.sub("", t)
     if "billion" in t:
@@ -59,7 +65,9 @@ def chunks(name: str) -> list[str]:
 
 
 def parse_params(name: str) -> float | None:
-    """Parameter count written in a name: ``Llama-2-7B`` -> 7e9, ``Mixtral 8x7B`` -> 5.6e10."""
+    """Parameter count written in a name: ``Llama-2-7B`` -> 7e9, ``Tele-FLM-1T`` -> 1e12, ``Mixtral 8x7B`` ->
+    5.6e10 (what the name says; a listed model's own count is in the gazetteer). A context length is no size:
+    ``GPT-4-32k`` -> None."""
     m = SIZE_RE.search(name)
     if not m:
         return None
@@ -69,9 +77,10 @@ def parse_params(name: str) -> float | None:
 
 
 def strip_variant(name: str) -> str:
-    """Drop size and release suffixes: ``Llama-3-8B-Instruct`` -> ``Llama-3``."""
+    """Drop size, context-length and release suffixes: ``Llama-3-8B-Instruct`` -> ``Llama-3``, ``GPT-4-32k`` ->
+    ``GPT-4``."""
     # a size follows a separator or a lowercase letter ("Mistral7B"); after a capital it is part of the name
     # ("AT5B", "T5") and no size
-    base = re.sub(r"(?:[\s\-_]|(?<=[a-z]))(?:\d+(?:\.\d+)?[BMKbmk]|\d+[xX]\d+[BMbm])(?![a-zA-Z]).*$", "", name)
+    base = re.sub(r"(?:[\s\-_]|(?<=[a-z]))(?:\d+(?:\.\d+)?[BMKTbmkt]|\d+[xX]\d+[BMTbmt])(?![a-zA-Z]).*$", "", name)
     base = re.sub(r"[\s\-_](?:instruct|chat|base|it|hf|sft|dpo|rlhf|preview)$", "", base, flags=re.IGNORECASE)
     return base.strip(" -_")

@@ -16,7 +16,7 @@ from pathlib import Path
 from kg.errors import RuleDataError
 from kg.jsonl import iter_jsonl
 
-from .normalize import chunks, fold, name_key
+from .normalize import chunks, delatex, fold, name_key, strip_latin_marks
 
 DATA_DIR = Path(__file__).parent / "data"
 GAZ_TYPES = {"model", "dataset", "benchmark", "method", "task", "metric", "organization"}
@@ -224,7 +224,9 @@ _SQUEEZE = re.compile(r"[\s\-_]")
 
 
 def _squeeze(form: str) -> str:
-    return _SQUEEZE.sub("", form)
+    """A form without separators or Latin accents, as a spelling is compared with the listed ones ("Tülu V2 Mix"
+    is the listed "Tulu V2 Mix"; case is kept for the forms that must match in their case)."""
+    return strip_latin_marks(delatex(_SQUEEZE.sub("", form)))
 
 
 # a listed form whose first word is written in lowercase ("squared ReLU", "xPos", "rsLoRA"): the text's lowercase

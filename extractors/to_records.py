@@ -99,9 +99,10 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         for m in ms:
             fld, s, e = _field_offsets(a0, m.start, m.end)
             mentions.append(Mention(text=m.text, field=fld, start=s, end=e, rule=m.rule, confidence=m.confidence))
-        params = parse_params(name) if typ == "model" else None
-        if params is None and first.gaz_id and canon.rd.entries[first.gaz_id].params:
-            params = parse_params(canon.rd.entries[first.gaz_id].params)
+        params = None
+        if typ == "model":  # a listed model's own count first (Mixtral 8x7B has 46.7B, not 8 x 7B), else the name's
+            listed = canon.rd.entries[first.gaz_id].params if first.gaz_id else None
+            params = parse_params(listed) if listed else parse_params(name)
         entities.append(Entity(name=name, type=typ, confidence=max(m.confidence for m in ms),
                                mentions=tuple(mentions), aliases=tuple(aliases),
                                family=canon.family(first, name), params=params,

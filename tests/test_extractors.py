@@ -58,6 +58,42 @@ def test_params_and_variants():
     assert strip_variant("Mistral7B") == "Mistral" and strip_variant("OPT-1.3b") == "OPT"
     assert strip_variant("Zorbtral-8X7B") == strip_variant("Zorbtral-8x7B") == "Zorbtral"
     assert strip_variant("AT5B") == "AT5B"  # after a capital, digits and B are part of the name, not a size
+    assert parse_params("Tele-FLM-1T") == 1e12 and strip_variant("Tele-FLM-1T") == "Tele-FLM"
+    # a "k" after a model's name is its context length: no parameter count, but still a variant of the model
+    assert parse_params("GPT-4-32k") is None and parse_params("MiniCPM-128K") is None
+    assert strip_variant("GPT-4-32k") == "GPT-4"
+
+
+def test_entity_parameter_counts(extract_one):
+    ext = extract_one("T", "We compare Mixtral 8x7B, Phi2 2.7B, TinyLLaMA-1.1B, GPT-4-32k and Zorblat-1T with Phi-2. "
+                           "Instruction datasets, namely Alpaca, are used.")
+    by = {e.name: e for e in ext.entities}
+    assert by["Mixtral 8x7B"].params == 46.7e9  # the listed count, not 8 x 7B read off the name
+    assert by["GPT-4-32k"].params is None and by["Zorblat-1T"].params == 1e12
+    # the listed model at its only size is that model, one entity with the sized spelling as an alias
+    assert by["Phi-2"].params == 2.7e9 and "Phi2 2.7B" in by["Phi-2"].aliases and "Phi2 2.7B" not in by
+    assert by["TinyLlama"].params == 1.1e9 and by["TinyLlama"].family is None
+    assert by["Alpaca"].type == "dataset" and by["Alpaca"].params is None  # no model's size on a dataset
+
+
+def test_the_gpt_series_has_no_size_of_its_own(extract_one):
+    ext = extract_one("T", "GPT-style models such as OpenAI GPT and GPT-2 are compared.")
+    by = {e.name: e for e in ext.entities}
+    assert by["GPT-1"].params == 117e6 and by["GPT-1"].family == "GPT" and "OpenAI GPT" in by["GPT-1"].aliases
+    rd = load_rule_data()
+    assert rd.lookup("GPT").params is None
+
+
+def test_spellings_compare_without_latin_accents():
+    rd = load_rule_data()
+    assert rd.accepts("tulu-2-sft-mixture", "Tülu V2 Mix")[0]  # listed as "Tulu V2 Mix"
+    assert rd.accepts("tulu", "Tülu") == (True, True) and rd.accepts("tulu", 'T\\"ulu')[0]
+    assert not rd.accepts("tulu", "tulu")[0]  # an everyday word still needs its listed case
+
+
+def test_a_refused_spelling_takes_no_type_from_the_listed_name(extract_one):
+    ext = extract_one("MARIO: MAth Reasoning with code Interpreter Output", "We evaluate MARIO on MATH and GSM8K.")
+    assert "MAth" not in ents(ext) and "MATH" in ents(ext, "benchmark")
 
 
 def test_an_unlisted_variant_names_its_family_in_plain_letters(extract_one):
