@@ -821,7 +821,7 @@ _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 _DATA_LIST_AFTER = re.compile(r"(?:\s*(?:,|,?\s*and|,?\s*or)\s*[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?){0,4}\s+"
                               r"(?:datasets?|corpus|corpora)\b")
 _WEAK_TYPING = ("+name-suffix", "+name-part", "+list-member")  # typed by the name's form, not by a cue
-_DATA_LIST_BEFORE = re.compile(r"\b(?:datasets|corpora)\b(?:(?!\b(?:LLMs?|LMs?|models?)\b)[^.;:]){0,50}?"
+_DATA_LIST_BEFORE = re.compile(r"\b(?:datasets|corpora|(benchmarks))\b(?:(?!\b(?:LLMs?|LMs?|models?)\b)[^.;:]){0,50}?"
                                r"(?:namely|such as|including|like|e\.g\.,?|i\.e\.,?|:)\s*"
                                r"(?:[A-Z][\w\-]*\s*(?:,|,?\s*and|,?\s*or)\s*){0,4}$")
 _LIST_SEP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?")
@@ -914,11 +914,7 @@ class ResolverComponent(_RuleComponent):
         chosen = self._type_from_aliases(chosen, abbrevs)
         chosen = self._type_from_title(doc, chosen)
         chosen = self._type_from_lists(text, chosen)
-        chosen = [with_type(c, "dataset", "data-list", 0.9)
-                  if c.type == "model" and (c.rule.startswith("gazetteer") or c.rule.endswith(_WEAK_TYPING)) and (
-                      _DATA_LIST_AFTER.match(text, c.end) or _DATA_LIST_BEFORE.search(text, max(0, c.start - 90), c.start))
-                  else c
-                  for c in chosen]  # "on Alpaca, GPT4All and Chat-Doctor datasets", "datasets ..., namely Alpaca": the data
+        chosen = [self._data_listed(text, c) for c in chosen]
         mentions = []
         long_by_short = {(s, e): lf for (_, _, lf, s, e, _) in abbrevs}
         for c in chosen:
@@ -1037,6 +1033,19 @@ class ResolverComponent(_RuleComponent):
             k = remap.get(m.key)
             out.append(replace(m, key=k.key, type=k.type, gaz_id=k.gaz_id, family_id=k.family_id) if k else m)
         return out
+
+    @staticmethod
+    def _data_listed(text: str, c: Candidate) -> Candidate:
+        """A model's name in a list of data is the data: "on Alpaca, GPT4All and Chat-Doctor datasets", "datasets
+        ..., namely Alpaca", "benchmarks, including FLAN, MMLU" (the instruction collection, not the model)."""
+        if c.type != "model" or not (c.rule.startswith("gazetteer") or c.rule.endswith(_WEAK_TYPING)):
+            return c
+        if _DATA_LIST_AFTER.match(text, c.end):
+            return with_type(c, "dataset", "data-list", 0.9)
+        before = _DATA_LIST_BEFORE.search(text, max(0, c.start - 90), c.start)
+        if before is None:
+            return c
+        return with_type(c, "benchmark" if before.group(1) else "dataset", "data-list", 0.9)
 
     def _spelled_as_listed(self, text: str) -> bool:
         """False for a spelling the gazetteer refuses for the listed name it folds to ("MAth" of "MARIO: MAth

@@ -91,6 +91,11 @@ def test_spellings_compare_without_latin_accents():
     assert not rd.accepts("tulu", "tulu")[0]  # an everyday word still needs its listed case
 
 
+def test_a_model_name_in_a_list_of_benchmarks_is_a_benchmark(extract_one):
+    ext = extract_one("T", "We fine-tune Llama 2 and report results on held-out benchmarks, including FLAN, MMLU and BBH.")
+    assert "FLAN" in ents(ext, "benchmark") and "Llama 2" in ents(ext, "model")
+
+
 def test_a_refused_spelling_takes_no_type_from_the_listed_name(extract_one):
     ext = extract_one("MARIO: MAth Reasoning with code Interpreter Output", "We evaluate MARIO on MATH and GSM8K.")
     assert "MAth" not in ents(ext) and "MATH" in ents(ext, "benchmark")
