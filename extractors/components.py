@@ -865,7 +865,7 @@ def _redefines(entry, long_form: str) -> bool:
     return key not in {name_key(n) for n in (entry.name, *entry.aliases)}
 
 
-def _singular_key(text: str) -> str:
+def singular_key(text: str) -> str:
     """Identity key of a name, a plural made singular: ``ClassiNets`` = ``ClassiNet``, ``SCNs`` = ``SCN``."""
     if len(text) > 3 and text.endswith("s") and not text.endswith(("ss", "us", "is", "os")) and (text[-2].isupper() or
                                                                             _LOWER_UPPER.search(text)):
@@ -928,7 +928,7 @@ class ResolverComponent(_RuleComponent):
                     c = replace(c, gaz_id=entry.id, type=entry.type, family_id=c.family_id or _family_id(entry, rd))
             if c.type is None:
                 continue
-            key = c.url if c.type == "repo" else (c.gaz_id and "gaz:" + c.gaz_id) or _singular_key(c.name or c.text)
+            key = c.url if c.type == "repo" else (c.gaz_id and "gaz:" + c.gaz_id) or singular_key(c.name or c.text)
             mentions.append(MentionSpan(c.start, c.end, c.text, c.type, key, c.rule, c.confidence,
                                         gaz_id=c.gaz_id, family_id=c.family_id, url=c.url,
                                         long_form=long_by_short.get((c.start, c.end)), name=c.name))

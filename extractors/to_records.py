@@ -9,10 +9,11 @@ sentence to every relation.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Iterable
 
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
-from .components import DATAISH, MentionSpan, RelationSpan, doc_text, entity_type
+from .components import DATAISH, MentionSpan, RelationSpan, singular_key, doc_text, entity_type
 from .normalize import delatex, name_key, parse_params, strip_variant
 from .relations import PAPER
 from .rules import RuleData
@@ -25,9 +26,14 @@ OBJECT_TYPES = {"evaluated_on": ("benchmark", "dataset"), "outperforms": ("model
 class Canonicalizer:
     """Run-wide registry: identity key -> canonical name (deterministic in input order)."""
 
-    def __init__(self, rd: RuleData) -> None:
+    def __init__(self, rd: RuleData, known: Iterable[str] = ()) -> None:
+        """``known``: canonical names given by earlier runs (the names in the store a build adds to), which keep
+        their spelling, so an entity keeps its name and IRI whatever order the papers come in."""
         self.rd = rd
         self.names: dict[str, str] = {}
+        for name in sorted(known):  # (two spellings of one key in an old store: the first in sort order wins)
+            if name and not name.startswith(("http://", "https://")):
+                self.names.setdefault(singular_key(name), name)
 
     def name(self, m: MentionSpan) -> str:
         if m.key not in self.names:

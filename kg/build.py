@@ -133,6 +133,21 @@ def _older_schema(store: GraphStore, minter: IRIMinter) -> str | None:
     return f"graph schema {', '.join(found)}" if found else None
 
 
+def _stored_names(config: Config) -> list[str]:
+    """The canonical names of the entities an earlier build stored under this base (none without a store), so a
+    build that adds papers spells, and mints, the entities it shares with them as they are."""
+    path = Path(config.store_path)
+    if not (path.is_dir() and any(path.iterdir())):
+        return []
+    base = IRIMinter(config.base_iri).base
+    with GraphStore(path, read_only=True) as store:
+        if not store.paper_graphs(base):
+            return []
+        rows = store.raw.query(f"SELECT DISTINCT ?n WHERE {{ GRAPH ?g {{ ?e <{PREFIXES['skos']}prefLabel> ?n }} "
+                               f"FILTER(STRSTARTS(STR(?e), {json.dumps(base)})) }}")
+        return [row["n"].value for row in rows]
+
+
 def _warn(stream: TextIO | None, line: str) -> None:
     if stream is not None:
         print(f"warning: {line}", file=stream)
@@ -290,7 +305,7 @@ def run_build(inputs: list[str] | None, config: Config, *, fresh: bool = False, 
             raise NoUsableInput(f"no usable paper in {', '.join(used)}",
                                 "check the warnings above; give listings with a title and an abstract per paper")
         from .pipeline import extract
-        exts = extract(result.papers, config)
+        exts = extract(result.papers, config, known_names=() if fresh else _stored_names(config))
         total = len(result.papers)
     return build_graph(exts, config, inputs=used, fresh=fresh, summary=summary, total=total, stderr=stderr,
                        quiet=quiet, started=started, t0=t0)

@@ -60,15 +60,16 @@ def _results(texts: list[str], config: Config, data_dir: str | None) -> Iterator
 
 
 def extract(papers: Iterable[Paper], config: Config | None = None, *, progress=None,
-            data_dir: str | None = None) -> Iterator[Extraction]:
+            data_dir: str | None = None, known_names: Iterable[str] = ()) -> Iterator[Extraction]:
     """Run the extraction pipeline over papers; yields ``Extraction`` records in input order.
 
     ``config.workers`` > 1 spreads the papers over that many processes; canonical names are assigned here, in
     input order, so the output is the same for any number of workers. ``progress`` is an optional callable
-    taking the number of papers just finished (e.g. ``tqdm.update``).
+    taking the number of papers just finished (e.g. ``tqdm.update``). ``known_names`` are canonical names an
+    earlier run gave (a build adding to a store passes the store's): a new spelling of one of them takes it.
     """
     config = config or Config()
-    canon = Canonicalizer(load_rule_data(data_dir))
+    canon = Canonicalizer(load_rule_data(data_dir), known_names)
     papers = list(papers)
     texts = [paper_text(p) for p in papers]
     for paper, res in zip(papers, _results(texts, config, data_dir)):

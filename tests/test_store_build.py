@@ -173,3 +173,27 @@ def test_run_build_on_listings_with_the_real_extractor(tmp_path, capsys):
     assert len(summary.skipped) == 1 and f"warning: {listing}:3: skipped:" in err
     assert summary.entities_by_type["model"] >= 2
     assert (tmp_path / "o" / "graph.ttl").exists()
+
+
+def test_a_build_that_adds_papers_keeps_the_stored_spelling_of_an_entity(tmp_path, capsys):
+    """The canonical name of an unlisted entity is the first spelling seen; a later build into the same store
+    spells (and so mints) it as the store does, instead of making a second node for the same entity."""
+    a, b = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    a.write_text(json.dumps({"id": "2403.00001", "title": "ZorbNet-V2: a small model",
+                             "abstract": "We introduce ZorbNet-V2, a small language model for chemistry."}) + "\n")
+    b.write_text(json.dumps({"id": "2403.00002", "title": "Small models for chemistry",
+                             "abstract": "Our QuilloLM model outperforms ZorbNetV2, a strong language model, on "
+                                         "ChemBench."}) + "\n")
+    cfg = Config().with_overrides(out_dir=tmp_path / "o", progress=False)
+    run_build([str(a)], cfg, quiet=True)
+    run_build([str(b)], cfg, quiet=True)
+    with GraphStore(tmp_path / "o" / "store", read_only=True) as st:
+        rows = st.raw.query("SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e <http://www.w3.org/2004/02/skos/core#prefLabel>"
+                            " ?n FILTER(LCASE(REPLACE(STR(?n), '[ _-]', '')) = 'zorbnetv2') } }")
+        assert [r["e"].value for r in rows] == ["https://w3id.org/llmkg/resource/model/ZorbNet-V2"]
+    # a fresh build starts from nothing: the second file's own spelling
+    run_build([str(b)], cfg, fresh=True, quiet=True)
+    with GraphStore(tmp_path / "o" / "store", read_only=True) as st:
+        rows = st.raw.query("SELECT DISTINCT ?n WHERE { GRAPH ?g { ?e <http://www.w3.org/2004/02/skos/core#prefLabel>"
+                            " ?n FILTER(LCASE(REPLACE(STR(?n), '[ _-]', '')) = 'zorbnetv2') } }")
+        assert [r["n"].value for r in rows] == ["ZorbNetV2"]
