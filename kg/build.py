@@ -86,6 +86,22 @@ def _removed_on_error(path: Path):
         raise
 
 
+STORE_BACKUP = ".store-before-build.nq"
+
+
+@contextmanager
+def _store_kept_on_error(store: GraphStore, backup: Path):
+    """Snapshot the store; if the block fails in any way, put the snapshot back."""
+    store.snapshot(backup)
+    try:
+        yield
+    except BaseException:
+        store.restore(backup)
+        raise
+    finally:
+        backup.unlink(missing_ok=True)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -176,9 +192,7 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
     t_map = 0.0
     with _removed_on_error(jsonl_tmp), GraphStore(config.store_path) as store, \
             open(jsonl_tmp, "w", encoding="utf-8") as jsonl:
-        if fresh:
-            store.clear()
-        else:
+        if not fresh:
             held = store.detect_base(minter.base)
             if held != minter.base:  # two bases in one store: queries and exports would see both copies
                 raise StoreError(f"the store at {config.store_path} holds a graph built under {held}, not "
@@ -188,82 +202,86 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
             if old:  # papers stated in an earlier shape would break the shapes of this one, or mislead
                 raise StoreError(f"the store at {config.store_path} was built by an earlier kg ({old}; this kg "
                                  f"writes graph schema {SCHEMA_VERSION})", "add --fresh to rebuild it")
-        progress = bar(total, "build", config.progress)
-        t_extract = time.perf_counter()
-        for ext in extractions:
-            jsonl.write(json.dumps(ext.to_json(), ensure_ascii=False) + "\n")
-            t1 = time.perf_counter()
-            try:
-                mapped = mapper.map(ext)
-            except KGError as exc:
-                line = f"paper {ext.paper.id!r} ({ext.paper.source}) not mapped: {exc}"
-                summary.warnings.append(line)
-                _warn(stderr, line)
+        # (a build that fails -- SHACL violations, an error, Ctrl-C -- leaves the store as it found it)
+        with _store_kept_on_error(store, out_dir / STORE_BACKUP):
+            if fresh:
+                store.clear()
+            progress = bar(total, "build", config.progress)
+            t_extract = time.perf_counter()
+            for ext in extractions:
+                jsonl.write(json.dumps(ext.to_json(), ensure_ascii=False) + "\n")
+                t1 = time.perf_counter()
+                try:
+                    mapped = mapper.map(ext)
+                except KGError as exc:
+                    line = f"paper {ext.paper.id!r} ({ext.paper.source}) not mapped: {exc}"
+                    summary.warnings.append(line)
+                    _warn(stderr, line)
+                    progress.update(1)
+                    continue
+                store.replace_graph(mapped.graph, mapped.quads)
+                t_map += time.perf_counter() - t1
+                graphs.append(mapped.graph)
+                for line in mapped.warnings:
+                    summary.warnings.append(line)
+                    _warn(stderr, line)
+                for ent in ext.entities:
+                    if ent.type in TYPE_CLASS:
+                        try:
+                            entity_iris.setdefault(ent.type, set()).add(minter.entity(ent.type, ent.name))
+                        except KGError:
+                            pass
+                summary.relations_by_type.update(mapped.edges)
+                summary.papers += 1
                 progress.update(1)
-                continue
-            store.replace_graph(mapped.graph, mapped.quads)
-            t_map += time.perf_counter() - t1
-            graphs.append(mapped.graph)
-            for line in mapped.warnings:
-                summary.warnings.append(line)
-                _warn(stderr, line)
-            for ent in ext.entities:
-                if ent.type in TYPE_CLASS:
-                    try:
-                        entity_iris.setdefault(ent.type, set()).add(minter.entity(ent.type, ent.name))
-                    except KGError:
-                        pass
-            summary.relations_by_type.update(mapped.edges)
-            summary.papers += 1
-            progress.update(1)
-        progress.close()
-        summary.timings["read+extract"] = time.perf_counter() - t_extract - t_map
-        summary.timings["map+store"] = t_map
-        summary.entities_by_type = Counter({t: len(v) for t, v in entity_iris.items()})
-        if summary.papers == 0:
-            jsonl_tmp.unlink(missing_ok=True)
-            raise NoUsableInput("no paper could be built", "check the warnings above and the input files")
-        store.add(build_record(minter, started=started, ended=_now(), inputs=list(inputs or []), graphs=graphs))
-        summary.papers_in_store = len(store.paper_graphs(minter.base))
+            progress.close()
+            summary.timings["read+extract"] = time.perf_counter() - t_extract - t_map
+            summary.timings["map+store"] = t_map
+            summary.entities_by_type = Counter({t: len(v) for t, v in entity_iris.items()})
+            if summary.papers == 0:
+                jsonl_tmp.unlink(missing_ok=True)
+                raise NoUsableInput("no paper could be built", "check the warnings above and the input files")
+            store.add(build_record(minter, started=started, ended=_now(), inputs=list(inputs or []), graphs=graphs))
+            summary.papers_in_store = len(store.paper_graphs(minter.base))
 
-        t1 = time.perf_counter()
-        sel = Selection(store, minter.base)
-        triples = sel.triples()
-        summary.triples = len(triples)
-        from .validate import validate_triples
-        report = validate_triples(triples, base=minter.base)
-        summary.violations = [str(i) for i in report.violations]
-        summary.shape_warnings = [str(i) for i in report.warnings]
-        summary.timings["validate"] = time.perf_counter() - t1
-        if stderr is not None:
-            for line in summary.shape_warnings[:20]:
-                print(line, file=stderr)
-            if len(summary.shape_warnings) > 20:
-                print(f"... and {len(summary.shape_warnings) - 20} more shape warnings (kg validate --all lists them)",
-                      file=stderr)
-        if not report.conforms:
-            jsonl_tmp.unlink(missing_ok=True)
+            t1 = time.perf_counter()
+            sel = Selection(store, minter.base)
+            triples = sel.triples()
+            summary.triples = len(triples)
+            from .validate import validate_triples
+            report = validate_triples(triples, base=minter.base)
+            summary.violations = [str(i) for i in report.violations]
+            summary.shape_warnings = [str(i) for i in report.warnings]
+            summary.timings["validate"] = time.perf_counter() - t1
             if stderr is not None:
-                for line in summary.violations[:50]:
+                for line in summary.shape_warnings[:20]:
                     print(line, file=stderr)
-                if len(summary.violations) > 50:
-                    print(f"... and {len(summary.violations) - 50} more", file=stderr)
-            raise ValidationFailed(f"the graph breaks {len(summary.violations)} SHACL constraint(s); "
-                                   "no export was written",
-                                   "fix the records named above (or the mapping), then run kg build again")
+                if len(summary.shape_warnings) > 20:
+                    print(f"... and {len(summary.shape_warnings) - 20} more shape warnings (kg validate --all lists them)",
+                          file=stderr)
+            if not report.conforms:
+                jsonl_tmp.unlink(missing_ok=True)
+                if stderr is not None:
+                    for line in summary.violations[:50]:
+                        print(line, file=stderr)
+                    if len(summary.violations) > 50:
+                        print(f"... and {len(summary.violations) - 50} more", file=stderr)
+                raise ValidationFailed(f"the graph breaks {len(summary.violations)} SHACL constraint(s); "
+                                       "no export was written",
+                                       "fix the records named above (or the mapping), then run kg build again")
 
-        t1 = time.perf_counter()
-        jsonl.close()
-        jsonl_tmp.replace(out_dir / "extractions.jsonl")
-        summary.outputs["extractions"] = out_dir / "extractions.jsonl"
-        for fmt in config.formats or ("turtle",):
-            summary.outputs[fmt] = export(store, fmt, out_dir / default_filename(fmt), base=minter.base)
-        summary.outputs["build"] = write_build_record(store, out_dir / "build.ttl", minter.base)
-        summary.timings["export"] = time.perf_counter() - t1
-        t1 = time.perf_counter()
-        from .insights import write_insights  # analytics: report.html/.md, stats.json, graph.html, scores
-        summary.outputs.update(write_insights(store, config)["outputs"])
-        summary.timings["analytics"] = time.perf_counter() - t1
+            t1 = time.perf_counter()
+            jsonl.close()
+            jsonl_tmp.replace(out_dir / "extractions.jsonl")
+            summary.outputs["extractions"] = out_dir / "extractions.jsonl"
+            for fmt in config.formats or ("turtle",):
+                summary.outputs[fmt] = export(store, fmt, out_dir / default_filename(fmt), base=minter.base)
+            summary.outputs["build"] = write_build_record(store, out_dir / "build.ttl", minter.base)
+            summary.timings["export"] = time.perf_counter() - t1
+            t1 = time.perf_counter()
+            from .insights import write_insights  # analytics: report.html/.md, stats.json, graph.html, scores
+            summary.outputs.update(write_insights(store, config)["outputs"])
+            summary.timings["analytics"] = time.perf_counter() - t1
     summary.seconds = time.perf_counter() - t0
     return summary
 

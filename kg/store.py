@@ -23,7 +23,8 @@ import re
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from pyoxigraph import DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, Store, Triple
+from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store,
+                        Triple)
 
 from .errors import QueryError, StoreError
 
@@ -208,6 +209,21 @@ class GraphStore:
 
     def clear(self) -> None:
         self._store.clear()
+
+    def snapshot(self, path: Path) -> Path:
+        """Write every quad of the store to ``path`` (N-Quads), to :meth:`restore` it from if a build fails."""
+        try:
+            self._store.dump(str(path), RdfFormat.N_QUADS)
+        except OSError as exc:
+            raise _store_error(path, exc) from exc
+        return path
+
+    def restore(self, path: Path) -> None:
+        """Put the store back as :meth:`snapshot` found it."""
+        self._store.clear()
+        if path.stat().st_size:
+            self._store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        self.flush()
 
     def flush(self) -> None:
         if self.path is not None:

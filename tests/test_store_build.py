@@ -160,6 +160,44 @@ def test_a_graph_that_breaks_the_shapes_is_not_published(tmp_path, capsys):
     assert not (tmp_path / "o" / "graph.ttl").exists() and not (tmp_path / "o" / "extractions.jsonl").exists()
 
 
+def _store_quads(out: Path) -> set[str]:
+    with GraphStore(out / "store", read_only=True) as st:
+        return {str(q) for q in st.raw}
+
+
+def test_a_refused_build_leaves_the_store_as_it_was(tmp_path, fixture_jsonl, capsys):
+    exts = graph_fixture.build()
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+    before = _store_quads(tmp_path / "o")
+    bad = replace(exts[1], entities=tuple(replace(e, params=-13e9) if e.name == "MathCoder-13B" else e
+                                          for e in exts[1].entities))
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(bad.to_json()) + "\n")
+    for extra in ((), ("--fresh",)):
+        assert build(tmp_path / "o", "--extractions", str(path), *extra) == 2
+        assert "E030" in capsys.readouterr().err
+        assert _store_quads(tmp_path / "o") == before  # not the refused paper, not its build record
+    assert not list((tmp_path / "o").glob(".store-*"))  # no snapshot left behind
+
+
+def test_an_interrupted_build_leaves_the_store_as_it_was(tmp_path, fixture_jsonl):
+    from kg.build import build_graph
+
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+    before = _store_quads(tmp_path / "o")
+    exts = graph_fixture.build()
+
+    def interrupted():
+        yield replace(exts[0], paper=replace(exts[0].paper, title="A changed title"))
+        yield exts[2]
+        raise KeyboardInterrupt  # Ctrl-C halfway through
+
+    cfg = Config().with_overrides(out_dir=tmp_path / "o", progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        build_graph(interrupted(), cfg, quiet=True)
+    assert _store_quads(tmp_path / "o") == before
+
+
 def test_run_build_on_listings_with_the_real_extractor(tmp_path, capsys):
     listing = tmp_path / "papers.jsonl"
     rows = [{"id": "2402.00001", "title": "Orca-Mini: small models that reason",
