@@ -486,10 +486,14 @@ class SparqlServer(ThreadingHTTPServer):
 
     def server_close(self) -> None:
         super().server_close()
-        self.pool.close()
+        pool = getattr(self, "pool", None)  # (none yet when the socket could not be bound)
+        if pool is not None:
+            pool.close()
 
 
 def make_server(store: GraphStore, host: str = "127.0.0.1", port: int = 7878, **kw) -> SparqlServer:
+    if not 0 <= port <= 65535:
+        raise ConfigError(f"--port {port} is not a TCP port", "give a port from 1 to 65535 (0 picks a free one)")
     if kw.get("max_concurrent", 1) < 1 or (kw.get("timeout") or 0) < 0:
         raise ConfigError("--max-concurrent must be at least 1 and --timeout at least 0",
                       "e.g. --max-concurrent 4 --timeout 30 (0: no time limit)")

@@ -159,6 +159,24 @@ def test_kg_serve_command_end_to_end(tmp_path, capsys):
 
 
 # ---------------------------------------------------------------- what a client must not be able to do
+def test_a_port_that_cannot_be_used_is_one_line(tmp_path, capsys):
+    from kg.cli import main
+    jsonl = graph_fixture.write_jsonl(tmp_path / "x.jsonl")
+    assert main(["build", "--extractions", str(jsonl), "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    capsys.readouterr()
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--out", str(tmp_path / "o"), "--port", str(port)]) == 2
+        err = capsys.readouterr().err
+        assert f"cannot listen on 127.0.0.1:{port}" in err and "choose another --port" in err
+        assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert main(["serve", "--out", str(tmp_path / "o"), "--port", "99999"]) == 2
+    err = capsys.readouterr().err
+    assert "--port 99999 is not a TCP port" in err and "Traceback" not in err
+
+
 def post(url: str, query: str, accept: str | None = None, **params) -> tuple[int, str, bytes]:
     from urllib.parse import urlencode
     return raw(url, urlencode({"query": query, **params}, doseq=True).encode(),
