@@ -31,6 +31,7 @@ from typing import Callable, Iterable, Iterator, Union
 from xml.parsers import expat
 
 from .records import Paper, Skip
+from .store import LOCK_NAME
 
 Item = Union[Paper, Skip]
 Reader = Callable[[str, str], Iterator[Item]]
@@ -178,6 +179,9 @@ def _is_text(value: object) -> bool:
 def _from_obj(obj: object, source: str) -> Item:
     if not isinstance(obj, dict):
         return Skip(source, f"expected a JSON object, got {_type_name(obj)}")
+    if "entities" in obj and "relations" in obj and isinstance(obj.get("paper"), dict):
+        return Skip(source, "a kg extraction record (what kg extract writes), not a listing -- "
+                            "build from such records with kg build --extractions FILE")
     if isinstance(obj.get("paper"), dict):  # daily-papers API shape
         inner = dict(obj["paper"])
         for k in ("title", "summary"):
@@ -606,6 +610,9 @@ def _walk(root: Path) -> Iterator[Path | Skip]:
             yield Skip(f"{display_name(path)}:0", f"cannot read ({exc.strerror})")
             continue
         if is_dir:
+            if (path / "store" / LOCK_NAME).exists():  # "kg build ." must not read its own outputs back
+                yield Note(display_name(path), "left out: a kg build output folder (name its files to read them)")
+                continue
             entries, skip = _scan(path, seen)
             if skip:
                 yield skip

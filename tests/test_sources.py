@@ -409,3 +409,19 @@ def test_a_record_listed_twice_keeps_its_own_id(tmp_path):
     f.write_text(json.dumps(row) + "\n" + json.dumps(row) + "\n")
     res = read_sources([str(f)])
     assert [(p.id, p.arxiv_id) for p in res.papers] == [("P1", "2401.01234")]
+
+
+def test_a_folder_does_not_read_back_what_kg_wrote(tmp_path):
+    """`kg build .` twice: the second run must not read the first run's outputs (store, extractions) as input."""
+    from kg.cli import main
+    listing = tmp_path / "a.jsonl"
+    listing.write_text(json.dumps({"id": "2401.00001", "title": "Zeta-7B: a small model",
+                                   "abstract": "We introduce Zeta-7B, a small model."}) + "\n")
+    assert main(["build", str(listing), "--out", str(tmp_path / "outputs"), "--no-progress"]) == 0
+    assert main(["extract", str(listing), "-o", str(tmp_path / "ex.jsonl"), "--no-progress"]) == 0
+    res = read_sources([str(tmp_path)])
+    assert [p.id for p in res.papers] == ["2401.00001"] and res.records == 1
+    reasons = sorted(str(s) for s in res.skips)
+    assert any(r.startswith(f"{tmp_path / 'outputs'}: left out: a kg build output folder") for r in reasons), reasons
+    assert any(r.startswith(f"{tmp_path / 'ex.jsonl'}:1: skipped: a kg extraction record") and
+               "kg build --extractions" in r for r in reasons), reasons
