@@ -588,6 +588,14 @@ def _scan(path: Path, seen: set[tuple[int, int]]) -> tuple[list[os.DirEntry], Sk
     return entries, None
 
 
+def _is_build_output(path: Path) -> bool:
+    """Is ``path`` a folder ``kg build`` writes (it holds a store with kg's lock file)?"""
+    try:
+        return (path / "store" / LOCK_NAME).is_file()
+    except OSError:  # (a folder that cannot be read is reported when it is scanned)
+        return False
+
+
 def _walk(root: Path) -> Iterator[Path | Skip]:
     """Listing files under ``root`` in path order. Hidden files and directories are left out; symlinked
     directories are followed, each real directory read once (no loops)."""
@@ -610,7 +618,7 @@ def _walk(root: Path) -> Iterator[Path | Skip]:
             yield Skip(f"{display_name(path)}:0", f"cannot read ({exc.strerror})")
             continue
         if is_dir:
-            if (path / "store" / LOCK_NAME).exists():  # "kg build ." must not read its own outputs back
+            if _is_build_output(path):  # "kg build ." must not read its own outputs back
                 yield Note(display_name(path), "left out: a kg build output folder (name its files to read them)")
                 continue
             entries, skip = _scan(path, seen)
