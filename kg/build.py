@@ -102,6 +102,27 @@ def _store_kept_on_error(store: GraphStore, backup: Path):
         backup.unlink(missing_ok=True)
 
 
+def _carry_over(old: Path, new: Path, built: set[str]) -> None:
+    """Put the records of ``old`` (an earlier build's extractions.jsonl) whose papers this build did not rebuild
+    before the records of ``new``, so the file covers every paper in the store."""
+    if not old.is_file():
+        return
+    merged = new.with_suffix(".merge")
+    with _removed_on_error(merged), open(merged, "w", encoding="utf-8") as out:
+        with open(old, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                try:
+                    pid = json.loads(line)["paper"]["id"]
+                except (ValueError, KeyError, TypeError):
+                    continue  # (not a record kg wrote: nothing of the store's to keep)
+                if pid not in built:
+                    out.write(line if line.endswith("\n") else line + "\n")
+        with open(new, encoding="utf-8") as f:
+            for line in f:
+                out.write(line)
+    merged.replace(new)
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
@@ -189,6 +210,7 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
     entity_iris: dict[str, set[str]] = {}
     graphs: list[NamedNode] = []
     jsonl_tmp = out_dir / "extractions.jsonl.tmp"
+    built_ids: set[str] = set()
     t_map = 0.0
     with _removed_on_error(jsonl_tmp), GraphStore(config.store_path) as store, \
             open(jsonl_tmp, "w", encoding="utf-8") as jsonl:
@@ -210,6 +232,7 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
             t_extract = time.perf_counter()
             for ext in extractions:
                 jsonl.write(json.dumps(ext.to_json(), ensure_ascii=False) + "\n")
+                built_ids.add(ext.paper.id)
                 t1 = time.perf_counter()
                 try:
                     mapped = mapper.map(ext)
@@ -272,6 +295,8 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
 
             t1 = time.perf_counter()
             jsonl.close()
+            if not fresh:  # the papers of earlier builds stay in the store, and so in extractions.jsonl
+                _carry_over(out_dir / "extractions.jsonl", jsonl_tmp, built_ids)
             jsonl_tmp.replace(out_dir / "extractions.jsonl")
             summary.outputs["extractions"] = out_dir / "extractions.jsonl"
             for fmt in config.formats or ("turtle",):

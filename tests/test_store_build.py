@@ -63,6 +63,23 @@ def test_appending_keeps_other_papers_and_fresh_starts_over(tmp_path, fixture_js
     assert "papers      2 built (2 in the store" in capsys.readouterr().out
 
 
+def test_extractions_jsonl_covers_every_paper_in_the_store(tmp_path, fixture_jsonl, capsys):
+    lines = fixture_jsonl.read_text().splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:2]) + "\n")
+    second.write_text("\n".join(lines[1:]) + "\n")
+    assert build(tmp_path / "o", "--extractions", str(first)) == 0
+    assert build(tmp_path / "o", "--extractions", str(second)) == 0
+    ids = [json.loads(x)["paper"]["id"] for x in (tmp_path / "o" / "extractions.jsonl").read_text().splitlines()]
+    assert sorted(ids) == sorted(json.loads(x)["paper"]["id"] for x in lines)  # each paper once
+    # so the store can be rebuilt from it, as kg build --help shows
+    saved = tmp_path / "saved.jsonl"
+    saved.write_bytes((tmp_path / "o" / "extractions.jsonl").read_bytes())
+    capsys.readouterr()
+    assert build(tmp_path / "o", "--extractions", str(saved), "--fresh") == 0
+    assert "papers      4 built (4 in the store" in capsys.readouterr().out
+
+
 def test_base_iri_flag(tmp_path, fixture_jsonl, capsys):
     assert build(tmp_path / "o", "--extractions", str(fixture_jsonl), "--base-iri", "https://example.org/kg/") == 0
     ttl = (tmp_path / "o" / "graph.ttl").read_text()

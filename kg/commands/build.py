@@ -16,8 +16,9 @@ validation -> exports (OUT/graph.ttl by default, OUT/extractions.jsonl, OUT/buil
 OUT/report.html and report.md (centrality, communities, lineage, co-use), OUT/stats.json, and the
 offline viewer OUT/graph.html.
 Building a paper again replaces its graph in the store; other papers already there are kept
-(use --fresh to start from an empty store). If the graph breaks a SHACL constraint, the violations
-are printed, nothing is exported, and the exit code is 2.
+(use --fresh to start from an empty store), and OUT/extractions.jsonl holds the records of every paper
+in the store, so the store can be rebuilt from it. If the graph breaks a SHACL constraint, the violations
+are printed, nothing is exported, the store is left as it was, and the exit code is 2.
 
 examples:
   kg build
