@@ -430,8 +430,10 @@ def read_csv(text: str, name: str, delimiter: str | None = None) -> Iterator[Ite
             continue
         lineno = src.row_start
         if None in row:
-            yield Skip(f"{name}:{lineno}", "row has more cells than the header")
-            continue
+            if any(cell.strip() for cell in row[None] if isinstance(cell, str)):
+                yield Skip(f"{name}:{lineno}", "row has more cells than the header")
+                continue
+            del row[None]  # empty cells after the last column, as spreadsheets export them: nothing is lost
         obj = {k.strip().lower(): v for k, v in row.items() if k}
         yield _from_obj(obj, f"{name}:{lineno}")
 

@@ -425,3 +425,11 @@ def test_a_folder_does_not_read_back_what_kg_wrote(tmp_path):
     assert any(r.startswith(f"{tmp_path / 'outputs'}: left out: a kg build output folder") for r in reasons), reasons
     assert any(r.startswith(f"{tmp_path / 'ex.jsonl'}:1: skipped: a kg extraction record") and
                "kg build --extractions" in r for r in reasons), reasons
+
+
+def test_csv_empty_cells_after_the_last_column_are_ignored(tmp_path):
+    f = tmp_path / "t.csv"
+    f.write_text("title,abstract\nB1: x,We introduce B1Net.,\nB2: y,We introduce B2Net.,,\nB3: z,We study it.,extra\n")
+    res = read_sources([str(f)])
+    assert [p.title for p in res.papers] == ["B1: x", "B2: y"]
+    assert [str(s) for s in res.skips] == [f"{f}:4: skipped: row has more cells than the header"]
