@@ -171,3 +171,20 @@ def test_a_dead_worker_is_one_line(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err.strip().splitlines()[-1]
     assert "a worker process died while extracting" in err and "--workers" in err
     assert not (tmp_path / "o.jsonl").exists()
+
+
+def test_export_takes_the_format_from_the_file_name(tmp_path, capsys):
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    ext = graph_fixture.write_jsonl(tmp_path / "ext.jsonl")
+    build = tmp_path / "b"
+    assert main(["build", "--extractions", str(ext), "--out", str(build), "--no-progress"]) == 0
+    for name, start in (("g.nt", b"<"), ("g.jsonld", b"{"), ("g.rdf", b"<?xml"), ("g.ttl", b"@prefix")):
+        assert main(["export", "--out", str(build), "-o", str(tmp_path / name)]) == 0
+        assert (tmp_path / name).read_bytes().startswith(start), name
+    assert main(["validate", str(tmp_path / "g.nt")]) == 0  # N-Triples, as its name says
+    capsys.readouterr()
+    assert main(["export", "--out", str(build), "-o", str(tmp_path / "x.nt"), "--format", "turtle"]) == 2
+    err = capsys.readouterr().err
+    assert "names the ntriples format, but --format turtle was given" in err and not (tmp_path / "x.nt").exists()

@@ -23,6 +23,7 @@ Files are deterministic (sorted), so the same store always gives the same bytes.
 examples:
   kg export --format jsonld                 # writes outputs/graph.jsonld
   kg export --format trig --format csv
+  kg export -o graph.nt                     # the format follows the extension
   kg export --format ntriples -o - | wc -l"""
 
 
@@ -30,15 +31,31 @@ def add_arguments(p) -> None:
     p.add_argument("--format", dest="formats", action="append", choices=list(EXPORTERS), default=None,
                    metavar="FMT", help=f"one of {', '.join(EXPORTERS)} (repeatable; default: turtle)")
     p.add_argument("-o", "--output", default=None, metavar="FILE",
-                   help="output file, '-' for stdout (one format only; default: OUT/graph.EXT)")
+                   help="output file, '-' for stdout (one format only; default: OUT/graph.EXT); without --format, "
+                        "the file's extension chooses it (.nt, .jsonld, ...)")
     p.add_argument("--out", dest="out_dir", metavar="DIR", default=None,
                    help="directory of the build (store and default output place; default: outputs)")
     p.add_argument("--with-build", action="store_true", help="include the build's PROV-O record")
 
 
+# file extensions beyond each format's own that name it ("graph.json" for JSON-LD, "graph.xml" for RDF/XML)
+_MORE_EXTENSIONS = {"json": "jsonld", "owl": "rdfxml", "xml": "rdfxml", "ntriples": "ntriples", "turtle": "turtle"}
+
+
+def format_of(path: str) -> str | None:
+    """The export format a file name's extension names (``None``: it names none)."""
+    ext = Path(path).suffix.lower().lstrip(".")
+    by_ext = {e.extension: name for name, e in EXPORTERS.items()}
+    return by_ext.get(ext) or _MORE_EXTENSIONS.get(ext)
+
+
 def run(args, config) -> int:
     config = config.with_overrides(out_dir=args.out_dir)
-    formats = args.formats or ["turtle"]
+    named = format_of(args.output) if args.output and args.output != "-" else None
+    if args.formats and named and args.formats != [named]:
+        raise ExportError(f"-o {args.output} names the {named} format, but --format {args.formats[0]} was given",
+                          f"name the file graph.{EXPORTERS[args.formats[0]].extension}, or drop --format")
+    formats = args.formats or [named or "turtle"]
     if args.output and len(formats) > 1:
         raise ExportError("-o/--output takes one format, but several were given",
                       "drop -o to write OUT/graph.EXT for each format")
