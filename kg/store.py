@@ -128,11 +128,21 @@ class GraphStore:
                 if not create and not self.path.exists():
                     raise StoreError(f"no store at {self.path}", "run kg build first, or pass --out DIR of a build")
                 self.path.mkdir(parents=True, exist_ok=True)
+                if not (self.path / "CURRENT").exists() and any(self.path.glob("*.sst")):
+                    # (opening it would start an empty database beside the old files: the data would be lost
+                    # without a word on the next build)
+                    raise RuntimeError("Corruption: the database's CURRENT file is missing")
                 self._lock = _take_lock(self.path, shared=False)
                 self._store = Store(str(self.path))
         except OSError as exc:
             self._release()
             raise _store_error(self.path, exc) from exc
+        except RuntimeError as exc:  # Oxigraph's "Corruption: ..." for a store whose files were damaged
+            self._release()
+            reason = (str(exc).strip().splitlines() or ["unreadable"])[0][:200]
+            raise StoreError(f"the store at {self.path} is damaged ({reason})",
+                             f"delete the folder {self.path} and build again (kg build rebuilds it from the inputs, "
+                             "or from OUT/extractions.jsonl with --extractions)") from exc
         except StoreError:
             self._release()
             raise

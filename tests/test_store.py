@@ -185,3 +185,28 @@ def test_a_reader_keeps_the_writer_out_and_the_writer_keeps_readers_out(tmp_path
     other.close()
     with GraphStore(path) as store:
         assert len(store) > 0
+
+
+def test_a_damaged_store_is_one_line_and_is_not_silently_replaced(tmp_path, capsys):
+    import sys as _sys
+    _sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+    from kg.cli import main
+
+    jsonl = graph_fixture.write_jsonl(tmp_path / "x.jsonl")
+    for damage in ("sst", "current"):
+        out = tmp_path / damage
+        assert main(["build", "--extractions", str(jsonl), "--out", str(out), "--no-progress"]) == 0
+        if damage == "sst":
+            for f in (out / "store").glob("*.sst"):
+                f.write_text("x")
+        else:
+            (out / "store" / "CURRENT").unlink()
+        capsys.readouterr()
+        for argv in (["query", "ASK {}", "--out", str(out)],
+                     ["build", "--extractions", str(jsonl), "--out", str(out), "--no-progress"],
+                     ["build", "--extractions", str(jsonl), "--out", str(out), "--no-progress"]):
+            assert main(argv) == 2, (damage, argv)
+            err = capsys.readouterr().err
+            assert "E040" in err and ("is damaged" in err or "cannot open the store" in err) and "delete the" in err, err
+            assert "Traceback" not in err and len(err.strip().splitlines()) == 1
