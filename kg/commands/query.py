@@ -25,7 +25,7 @@ CONSTRUCT and DESCRIBE print Turtle.
 examples:
   kg query --list
   kg query most-evaluated-benchmarks
-  kg query model-lineage --bind name=Vicuna-7B
+  kg query model-lineage --bind "name=Tulu 2"
   kg query edge-evidence --bind s=model:GLM-4 --format csv
   kg query 'SELECT ?m WHERE { ?m a kgo:Model } LIMIT 5'
   kg query my-query.rq --format json"""
