@@ -55,6 +55,15 @@ def test_view_default_file_name(build_dir, tmp_path, monkeypatch):
     assert list(tmp_path.iterdir()) == []  # nothing written into the working directory
 
 
+def test_view_file_names_of_different_entities_differ():
+    from kg.commands.view import _file_name
+    base = "https://w3id.org/llmkg/resource/"
+    names = {_file_name("RETRO", base + "model/RETRO", False), _file_name("RETRO++", base + "model/RETRO%2B%2B", False),
+             _file_name("Alpaca", base + "model/Alpaca", True), _file_name("Alpaca", base + "dataset/Alpaca", True)}
+    assert len(names) == 4 and "view-RETRO.html" in names
+    assert all(n.startswith(("view-RETRO", "view-Alpaca-")) and n.endswith(".html") for n in names)
+
+
 def test_view_errors_are_one_line(build_dir, tmp_path, capsys):
     assert main(["view", "GLM-5", "--build-dir", str(build_dir)]) == 2
     err = capsys.readouterr().err.strip()

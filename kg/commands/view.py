@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import re
 from pathlib import Path
 
@@ -26,7 +27,8 @@ examples:
 def add_arguments(p) -> None:
     p.add_argument("entity", metavar="ENTITY", help="canonical name, alias or IRI of the entity")
     p.add_argument("--out", dest="out_file", metavar="FILE", default=None,
-                   help="HTML file to write (default: OUT/view-<name>.html)")
+                   help="HTML file to write (default: OUT/view-<name>.html; a name that is not a plain file "
+                        "name, or that several entities share, gets a short hash: view-RETRO-1a2b3c.html)")
     p.add_argument("--radius", type=int, default=1, metavar="N", help="hops around the entity (default: 1)")
     p.add_argument("--no-papers", action="store_true",
                    help="leave papers out: entities and their direct relations only")
@@ -34,9 +36,14 @@ def add_arguments(p) -> None:
                    help="directory of the build whose store to read (default: outputs)")
 
 
-def _file_name(label: str) -> str:
+def _file_name(label: str, node: str, shared: bool) -> str:
+    """``view-<name>.html``; where the name is not kept whole in the file name (``RETRO++``, ``Llama 2``, a long
+    name) or names several entities (model and dataset ``Alpaca``), a short hash of the entity's IRI keeps the
+    pages of two entities apart."""
     slug = re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-.")[:60]
-    return f"view-{slug or 'entity'}.html"
+    if slug == label and not shared:
+        return f"view-{slug}.html"
+    return f"view-{slug or 'entity'}-{hashlib.sha1(node.encode('utf-8')).hexdigest()[:6]}.html"
 
 
 def run(args, config) -> int:
@@ -69,7 +76,8 @@ def run(args, config) -> int:
     center = (exact or entities)[0]
     ego = analytics.ego_graph(G, center, radius=args.radius)
     label = str(G.nodes[center].get("label", center))
-    out = Path(args.out_file) if args.out_file else Path(config.out_dir) / _file_name(label)
+    shared = sum(1 for n, d in full.nodes(data=True) if d.get("type") != "paper" and str(d.get("label", "")) == label)
+    out = Path(args.out_file) if args.out_file else Path(config.out_dir) / _file_name(label, str(center), shared > 1)
     # the page shows the whole graph's scores (what the report and kg query show), not the neighbourhood's
     pr, deg = analytics.pagerank(full), analytics.degree_centrality(full)
     metrics = {"pagerank": {v: pr.get(v, 0.0) for v in ego}, "degree": {v: deg.get(v, 0.0) for v in ego},
