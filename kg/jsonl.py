@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Iterator
 
@@ -13,11 +14,15 @@ def iter_jsonl(path: str | Path, error: type[KGError] = InputError,
                fix: str = "fix or remove the line") -> Iterator[tuple[int, object]]:
     """``(line number, parsed value)`` for every non-blank line; raises ``error`` for a missing file or a bad line."""
     p = Path(path)
-    if not p.is_file():
-        raise error(f"{p}: no such file", "give the path of an existing JSON Lines file")
     try:
-        text = p.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError) as exc:
+        if str(path) == "-":  # stdin: kg extract ... -o - | kg build --extractions -
+            p = Path("<stdin>")
+            text = sys.stdin.buffer.read().decode("utf-8-sig")
+        elif not p.is_file():
+            raise error(f"{p}: no such file", "give the path of an existing JSON Lines file, or - for stdin")
+        else:
+            text = p.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise error(f"{p}: cannot read ({exc})", "give a readable UTF-8 JSON Lines file") from exc
     for n, line in enumerate(text.split("\n"), 1):
         if not line.strip():

@@ -188,3 +188,22 @@ def test_export_takes_the_format_from_the_file_name(tmp_path, capsys):
     assert main(["export", "--out", str(build), "-o", str(tmp_path / "x.nt"), "--format", "turtle"]) == 2
     err = capsys.readouterr().err
     assert "names the ntriples format, but --format turtle was given" in err and not (tmp_path / "x.nt").exists()
+
+
+def test_build_reads_extraction_records_from_stdin(tmp_path, capsys, monkeypatch):
+    import io
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    data = graph_fixture.write_jsonl(tmp_path / "ext.jsonl").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(data)))
+    assert main(["build", "--extractions", "-", "--out", str(tmp_path / "o"), "--no-progress"]) == 0
+    assert "papers      4 built" in capsys.readouterr().out
+
+
+def test_query_width_must_be_usable(capsys):
+    for bad in ("-5", "2", "wide"):
+        with pytest.raises(SystemExit) as e:
+            main(["query", "--width", bad, "SELECT * WHERE { ?s ?p ?o }"])
+        assert e.value.code == 2
+        assert "argument --width" in capsys.readouterr().err

@@ -31,6 +31,17 @@ examples:
   kg query my-query.rq --format json"""
 
 
+def _width(text: str) -> int:
+    import argparse
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of characters") from None
+    if n < 0 or 0 < n < 4:
+        raise argparse.ArgumentTypeError(f"{n} is too narrow: give 4 or more characters, or 0 for no cut")
+    return n
+
+
 def add_arguments(p) -> None:
     p.add_argument("query", nargs="?", help="catalogue name, .rq file or SPARQL text")
     p.add_argument("--list", action="store_true", help="list the catalogue of shipped queries")
@@ -40,7 +51,7 @@ def add_arguments(p) -> None:
                    help="fix a projected variable: a string, <iri> or prefix:name (repeatable)")
     p.add_argument("--out", dest="out_dir", metavar="DIR", default=None,
                    help="directory of the build whose store to query (default: outputs)")
-    p.add_argument("--width", type=int, default=70, help="cut table cells to this many characters (0: no cut)")
+    p.add_argument("--width", type=_width, default=70, help="cut table cells to this many characters (0: no cut)")
     p.add_argument("--allow-service", action="store_true",
                    help="let SERVICE clauses query remote SPARQL endpoints over the network (refused by default)")
 
