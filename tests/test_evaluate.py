@@ -189,6 +189,19 @@ def test_eval_command_prints_and_writes_intervals(tmp_path, capsys):
     assert rows["entity:benchmark"]["f1_ci95"] == [1.0, 1.0] and rows["relation:evaluated_on"]["f1_ci95"] == [0.0, 0.0]
 
 
+def test_eval_of_gold_papers_that_are_not_among_the_inputs_is_an_error(tmp_path, capsys):
+    from kg.cli import main
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "p1", "entities": [], "introduces": [], "evaluated_on": [], "outperforms": [],
+                                "based_on": []}) + "\n")
+    pred = tmp_path / "pred.jsonl"
+    pred.write_text(json.dumps({"paper": {"id": "p2", "title": "t", "source": "s"}, "entities": [],
+                                "relations": []}) + "\n")
+    assert main(["eval", "--gold", str(gold), "--pred", str(pred)]) == 2
+    err = capsys.readouterr().err
+    assert f"none of the 1 papers of {gold} is among the papers of {pred}" in err and "Traceback" not in err
+
+
 @pytest.mark.skipif(not (GSAP / "gold.jsonl").exists(), reason="GSAP-NER corpus not beside the checkout (../shared/eval)")
 def test_scorer_reproduces_published_gsap_baselines():
     """Re-scoring the released predictions gives the published micro F1 (61.9 / 64.5 / 63.4)."""

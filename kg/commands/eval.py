@@ -67,7 +67,12 @@ def _paper_scores(args, config) -> list[Scores]:
         res = read_sources(args.inputs or [str(p) for p in bundled_corpus()])
         preds = _extract_map(res.papers, config)
     for g in args.gold:
-        out.append(score_papers(read_gold_papers(g), preds, title=f"paper-level: {g}"))
+        gold = read_gold_papers(g)
+        if gold and not any(r["id"] in preds for r in gold):
+            where = args.pred or ", ".join(args.inputs or ["the bundled corpus"])
+            raise InputError(f"none of the {len(gold)} papers of {g} is among the papers of {where}, so every "
+                             "score would be 0", "give the listings (or --pred records) the gold file was made from")
+        out.append(score_papers(gold, preds, title=f"paper-level: {g}"))
     return out
 
 
