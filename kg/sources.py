@@ -489,6 +489,9 @@ def read_atom(text: str, name: str) -> Iterator[Item]:
         except RecursionError:
             yield Skip(source, "entry is nested too deeply")
             continue
+        if "arxiv.org/api/errors" in url:  # the API's answer to a bad request is an entry titled "Error"
+            yield Skip(source, f"an arXiv API error, not a paper: {' '.join(abstract.split())[:120] or title}")
+            continue
         yield make_paper(title=title, abstract=abstract, source=source, id=find_arxiv_id(url), url=url or None,
                          authors=authors, published=published or None)
 

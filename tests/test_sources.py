@@ -433,3 +433,16 @@ def test_csv_empty_cells_after_the_last_column_are_ignored(tmp_path):
     res = read_sources([str(f)])
     assert [p.title for p in res.papers] == ["B1: x", "B2: y"]
     assert [str(s) for s in res.skips] == [f"{f}:4: skipped: row has more cells than the header"]
+
+
+def test_an_arxiv_api_error_entry_is_no_paper(tmp_path):
+    f = tmp_path / "feed.xml"
+    f.write_text('<?xml version="1.0"?>\n<feed xmlns="http://www.w3.org/2005/Atom">\n'
+                 "<entry><id>http://arxiv.org/api/errors#incorrect_id_format_for_1234</id><title>Error</title>\n"
+                 "<summary>incorrect id format for 1234</summary></entry>\n"
+                 "<entry><id>http://arxiv.org/abs/2401.01234v2</id><title>Zeta: a model</title>\n"
+                 "<summary>We introduce Zeta.</summary></entry>\n</feed>\n")
+    res = read_sources([str(f)])
+    assert [p.id for p in res.papers] == ["2401.01234"]
+    assert [str(s) for s in res.skips] == [f"{f}:3: skipped: an arXiv API error, not a paper: incorrect id format "
+                                           "for 1234"]
