@@ -29,6 +29,7 @@ PAPER = "#paper"
 MODELISH = ("model", "method")
 EVALUABLE = ("benchmark", "dataset")
 INTRODUCIBLE = ("model", "dataset", "benchmark", "method")
+_TECH_REPORT = re.compile(r"\b(?:technical report|tech report)\b", re.IGNORECASE)
 _BLOCKERS = re.compile(r"such as|including|\blike\b|e\.g\.|\bthan\b|compar|outperform|surpass|based on|built on|out of|"
                        r"fine-?tun|\busing\b|\buses\b|leverag|\bfrom\b|\bwith\b|\bvia\b|\bover\b|\bto\b|\bby\b|\bon\b|"
                        r"\bagainst\b|\bversus\b|\bvs\b", re.IGNORECASE)
@@ -407,9 +408,12 @@ class RelationComponent(_RuleComponent):
         # ---- introduces
         title = text[:a0] if a0 else ""
         colon = title.find(":")
+        # (once per paper, not once per sentence of the title: a pasted-in title can be long)
+        named_lead = colon > 0 and not _SURVEY.search(title, colon)  # "MME-Survey: A Comprehensive Survey on ..."
+        report = not named_lead and _TECH_REPORT.search(title) is not None
         for sent, ms in by_sent:
             if sent[0] < a0 or not a0:
-                if colon > 0 and not _SURVEY.search(title, colon):  # "MME-Survey: A Comprehensive Survey on ..."
+                if named_lead:
                     lead = [m for m in ms if m.end <= colon]
                     rest = title[:colon]
                     for m in lead:
@@ -418,7 +422,7 @@ class RelationComponent(_RuleComponent):
                     for m in lead:
                         if whole or m.gaz_id is None:  # "LLaMA Beyond English: ...": a study of a listed model
                             intro(m, sent, "title-name", 0.88)
-                elif re.search(r"\b(?:technical report|tech report)\b", title, re.I) and ms:
+                elif report and ms:
                     intro(ms[0], sent, "title-report", 0.8)
                 for m in ms:
                     if m.start == 0 and "title-process" in m.rule:  # "Patch-Level Training for LLMs"
