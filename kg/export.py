@@ -2,7 +2,8 @@
 
 ``EXPORTERS`` is the registry: a format is a name, a file extension, a media type and a writer; adding a
 format is adding an entry. RDF formats: ``turtle`` (the default build output, with readable prefixes),
-``ntriples``, ``nquads`` and ``trig`` (with the per-paper named graphs), ``jsonld``, ``rdfxml``. Other
+``ntriples``, ``nquads`` and ``trig`` (with the per-paper named graphs), ``jsonld`` (compacted, with an inline
+``@context`` of the same prefixes), ``rdfxml``. Other
 views: ``graphml`` (papers and entities as nodes, extracted relations as edges, for Gephi/yEd/networkx)
 and ``csv`` (one row per extracted edge with its evidence sentence).
 
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -106,6 +108,39 @@ def stable_prefix_header(text: bytes, prefixes: dict[str, str]) -> bytes:
     if len(header) != n:  # unexpected layout: keep the serializer's own output
         return text
     return b"\n".join(header + lines[n:])
+
+
+def _json_key(value) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def write_jsonld(sel: Selection) -> bytes:
+    """Compacted JSON-LD: an inline ``@context`` of the project's prefixes (the Turtle export's), IRIs written as
+    compact IRIs (``model:Llama_2_7B``), one node per line of ``@graph``, sorted so the bytes are deterministic.
+    rdflib does the compaction (``context=``); any JSON-LD processor expands it back to the same triples."""
+    from .validate import quiet_literals, rdflib_graph
+
+    context = sel.prefixes()
+    with quiet_literals():  # (rdflib would log a traceback for each ill-typed literal; kg validate reports them)
+        g = rdflib_graph(sel.triples())
+        doc = json.loads(g.serialize(format="json-ld", context=context, auto_compact=True, indent=None))
+    if isinstance(doc, list):  # (no context left: an empty graph)
+        nodes = doc
+    else:
+        doc.pop("@context", None)
+        nodes = doc.pop("@graph", None)
+        if nodes is None:  # one node: rdflib merges it into the top object
+            nodes = [doc] if doc else []
+    for node in nodes:  # (rdflib lists a node's values in store order: sort them)
+        for key, value in node.items():
+            if isinstance(value, list):
+                node[key] = sorted(value, key=_json_key)
+    nodes.sort(key=lambda n: (str(n.get("@id", "")), _json_key(n)))
+    lines = ['{"@context": ' + json.dumps(context, ensure_ascii=False, indent=1) + ',', ' "@graph": [']
+    lines += ["  " + json.dumps(n, sort_keys=True, ensure_ascii=False) + ("," if i < len(nodes) - 1 else "")
+              for i, n in enumerate(nodes)]
+    lines += [" ]", "}", ""]
+    return "\n".join(lines).encode("utf-8")
 
 
 def _label(sel: Selection) -> dict[str, str]:
@@ -213,8 +248,8 @@ EXPORTERS: dict[str, Exporter] = {e.name: e for e in (
              "N-Quads, one named graph per paper"),
     Exporter("trig", "trig", "application/trig", "dataset", _rdf(RdfFormat.TRIG),
              "TriG, one named graph per paper, readable prefixes"),
-    Exporter("jsonld", "jsonld", "application/ld+json", "rdf", _rdf(RdfFormat.JSON_LD),
-             "JSON-LD, expanded form (full IRIs, no context needed)"),
+    Exporter("jsonld", "jsonld", "application/ld+json", "rdf", write_jsonld,
+             "JSON-LD, compacted with an inline @context of the project's prefixes"),
     Exporter("rdfxml", "rdf", "application/rdf+xml", "rdf", _rdf(RdfFormat.RDF_XML),
              "RDF/XML"),
     Exporter("graphml", "graphml", "application/graphml+xml", "graph", write_graphml,

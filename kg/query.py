@@ -88,14 +88,22 @@ def load_catalogue(directory: str | Path | None = None) -> dict[str, CatalogueQu
     return out
 
 
+def _is_file(path: Path) -> bool:
+    """``path.is_file()``, but a text no file can be named (too long: ENAMETOOLONG, ...) is simply not a file."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):  # (ValueError: an embedded NUL byte)
+        return False
+
+
 def resolve(arg: str, catalogue: dict[str, CatalogueQuery] | None = None) -> tuple[str, str | None]:
     """A catalogue name, a ``.rq`` file or a SPARQL string -> (query text, catalogue name or None)."""
     catalogue = catalogue if catalogue is not None else load_catalogue()
     if arg in catalogue:
         return catalogue[arg].text, arg
     path = Path(arg)
-    if arg.endswith((".rq", ".sparql")) or (len(arg) < 4096 and "\n" not in arg and path.is_file()):
-        if not path.is_file():
+    if arg.endswith((".rq", ".sparql")) or (len(arg) < 4096 and "\n" not in arg and _is_file(path)):
+        if not _is_file(path):
             raise QueryError(f"query file {arg} not found", "give an existing .rq file, a catalogue name or a query")
         return path.read_text(encoding="utf-8"), None
     if _NAME_RE.match(arg):

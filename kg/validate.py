@@ -11,7 +11,9 @@ evaluation, which takes minutes on a 40k-triple graph -- while pySHACL checks ev
 """
 from __future__ import annotations
 
+import logging
 import re
+from contextlib import contextmanager
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -94,6 +96,33 @@ def shorten_iris(text: str, base: str | None) -> str:
                 return f"{prefix}:{iri[len(ns):]}"
         return iri
     return re.sub(r"https?://[^\s<>\"{}|^`]+", repl, text)
+
+
+@contextmanager
+def quiet_literals():
+    """rdflib logs a warning with a traceback for every literal whose lexical form does not fit its datatype
+    (``"abc"^^xsd:integer``); here such a literal is a validation finding (``ill_typed_literals``), one line."""
+    log = logging.getLogger("rdflib.term")
+    was = log.disabled
+    log.disabled = True
+    try:
+        yield
+    finally:
+        log.disabled = was
+
+
+def ill_typed_triples(data: Iterable[tuple]) -> list[tuple]:
+    """The triples whose literal's lexical form is not one of its datatype (``"abc"^^xsd:integer``): no SPARQL
+    filter, sort or export can read their value. (Datatypes rdflib does not know are not checked.)"""
+    return [(s, p, o) for s, p, o in data if isinstance(o, rdflib.Literal) and o.ill_typed]
+
+
+def ill_typed_issue(triple: tuple, base: str | None) -> Issue:
+    s, p, o = triple
+    dt = _short(None, o.datatype, None)
+    return Issue("Violation", _short(None, s, base) or "?", _short(None, p, base), _short(None, o, base),
+                 f"ill-typed literal: {_short(None, o, base)} is not a valid {dt} "
+                 f"(write the value in the lexical form of {dt}, or give it another datatype)")
 
 
 def load_shapes() -> rdflib.Graph:
@@ -273,15 +302,32 @@ def validate_graph(data: rdflib.Graph, *, base: str | None = None, oxstore=None,
     for this call alone: the ontology is then added to it in place, instead of pySHACL copying the whole
     data graph to mix the ontology in (a third of the validation time on the sample graph).
     """
+    with quiet_literals():
+        return _validate_graph(data, base=base, oxstore=oxstore, owned=owned)
+
+
+def _validate_graph(data: rdflib.Graph, *, base: str | None, oxstore, owned: bool) -> Report:
     from pyshacl import validate
     from pyoxigraph import RdfFormat, Store
 
     core, sparql = split_sparql_constraints(load_shapes())
     core = lift_property_shapes(core)
+    n_data = len(data)
+    # an ill-typed literal is a violation of its own, and is left out of the shape checks (pySHACL cannot compare
+    # it: sh:lessThanOrEquals raised a TypeError), so it is said once, in one line
+    ill = ill_typed_triples(data)
+    if ill:
+        if not owned:
+            copy = rdflib.Graph()
+            for t in data:
+                copy.add(t)
+            data, owned = copy, True
+        for t in ill:
+            data.remove(t)
+        oxstore = None
     if oxstore is None:
         oxstore = Store()
         oxstore.load(data.serialize(format="nt", encoding="utf-8"), format=RdfFormat.N_TRIPLES)
-    n_data = len(data)
     if owned:
         for t in load_ontology():
             data.add(t)
@@ -303,7 +349,11 @@ def validate_graph(data: rdflib.Graph, *, base: str | None = None, oxstore=None,
                             path=_short(data, path, base) if isinstance(path, rdflib.URIRef) else None,
                             value=_short(data, results.value(r, SH.value), base),
                             message=shorten_iris(str(msg), base) if msg is not None else "does not satisfy its shape"))
+    ill_issues = [ill_typed_issue(t, base) for t in ill]
+    said = {(i.focus, i.path) for i in ill_issues}  # (a shape missing the value left out: already said)
+    issues = [i for i in issues if (i.focus, i.path) not in said]
     issues += run_sparql_constraints(oxstore, sparql, base)
+    issues += ill_issues
     order = {"Violation": 0, "Warning": 1, "Info": 2}
     # two constraints of one shape failing on one value (a literal that is neither an IRI nor of the class)
     # read as the same line: it is said once
@@ -316,7 +366,8 @@ def validate_ntriples(data: bytes | str, *, base: str | None = None) -> Report:
     from pyoxigraph import RdfFormat, Store
 
     g = rdflib.Graph()
-    g.parse(data=data, format="nt")
+    with quiet_literals():
+        g.parse(data=data, format="nt")
     ox = Store()
     ox.load(data, format=RdfFormat.N_TRIPLES)
     return validate_graph(g, base=base, oxstore=ox, owned=True)
@@ -330,13 +381,14 @@ def read_rdf_file(path: str | Path) -> rdflib.Graph:
     g = rdflib.Graph()
     fmt = rdflib.util.guess_format(str(path)) or "turtle"
     try:
-        if fmt in ("trig", "nquads"):
-            ds = rdflib.Dataset()
-            ds.parse(str(path), format=fmt)
-            for s, p, o, _g in ds.quads((None, None, None, None)):
-                g.add((s, p, o))
-        else:
-            g.parse(str(path), format=fmt)
+        with quiet_literals():  # (an ill-typed literal is reported by the validation, in one line)
+            if fmt in ("trig", "nquads"):
+                ds = rdflib.Dataset()
+                ds.parse(str(path), format=fmt)
+                for s, p, o, _g in ds.quads((None, None, None, None)):
+                    g.add((s, p, o))
+            else:
+                g.parse(str(path), format=fmt)
     except Exception as exc:  # each parser has its own error types (SAX, N-Triples, JSON-LD): all mean bad input
         detail = " ".join(str(exc).split())[:200] or type(exc).__name__
         raise InputError(f"{path}: not parseable as {fmt} ({detail})",
@@ -394,7 +446,9 @@ def validate_triples(triples, *, base: str | None = None) -> Report:
     triples = list(triples)
     ox = Store()
     ox.extend([Quad(t.subject, t.predicate, t.object, DefaultGraph()) for t in triples])
-    return validate_graph(rdflib_graph(triples), base=base, oxstore=ox, owned=True)
+    with quiet_literals():
+        g = rdflib_graph(triples)
+    return validate_graph(g, base=base, oxstore=ox, owned=True)
 
 
 def validate_store(store, *, base: str) -> Report:

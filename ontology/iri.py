@@ -6,11 +6,24 @@ paper id always gives the same IRI under a given base) and validated here, so a 
 once with an :class:`~kg.errors.IRIError` naming the offending term, instead of producing a file
 that some serializer rejects later.
 
-Local names ("slugs") keep ASCII letters, digits, ``-`` and ``.`` as they are, turn a space into
-``_`` and percent-encode every other character as UTF-8 (``_`` itself becomes ``%5F``), so the
-mapping from name to slug is one-to-one: ``"Llama 2 7B"`` -> ``Llama_2_7B``,
-``"meta-llama/Llama-2"`` -> ``meta-llama%2FLlama-2``. Names are NFC-normalised and runs of
-whitespace collapse to one space first; case is kept (``BERT`` and ``Bert`` are different IRIs).
+Local names ("slugs") keep the RFC 3986 unreserved characters (ASCII letters, digits, ``-``, ``.``, ``_``,
+``~``) as they are -- they are never percent-encoded, since ``%5F`` and ``_`` are the same after URI
+normalisation -- turn a space into ``_`` and percent-encode every other character as UTF-8:
+``"Llama 2 7B"`` -> ``Llama_2_7B``, ``"meta-llama/Llama-2"`` -> ``meta-llama%2FLlama-2``. Names are
+NFC-normalised and runs of whitespace collapse to one space first; case is kept (``BERT`` and ``Bert`` are
+different IRIs).
+
+A space and ``_`` give the same slug (``"A B"`` and ``"A_B"`` -> ``A_B``). For entity names that is what the
+extractor means too: its identity key (``extractors.normalize.name_key``) drops spaces, ``-`` and ``_``
+(``_SEP``), the resolver keys every mention by it and ``to_records.Canonicalizer`` gives each key one canonical
+name per run, so two names differing only by space vs ``_`` are one entity and never reach the minter as two.
+Paper ids and input names are identifiers, not names: there a space is encoded as ``%20``, so ``"a b"`` and
+``"a_b"`` stay two papers. Otherwise the mapping from name to slug is one-to-one.
+
+A slug longer than ``MAX_SLUG`` is cut at a character boundary of the name (never inside a ``%XX`` escape or a
+multi-byte UTF-8 sequence) and followed by ``!`` and a hash of the whole slug. An untruncated slug never
+contains a literal ``!`` (it is a reserved character, so a ``!`` in a name is always written ``%21``, and
+``%21`` is not decoded by URI normalisation), so a cut name can never equal, or normalise to, a full one.
 
 >>> m = IRIMinter("https://example.org/kg/")
 >>> m.entity("model", "Llama 2 7B")
@@ -27,8 +40,13 @@ import unicodedata
 from kg.errors import IRIError
 from ontology.namespaces import DEFAULT_BASE, TYPE_CLASS
 
-_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-.")
-MAX_SLUG = 120  # longer slugs are cut and suffixed with a hash of the full name
+#: RFC 3986 unreserved characters: never percent-encoded (``%5F`` and ``_`` are the same IRI after normalisation)
+_SAFE = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+MAX_SLUG = 120  # longer slugs are cut and suffixed with CUT_MARK and a hash of the full name
+#: marks a cut slug; a reserved character, so never literal in a slug that was not cut (a ``!`` in a name is
+#: ``%21``, and percent-encoded reserved characters are not decoded by normalisation)
+CUT_MARK = "!"
+_HASH_LEN = 20  # hex digits of SHA-256 (80 bits: cut names sharing a prefix do not collide by chance or design)
 _BASE_RE = re.compile(r"^https?://[A-Za-z0-9.\-]+(:\d+)?(/[A-Za-z0-9\-._~%!$&'()*+,;=:@/]*)?/$")
 _IRI_FORBIDDEN = re.compile(r"[\x00-\x20<>\"{}|\\^`]")
 
@@ -44,25 +62,34 @@ def normalize_name(name: object, what: str = "name") -> str:
     return text
 
 
-def slug(name: object, what: str = "name") -> str:
-    """The local name for ``name``: deterministic, one-to-one, always IRI-safe."""
+def _encode(ch: str, space: str) -> str:
+    if ch in _SAFE:
+        return ch
+    if ch == " ":
+        return space
+    return "".join(f"%{b:02X}" for b in ch.encode("utf-8"))
+
+
+def slug(name: object, what: str = "name", *, space: str = "_") -> str:
+    """The local name for ``name``: deterministic, one-to-one (a space and ``_`` aside, see the module doc),
+    always IRI-safe. ``space`` is what a space becomes: ``_`` for names, ``%20`` for identifiers."""
     text = normalize_name(name, what)
-    out = []
-    for ch in text:
-        if ch in _SAFE:
-            out.append(ch)
-        elif ch == " ":
-            out.append("_")
-        else:
-            out.append("".join(f"%{b:02X}" for b in ch.encode("utf-8")))
-    s = "".join(out)
+    parts = [_encode(ch, space) for ch in text]
+    s = "".join(parts)
+    if len(s) > MAX_SLUG:
+        # cut between characters of the name, so no %XX escape and no UTF-8 sequence is split
+        budget, kept = MAX_SLUG - len(CUT_MARK) - _HASH_LEN, 0
+        cut = []
+        for part in parts:
+            if kept + len(part) > budget:
+                break
+            cut.append(part)
+            kept += len(part)
+        # (a hash of the full slug, not of the name: names with one full slug keep one slug when cut)
+        digest = hashlib.sha256(s.encode("ascii")).hexdigest()[:_HASH_LEN]
+        return "".join(cut) + CUT_MARK + digest
     if s in (".", ".."):  # would be removed by IRI path normalisation
         s = s.replace(".", "%2E")
-    if len(s) > MAX_SLUG:
-        digest = hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
-        cut = s[:MAX_SLUG - 14]
-        cut = re.sub(r"%[0-9A-F]?$", "", cut)  # never cut inside a %XX escape
-        s = f"{cut}%7E{digest}"
     return s
 
 
@@ -101,10 +128,10 @@ class IRIMinter:
         return self.base + path  # slugs are IRI-safe by construction
 
     def paper(self, paper_id: str) -> str:
-        return self._mint("paper/" + slug(paper_id, "paper id"))
+        return self._mint("paper/" + slug(paper_id, "paper id", space="%20"))
 
     def paper_graph(self, paper_id: str) -> str:
-        return self._mint("graph/paper/" + slug(paper_id, "paper id"))
+        return self._mint("graph/paper/" + slug(paper_id, "paper id", space="%20"))
 
     def build_graph(self) -> str:
         return self._mint("graph/build")
@@ -129,7 +156,7 @@ class IRIMinter:
         return self._mint("build/" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:16])
 
     def input(self, name: str) -> str:
-        return self._mint("input/" + slug(name, "input name"))
+        return self._mint("input/" + slug(name, "input name", space="%20"))
 
     def prefixes(self) -> dict[str, str]:
         """Readable prefixes for the resource namespaces under this base."""

@@ -73,6 +73,7 @@ XSD_DATE = NamedNode(XSD + "date")
 #: how listings write a day when not in ISO 8601 (strptime formats)
 LISTING_DATE_FORMATS = ("%d %b %Y", "%b %d, %Y", "%B %d, %Y", "%d %B %Y", "%Y/%m/%d")
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+MAX_ZONE_MINUTES = 14 * 60  # the widest time-zone offset xsd:dateTime allows
 _DATETIME = re.compile(r"(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)(Z|[+-]\d{2}:?\d{2})?")
 
 
@@ -105,11 +106,27 @@ def date_literal(text: str) -> Literal | None:
     day, time, zone = m.group(1), m.group(2), m.group(3) or ""
     time = time if time.count(":") == 2 else time + ":00"
     zone = "Z" if zone in ("Z", "+00:00", "+0000", "-00:00") else (zone[:3] + ":" + zone[-2:] if zone else "")
+    if zone not in ("", "Z") and int(zone[1:3]) * 60 + int(zone[4:6]) > MAX_ZONE_MINUTES:
+        return None  # xsd:dateTime offsets run from -14:00 to +14:00; "+15:00" would be an ill-typed literal
     try:
         datetime.fromisoformat(f"{day}T{time}{'+00:00' if zone == 'Z' else zone}")
     except ValueError:
         return None
     return Literal(f"{day}T{time}{zone}", datatype=XSD_DATETIME)
+
+
+def alt_labels(name: str, aliases: Iterable[str]) -> list[str]:
+    """The aliases written as ``skos:altLabel``: normalised as the label is (NFC, one space per run), without the
+    label itself and without repeats, in their first order (``"Cafe\u0301Net"`` is the label ``CaféNet``)."""
+    label = normalize_name(name)
+    out: list[str] = []
+    for alias in aliases:
+        if not isinstance(alias, str) or not alias.strip():
+            continue
+        text = normalize_name(alias)
+        if text != label and text not in out:
+            out.append(text)
+    return out
 
 
 def confidence_literal(value: float) -> Literal:
@@ -198,9 +215,7 @@ class Mapper:
         out = [(e, RDF_TYPE, K(TYPE_CLASS[ent.type])),
                (e, N(SKOS + "prefLabel"), Literal(normalize_name(ent.name))),
                (e, K("entityType"), Literal(ent.type))]
-        for alias in ent.aliases:
-            if alias and alias.strip() and alias.strip() != ent.name.strip():
-                out.append((e, N(SKOS + "altLabel"), Literal(alias)))
+        out += [(e, N(SKOS + "altLabel"), Literal(alias)) for alias in alt_labels(ent.name, ent.aliases)]
         if ent.params and ent.type == "model":  # (a "7B" in a dataset's name counts no parameters)
             out.append((e, K("parameterCount"), decimal_literal(ent.params)))
         if ent.family and ent.family.strip() and ent.family != ent.name:

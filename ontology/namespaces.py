@@ -36,8 +36,9 @@ KGO_PROPERTIES = ("mentions", "introduces", "evaluatedOn", "outperforms", "based
 KGO_TERMS = frozenset(KGO_CLASSES + KGO_PROPERTIES)
 #: the version of the graph's shape a build writes (kgo:schemaVersion); raise it when stored graphs of an
 #: earlier version would break the shapes or mean something else (2: typed publication dates, parameter
-#: counts on models only)
-SCHEMA_VERSION = 2
+#: counts on models only; 3: "_" and "~" in names are no longer percent-encoded in IRIs, cut long names end in
+#: "!<hash>", a space in a paper id is "%20")
+SCHEMA_VERSION = 3
 
 # extraction entity type -> ontology class
 TYPE_CLASS = {"model": "Model", "dataset": "Dataset", "benchmark": "Benchmark", "method": "Method",

@@ -62,6 +62,36 @@ def test_all_rdf_exports_hold_the_same_graph(store):
         assert isomorphic(graphs[0], g)
 
 
+def test_jsonld_is_compacted_with_an_inline_context_and_holds_the_turtle_graph(store):
+    import json
+    data = export(store, "jsonld")
+    doc = json.loads(data)
+    assert isinstance(doc, dict) and isinstance(doc["@context"], dict)
+    assert doc["@context"]["kgo"] == "https://w3id.org/llmkg/ontology#"
+    assert doc["@context"]["schema"] == "https://schema.org/"
+    ids = [n["@id"] for n in doc["@graph"]]
+    assert "paper:2401.00001" in ids and "model:Vicuna-7B" in ids  # compact IRIs, not full ones
+    assert ids == sorted(ids)
+    back = rdflib.Graph().parse(data=data, format="json-ld")
+    ttl = rdflib.Graph().parse(data=export(store, "turtle"), format="turtle")
+    assert isomorphic(back, ttl)
+    oxback = {str(t) for t in ox.parse(data, format=ox.RdfFormat.JSON_LD)}
+    assert oxback == {str(t) for t in ox.parse(export(store, "ntriples"), format=ox.RdfFormat.N_TRIPLES)}
+    assert len(data) < 0.75 * len(ox.serialize(ox.parse(data, format=ox.RdfFormat.JSON_LD), format=ox.RdfFormat.JSON_LD))
+
+
+def test_jsonld_is_deterministic_across_processes(tmp_path):
+    """rdflib lists nodes in hash order; the export sorts them, so the bytes do not depend on PYTHONHASHSEED."""
+    import os
+    import subprocess
+    code = ("import sys; sys.path.insert(0, 'tests/fixtures'); import graph_fixture; from kg.export import export; "
+            "sys.stdout.buffer.write(export(graph_fixture.load_store(), 'jsonld'))")
+    root = Path(__file__).resolve().parent.parent
+    outs = {subprocess.run([sys.executable, "-c", code], cwd=root, capture_output=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outs) == 1
+
+
 def test_turtle_is_readable(store):
     ttl = export(store, "turtle").decode()
     assert ttl.startswith("@prefix kgo: <https://w3id.org/llmkg/ontology#> .\n")
@@ -127,3 +157,21 @@ def test_cli_export_writes_default_names_and_stdout(tmp_path, capsys):
     assert len(capsys.readouterr().out.splitlines()) == TRIPLES
     assert main(["export", "--out", str(out), "--format", "csv", "--format", "nquads", "-o", "x"]) == 2
     assert "takes one format" in capsys.readouterr().err
+
+
+def test_validating_an_export_with_an_ill_typed_literal_is_one_line_per_finding(store, tmp_path):
+    """``kg validate FILE``: a literal such as ``"abc"^^xsd:integer`` is a violation in one line, no traceback."""
+    import re
+    import subprocess
+    ttl = export(store, "turtle").decode()
+    ttl = re.sub(r"kgo:startOffset \d+ \.", 'kgo:startOffset "abc"^^xsd:integer .', ttl, count=1)
+    assert '"abc"^^xsd:integer' in ttl
+    f = tmp_path / "bad.ttl"
+    f.write_text(ttl)
+    root = Path(__file__).resolve().parent.parent
+    res = subprocess.run([sys.executable, "-m", "kg", "validate", str(f)], cwd=root, capture_output=True, text=True)
+    assert res.returncode == 2
+    assert "Traceback" not in res.stderr and "Failed to convert" not in res.stderr
+    assert len(res.stderr.strip().splitlines()) == 1 and str(f) in res.stderr and "1 violation" in res.stderr
+    (line,) = [ln for ln in res.stdout.splitlines() if "ill-typed" in ln]
+    assert line.startswith("violation: assertion/") and "kgo:startOffset" in line and "'abc' is not a valid xsd:integer" in line

@@ -196,7 +196,11 @@ def test_names_that_mint_the_same_iri_get_the_same_label():
 @pytest.mark.parametrize("published,value,datatype", [
     ("2024-01-02", "2024-01-02", "date"), ("2024-01-02T10:00:00Z", "2024-01-02T10:00:00Z", "dateTime"),
     ("2024-01-02T10:00+0200", "2024-01-02T10:00:00+02:00", "dateTime"), ("Mar 14, 2024", "2024-03-14", "date"),
-    ("2024-03", "2024-03", "gYearMonth"), ("not a date", None, None), ("2024-02-30", None, None)])
+    ("2024-03", "2024-03", "gYearMonth"), ("not a date", None, None), ("2024-02-30", None, None),
+    ("2024-01-01T10:00:00+14:00", "2024-01-01T10:00:00+14:00", "dateTime"),
+    ("2024-01-01T10:00:00-14:00", "2024-01-01T10:00:00-14:00", "dateTime"),
+    ("2024-01-01T10:00:00+15:00", None, None), ("2024-01-01T10:00:00-14:01", None, None),
+    ("2024-01-01T10:00+1430", None, None), ("2024-01-01T10:00:00+23:59", None, None)])
 def test_publication_dates_are_typed_or_left_out_with_a_warning(published, value, datatype):
     ext = tiny()
     mapped = Mapper(BASE).map(replace(ext, paper=replace(ext.paper, published=published)))
@@ -216,3 +220,17 @@ def test_only_models_carry_a_parameter_count():
     counts = {q.subject.value.rsplit("/", 1)[1]: q.object.value for q in mapped.quads
               if q.predicate.value.endswith("#parameterCount")}
     assert counts == {"Tiny-LM": "1300000000.0"}
+
+
+def test_aliases_are_nfc_normalised_and_never_repeat_the_label():
+    ext = tiny()
+    ent = replace(ext.entities[0], name="Cafe\u0301Net",
+                  aliases=("Caf\u00e9Net", "CafeNet", "Cafe\u0301 Net", "Caf\u00e9 Net", "Caf\u00e9  Net", " ", ""))
+    mapped = Mapper(BASE).map(replace(ext, entities=(ent, ext.entities[1]), relations=()))
+    labels = [(q.predicate.value.rsplit("#", 1)[1], q.object.value) for q in mapped.quads
+              if q.subject.value == BASE + "model/Caf%C3%A9Net" and q.predicate.value.endswith("Label")]
+    assert sorted(labels) == sorted([("altLabel", "Caf\u00e9 Net"), ("altLabel", "CafeNet"), ("prefLabel", "Caf\u00e9Net")])
+    g = to_rdflib(mapped.quads)  # (and no altLabel equals the prefLabel once read back)
+    SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")
+    for s_ in g.subjects(SKOS.prefLabel, None):
+        assert g.value(s_, SKOS.prefLabel) not in set(g.objects(s_, SKOS.altLabel))

@@ -72,6 +72,39 @@ def test_model_lineage_follows_based_on_and_fine_tuned_from_paths(store):
     assert {r["ancestorName"] for r in rows(store, "model-lineage", name=uber)} == {"Vicuna-7B", "Llama 2 7B"}
 
 
+def test_model_lineage_says_what_it_returns_and_keeps_other_lineage_apart_by_type(store):
+    """It also lists datasets, methods and benchmarks built on others (the only lineage view of data): its
+    description says so, every row names the entity's class, and type=kgo:Model keeps the models."""
+    desc = CATALOGUE["model-lineage"].description
+    assert "dataset" in desc and "method" in desc and "type" in desc
+    kgo = "https://w3id.org/llmkg/ontology#"
+    every = rows(store, "model-lineage")
+    assert every and all(r["type"].startswith(kgo) for r in every)
+    models = rows(store, "model-lineage", type="kgo:Model")
+    assert models and {r["type"] for r in models} == {kgo + "Model"}
+    assert {r["model"] for r in models} == {r["model"] for r in every if r["type"] == kgo + "Model"}
+    # on a graph with data lineage, the dataset rows are there and say they are datasets
+    g = graph_fixture.load_store()
+    d1, d2 = ox.NamedNode(R + "dataset/Web-Edu"), ox.NamedNode(R + "dataset/Web")
+    kg_ = lambda t: ox.NamedNode(kgo + t)  # noqa: E731
+    skos = "http://www.w3.org/2004/02/skos/core#prefLabel"
+    rdf_type = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+    pg = ox.NamedNode(R + "graph/paper/x")
+    g.replace_graph(pg, [ox.Quad(*q, pg) for q in [
+        (d1, rdf_type, kg_("Dataset")), (d2, rdf_type, kg_("Dataset")), (d1, kg_("basedOn"), d2),
+        (d1, ox.NamedNode(skos), ox.Literal("Web-Edu")), (d2, ox.NamedNode(skos), ox.Literal("Web"))]])
+    got = rows(g, "model-lineage", name="Web-Edu")
+    assert [(r["type"], r["ancestorName"], r["direct"]) for r in got] == [(kgo + "Dataset", "Web", "true")]
+    assert not rows(g, "model-lineage", name="Web-Edu", type="kgo:Model")
+
+
+def test_model_benchmarks_does_not_claim_a_property_chain_the_ontology_denies():
+    desc = CATALOGUE["model-benchmarks"].description
+    assert "property chain of the ontology" not in desc
+    ontology = (Path(__file__).resolve().parent.parent / "ontology" / "kg.ttl").read_text(encoding="utf-8")
+    assert "No OWL property chain states it" in ontology and "no OWL property chain" in desc
+
+
 def test_papers_with_code(store):
     got = {(r["paper"].rsplit("/", 1)[1], r["url"]) for r in rows(store, "papers-with-code")}
     assert got == {("2401.00001", "https://github.com/example/vicuna-lite"),
@@ -184,6 +217,15 @@ def test_resolve_name_file_or_text(tmp_path):
         resolve(str(tmp_path / "missing.rq"))
 
 
+def test_resolve_takes_a_query_too_long_for_a_file_name_as_a_query():
+    q = "SELECT ?m ?n WHERE { ?m a kgo:Model ; skos:prefLabel ?n FILTER(STRLEN(?n) > 0) } ORDER BY ?n " + "#" * 300
+    assert len(q.encode()) > 255  # longer than any file name may be (ENAMETOOLONG)
+    assert resolve(q) == (q, None)
+    long_rq = "x" * 300 + ".rq"  # (asked for as a file: still a one-line 'not found')
+    with pytest.raises(QueryError, match="not found"):
+        resolve(long_rq)
+
+
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("q") / "o"
@@ -252,6 +294,17 @@ def test_cli_errors_are_one_line(built, capsys, query, needle):
     assert main(["query", query, "--out", str(built)]) == 2
     err = capsys.readouterr().err
     assert needle in err and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_cli_runs_an_inline_query_longer_than_a_file_name(built, capsys):
+    q = ("SELECT ?n WHERE { ?b a kgo:Benchmark ; skos:prefLabel ?n . "
+         "FILTER(?n != 'no such benchmark at all, only here to make this query longer than 255 bytes' && "
+         "?n != 'another benchmark name that is not in the graph either, kept here for the very same reason') } ORDER BY ?n")
+    assert len(q.encode()) > 255
+    assert main(["query", q, "--out", str(built), "--format", "csv"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.split() == ["n", "GSM8K", "LongBench-X", "MATH", "MMLU"]
+    assert "E001" not in captured.err and "File name too long" not in captured.err
 
 
 def test_cli_refuses_service_unless_allowed(built, capsys):
