@@ -254,3 +254,19 @@ def test_a_build_that_adds_papers_keeps_the_stored_spelling_of_an_entity(tmp_pat
         rows = st.raw.query("SELECT DISTINCT ?n WHERE { GRAPH ?g { ?e <http://www.w3.org/2004/02/skos/core#prefLabel>"
                             " ?n FILTER(LCASE(REPLACE(STR(?n), '[ _-]', '')) = 'zorbnetv2') } }")
         assert [r["n"].value for r in rows] == ["ZorbNetV2"]
+
+
+def test_each_paper_graph_is_generated_by_one_build(tmp_path, fixture_jsonl):
+    lines = fixture_jsonl.read_text().splitlines()
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:2]) + "\n")
+    second.write_text("\n".join(lines[1:]) + "\n")
+    assert build(tmp_path / "o", "--extractions", str(first)) == 0
+    assert build(tmp_path / "o", "--extractions", str(second)) == 0
+    with GraphStore(tmp_path / "o" / "store", read_only=True) as st:
+        rows = list(st.raw.query(
+            "SELECT ?g (COUNT(DISTINCT ?b) AS ?n) WHERE { GRAPH ?bg { ?b <http://www.w3.org/ns/prov#generated> ?g } }"
+            " GROUP BY ?g"))
+        builds = list(st.raw.query("SELECT DISTINCT ?b WHERE { GRAPH ?bg { ?b a <http://www.w3.org/ns/prov#Activity> } }"))
+    assert len(rows) == 4 and all(int(r["n"].value) == 1 for r in rows)
+    assert len(builds) == 2  # the first build stays recorded, with the one paper only it generated
