@@ -32,7 +32,7 @@ from pyoxigraph import NamedNode, QueryResultsFormat, QueryTriples, RdfFormat, s
 from . import __version__
 from .errors import ConfigError, KGError
 from .query import default_prefixes, load_catalogue, turtle_prefixes
-from .store import GraphStore, uses_service
+from .store import GraphStore, update_keyword, uses_service
 
 # in order of preference: a wildcard (text/*, application/*, */*) gets the first type it covers
 RESULT_TYPES = {
@@ -417,6 +417,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
         queries = params.get("query", [])
         if len(queries) != 1 or not queries[0].strip():
             return self._error(HTTPStatus.BAD_REQUEST, "give exactly one non-empty 'query'")
+        if update_keyword(queries[0]):  # (an update sent as a query is a malformed query: 400, as the protocol says)
+            return self._error(HTTPStatus.BAD_REQUEST, f"'query' holds a SPARQL Update ({update_keyword(queries[0])}); "
+                               + READ_ONLY)
         if uses_service(queries[0]):
             return self._error(HTTPStatus.BAD_REQUEST, "SERVICE (federated query) is not allowed: this endpoint is "
                                "read-only and offline -- remove the SERVICE clause")

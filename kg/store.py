@@ -61,6 +61,16 @@ def uses_service(text: str) -> bool:
     return re.search(r"(?<![^\W\d_])(?<![_-])service", sparql_code(text)) is not None
 
 
+_UPDATE = re.compile(r"\s*(?:(?:prefix\s+(?:[^\W\d_][\w.-]*)?:|base)\s*)*"
+                     r"(insert|delete|load|clear|create|drop|copy|move|add|with)(?![\w:.-])")
+
+
+def update_keyword(text: str) -> str | None:
+    """The SPARQL Update operation a request starts with (``INSERT``, ``DELETE``, ``LOAD``, ...), or ``None``."""
+    m = _UPDATE.match(sparql_code(text))
+    return m.group(1).upper() if m else None
+
+
 def names_dataset(text: str) -> bool:
     """Whether a query has ``FROM`` or ``FROM NAMED`` clauses (a prefix named ``from:`` is none)."""
     return re.search(r"(?<![^\W\d_])(?<![_-])from(?![\w.:-])", sparql_code(text)) is not None
@@ -283,6 +293,9 @@ class GraphStore:
         other is then empty, as in the SPARQL Protocol), else the query's own ``FROM`` / ``FROM NAMED``,
         else the paper merge plus the other named graphs as default graph (``union=False``: the store's
         default graph only) with every named graph. ``SERVICE`` is refused unless ``allow_service``."""
+        if update_keyword(sparql):
+            raise QueryError(f"the text is a SPARQL Update ({update_keyword(sparql)}); the graph is read-only here",
+                             "kg build writes the graph: change the listings (or extraction records) and build again")
         if not allow_service and uses_service(sparql):
             raise QueryError("the query uses SERVICE (federated query), which makes kg fetch a remote URL",
                              "remove the SERVICE clause, or pass --allow-service to kg query if you trust the query")

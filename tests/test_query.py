@@ -353,3 +353,22 @@ def test_catalogue_is_standard_sparql_that_rdflib_also_answers():
             continue
         ours = execute(store, q.text)
         assert len(list(g.query(prepared))) == len(ours.rows), name
+
+
+def test_a_name_as_tables_show_it_binds_to_the_minted_iri():
+    prefixes = default_prefixes(DEFAULT_BASE)
+    for shown, local in (("model:RETRO++", "RETRO%2B%2B"), ("model:RETRO%2B%2B", "RETRO%2B%2B"),
+                         ("paper:hep-th/9901001", "hep-th%2F9901001"), ("model:GlórIA", "Gl%C3%B3rIA"),
+                         ("metric:Recall@k", "Recall%40k"), ("model:Tulu_2", "Tulu_2")):
+        (term,) = parse_bindings([f"s={shown}"], prefixes).values()
+        assert term.value.endswith("/" + local), (shown, term)
+    (term,) = parse_bindings(["p=kgo:outperforms"], prefixes).values()
+    assert term.value == "https://w3id.org/llmkg/ontology#outperforms"
+
+
+@pytest.mark.parametrize("update", ["INSERT DATA { <a:b> <a:c> <a:d> }",
+                                    "PREFIX ex: <http://x/>\n# a comment\nDELETE WHERE { ?s ?p ?o }",
+                                    "CLEAR ALL", "LOAD <http://example.org/x.ttl>"])
+def test_an_update_is_refused_in_plain_words(store, update):
+    with pytest.raises(QueryError, match=r"is a SPARQL Update \((INSERT|DELETE|CLEAR|LOAD)\); the graph is read-only"):
+        execute(store, update)

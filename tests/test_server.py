@@ -195,6 +195,11 @@ def test_service_is_refused_with_400(endpoint):
     assert status == 200
 
 
+def test_an_update_sent_as_a_query_is_named_as_one(endpoint):
+    status, _, body = post(endpoint, "INSERT DATA { <a:b> <a:c> <a:d> }")
+    assert status == 400 and b"'query' holds a SPARQL Update (INSERT)" in body and b"read-only" in body, body
+
+
 def count_over_http(endpoint: str, query: str, **params) -> int:
     status, _, body = post(endpoint, query, "text/csv", **params)
     assert status == 200, body
