@@ -207,3 +207,9 @@ def test_query_width_must_be_usable(capsys):
             main(["query", "--width", bad, "SELECT * WHERE { ?s ?p ?o }"])
         assert e.value.code == 2
         assert "argument --width" in capsys.readouterr().err
+
+
+def test_validate_a_folder_is_one_line_naming_it(tmp_path, capsys):
+    assert main(["validate", str(tmp_path)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert f"{tmp_path}: is a folder, not an RDF file" in err and "--out" in err and len(err.splitlines()) == 1

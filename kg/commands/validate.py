@@ -31,6 +31,10 @@ def add_arguments(p) -> None:
 def run(args, config) -> int:
     config = config.with_overrides(out_dir=args.out_dir)
     if args.file:
+        if Path(args.file).is_dir():
+            raise InputError(f"{args.file}: is a folder, not an RDF file",
+                             f"give one file (e.g. {Path(args.file) / 'graph.ttl'}), or --out {args.file} to validate "
+                             "the store of the build there")
         if not Path(args.file).is_file():
             raise InputError(f"{args.file}: no such file", "give an RDF file, or no argument to validate the store")
         report = validate_file(args.file, base=config.base_iri)  # (a file that does not parse: InputError)
