@@ -345,7 +345,7 @@ def is_name_shaped(w: str, stop=frozenset()) -> bool:
 
 
 _TYPE_TAIL = re.compile(r"Eval|EVAL|Bench|BENCH|Instruct|Pretrain|GLUE|Glue|QA|Arena|Data|Corpus")
-_VERSION_AFTER = re.compile(r" (?:v?\d+(?:\.\d+)+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM]|Large|LARGE|Base|BASE|XL|XXL|Small|"
+_VERSION_AFTER = re.compile(r" (?:[Vv]?\d+(?:\.\d+)+|[Vv]\d+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM]|Large|LARGE|Base|BASE|XL|XXL|Small|"
                             r"Instruct|Chat)(?!\w|\.\d)")
 
 

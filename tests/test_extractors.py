@@ -96,6 +96,12 @@ def test_a_model_name_in_a_list_of_benchmarks_is_a_benchmark(extract_one):
     assert "FLAN" in ents(ext, "benchmark") and "Llama 2" in ents(ext, "model")
 
 
+@pytest.mark.parametrize("name", ["ZorbNet V2", "ZorbNet v3", "ZorbNet V2.5", "ZorbNet 2.5"])
+def test_a_version_written_apart_belongs_to_the_name(extract_one, name):
+    ext = extract_one("T", f"Our QuilloLM model outperforms {name}, a strong language model, on ChemBench.")
+    assert name in ents(ext, "model") and not any(e.startswith(("V", "v")) for e in ents(ext)), ents(ext)
+
+
 def test_a_refused_spelling_takes_no_type_from_the_listed_name(extract_one):
     ext = extract_one("MARIO: MAth Reasoning with code Interpreter Output", "We evaluate MARIO on MATH and GSM8K.")
     assert "MAth" not in ents(ext) and "MATH" in ents(ext, "benchmark")
