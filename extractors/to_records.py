@@ -13,6 +13,7 @@ from typing import Iterable
 
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
+from .candidates import GENERIC_SUFFIX
 from .components import DATAISH, MentionSpan, RelationSpan, singular_key, doc_text, entity_type
 from .normalize import delatex, name_key, parse_params, strip_variant
 from .relations import PAPER
@@ -56,6 +57,13 @@ class Canonicalizer:
                 if e is not None:
                     return e.name
                 return base if name_key(base) != name_key(name) else None
+            # "GLM-4-Air", "Bloomz-Doctor", "MiniCPM-MoE": a listed model's name and a capitalised word of the
+            # paper's own is a variant of that model
+            head, sep, tail = full.rpartition("-")
+            if sep and head and tail[:1].isupper() and not GENERIC_SUFFIX.fullmatch("-" + tail):
+                e = self.rd.lookup(head)
+                if e is not None and e.type == "model" and self.rd.accepts(e.id, head)[0]:
+                    return e.name
         return None
 
 

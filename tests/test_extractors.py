@@ -102,6 +102,14 @@ def test_a_version_written_apart_belongs_to_the_name(extract_one, name):
     assert name in ents(ext, "model") and not any(e.startswith(("V", "v")) for e in ents(ext)), ents(ext)
 
 
+def test_a_listed_model_with_a_word_of_the_paper_is_its_variant(extract_one):
+    ext = extract_one("T", "We release GLM-4-Air and Bloomz-Doctor, two chat models, and compare them with "
+                           "Zorb-Doctor and BERT-based models.")
+    fams = {e.name: e.family for e in ext.entities if e.type == "model"}
+    assert fams.get("GLM-4-Air") == "GLM-4" and fams.get("Bloomz-Doctor") == "BLOOMZ", fams
+    assert fams.get("Zorb-Doctor") is None  # no listed model in it
+
+
 def test_a_refused_spelling_takes_no_type_from_the_listed_name(extract_one):
     ext = extract_one("MARIO: MAth Reasoning with code Interpreter Output", "We evaluate MARIO on MATH and GSM8K.")
     assert "MAth" not in ents(ext) and "MATH" in ents(ext, "benchmark")
