@@ -8,7 +8,7 @@ sentence to every relation.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Iterable
 
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
@@ -121,6 +121,10 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
                                mentions=tuple(mentions), aliases=tuple(aliases),
                                family=canon.family(first, name), params=params,
                                gazetteer_id=first.gaz_id, url=first.url))
+    not_models = {e.name for e in entities if e.type != "model"}
+    if not_models:  # a family is a model family: "MT-Ladder-7B" is of no model family where the paper types
+        # MT-Ladder as its method (the lineage, if stated, is a based_on relation)
+        entities = [replace(e, family=None) if e.family in not_models else e for e in entities]
     relations = []
     types = {key: e.type for key, e in zip(groups, entities)}
     for r in res.relations:

@@ -110,6 +110,14 @@ def test_a_listed_model_with_a_word_of_the_paper_is_its_variant(extract_one):
     assert fams.get("Zorb-Doctor") is None  # no listed model in it
 
 
+def test_a_family_is_a_model_family(extract_one):
+    ext = extract_one("MT-Ladder: A Model-Agnostic Framework Boosting LLM-based Machine Translation",
+                      "We train MT-Ladder-2B and MT-Ladder-7B using Gemma-2B/7B as the backbone.")
+    by = {e.name: e for e in ext.entities}
+    assert by["MT-Ladder"].type == "method" and by["MT-Ladder-7B"].type == "model"
+    assert by["MT-Ladder-7B"].family is None and by["Gemma 7B"].family == "Gemma"
+
+
 def test_a_refused_spelling_takes_no_type_from_the_listed_name(extract_one):
     ext = extract_one("MARIO: MAth Reasoning with code Interpreter Output", "We evaluate MARIO on MATH and GSM8K.")
     assert "MAth" not in ents(ext) and "MATH" in ents(ext, "benchmark")
