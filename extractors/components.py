@@ -22,7 +22,7 @@ import numpy as np
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
-from .candidates import (Candidate, _family_id, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes,
+from .candidates import (_PLURAL_ACRONYM, Candidate, _family_id, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes,
                          find_urls, type_from_part, type_from_suffix, type_from_words, with_type)
 from .normalize import fold, name_key
 from .rules import RuleData, load_rule_data
@@ -861,8 +861,25 @@ def _redefines(entry, long_form: str) -> bool:
     expansions = [a for a in (entry.name, *entry.aliases) if " " in a.strip()]
     if not expansions:
         return False
-    key = name_key(long_form)
-    return key not in {name_key(n) for n in (entry.name, *entry.aliases)}
+    key = _loose_phrase(long_form)
+    return key not in {_loose_phrase(n) for n in (entry.name, *entry.aliases)}
+
+
+_BRITISH = ((re.compile(r"(?<=[aeiou])lling$"), "ling"), (re.compile(r"(?<=[aeiou])lled$"), "led"),
+            (re.compile(r"isation$"), "ization"), (re.compile(r"is(e|ed|es|ing)$"), r"iz\1"))
+
+
+def _loose_phrase(text: str) -> str:
+    """A phrase's words with British spellings and plurals made alike: "Masked Language Modelling" and
+    "masked language modeling", "Large Language Models" and "large language model" are one expansion."""
+    out = []
+    for w in re.findall(r"[^\W_]+", fold(text)):
+        for rx, rep in _BRITISH:
+            w = rx.sub(rep, w)
+        if len(w) > 3 and w.endswith("s") and not w.endswith(("ss", "us", "is")):
+            w = w[:-1]
+        out.append(w)
+    return " ".join(out)
 
 
 def singular_key(text: str) -> str:
@@ -1018,18 +1035,34 @@ class ResolverComponent(_RuleComponent):
             return mentions
         key_at = {(m.start, m.end): m for m in mentions}
         remap: dict[str, MentionSpan] = {}
+        gone: set[str] = set()
         for (ls, le, lf, ss, se, sf) in abbrevs:
             lm, sm = key_at.get((ls, le)), key_at.get((ss, se))
+            if lm is None:
+                plural = sf.endswith("s") and _PLURAL_ACRONYM.fullmatch(sf) is not None
+                entry = rd.lookup(sf[:-1] if plural else sf)
+                if entry is not None and _redefines(entry, lf):
+                    # "Generative Language Models (GLMs) ... GLM": not the listed GLM in this paper; as the short
+                    # form of a class of things ("GLMs") it names nothing, else it is the paper's own name
+                    for m in mentions:
+                        if m.gaz_id == entry.id and m.text in (sf, sf[:-1] if plural else sf):
+                            if plural:
+                                gone.add(m.key)
+                            else:
+                                remap[m.key] = replace(m, key=singular_key(sf), gaz_id=None, family_id=None)
+                    continue
             if lm is None or sm is None or lm.key == sm.key or lm.type == "repo" or sm.type == "repo":
                 continue
             keep, drop = (sm, lm) if sm.gaz_id and not lm.gaz_id else (lm, sm)
             if keep is sm and _redefines(rd.entries[sm.gaz_id], lm.text):
                 keep, drop = replace(lm, gaz_id=None, family_id=None), sm
             remap[drop.key] = keep
-        if not remap:
+        if not remap and not gone:
             return mentions
         out = []
         for m in mentions:
+            if m.key in gone:
+                continue
             k = remap.get(m.key)
             out.append(replace(m, key=k.key, type=k.type, gaz_id=k.gaz_id, family_id=k.family_id) if k else m)
         return out

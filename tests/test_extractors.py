@@ -118,6 +118,20 @@ def test_a_family_is_a_model_family(extract_one):
     assert by["MT-Ladder-7B"].family is None and by["Gemma 7B"].family == "Gemma"
 
 
+def test_a_plural_short_form_spelled_out_as_something_else_is_not_the_listed_name(extract_one):
+    ext = extract_one("T", "Recent Generative Language Models (GLMs) are strong. We test pre-trained GLM knowledge "
+                           "of BERT.")
+    assert "GLM" not in ents(ext) and "GLMs" not in ents(ext) and "BERT" in ents(ext, "model")
+
+
+def test_a_british_spelling_of_a_listed_expansion_is_no_redefinition(extract_one):
+    ext = extract_one("T", "We pretrain with Masked Language Modelling (MLM) and compare MLM with "
+                           "next-token prediction.")
+    rd = load_rule_data()
+    listed = rd.lookup("MLM")
+    assert listed is not None and listed.name in ents(ext), ents(ext)
+
+
 def test_a_refused_spelling_takes_no_type_from_the_listed_name(extract_one):
     ext = extract_one("MARIO: MAth Reasoning with code Interpreter Output", "We evaluate MARIO on MATH and GSM8K.")
     assert "MAth" not in ents(ext) and "MATH" in ents(ext, "benchmark")
