@@ -149,6 +149,15 @@ def _size_stem(m: MentionSpan) -> str | None:
     return name_key(name[:sm.start()] + name[sm.end():]) if sm and m.type == "model" else None
 
 
+_FINE_TUNED = re.compile(r"fine-?tun|finetun|instruction[- ]tun")
+
+
+def _fine_tuned(a: MentionSpan, b: MentionSpan, stated: str) -> bool:
+    """Is the lineage stated a model fine-tuned from a model ("A, fine-tuned from B", "we fine-tune B to obtain
+    A"), not only built on, a variant of or initialised from it?"""
+    return a.type == b.type == "model" and _FINE_TUNED.search(stated) is not None
+
+
 def _lineage(a: MentionSpan, b: MentionSpan) -> bool:
     """Can ``a`` be based on ``b``? A model on a model, a method on a method, a dataset or benchmark on another;
     a model "pre-trained with" a method or "trained on" a dataset, or a method "for fine-tuning" a model, is
@@ -742,6 +751,12 @@ class RelationComponent(_RuleComponent):
         """Lineage stated in one sentence. Gives back the new models the sentence says the authors made from
         another one ("we fine-tune B ... and obtain A")."""
         made: list = []
+
+        def lineage(a, b, stated: str, sent, rule: str, conf: float) -> None:
+            add(a.key, "based_on", b.key, sent, rule, conf)  # and the narrower statement where it holds
+            if _fine_tuned(a, b, stated):
+                add(a.key, "fine_tuned_from", b.key, sent, rule, conf)
+
         if not ms or (own_only and not patterns and not (any(m.type in MODELISH for m in introduced)
                                                          and self.own_re.search(text, sent[0], sent[1]))):
             return made
@@ -789,7 +804,7 @@ class RelationComponent(_RuleComponent):
                     same = [b for b in bases if _size(b) and _size(b) == _size(a)]
                     for b in same or bases:
                         if _lineage(a, b):
-                            add(a.key, "based_on", b.key, sent, "based-on-pattern", 0.75)
+                            lineage(a, b, bm.group(), sent, "based-on-pattern", 0.75)
                             found = True
                             if rx in self.based_made and a.gaz_id is None and a.type == "model" and \
                                     self.own_re.search(text, s0, s1) and (a, sent) not in made:
@@ -808,7 +823,7 @@ class RelationComponent(_RuleComponent):
             for bm in self._scan(rx, low, present):
                 b = ms[int(bm.group("B"))]
                 if _lineage(own[0], b) and b.key not in {m.key for m in own}:
-                    add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.66)
+                    lineage(own[0], b, bm.group(), sent, "based-on-own", 0.66)
                     found = True
         if found or not self.own_re.search(text, s0, s1):
             return made
@@ -822,5 +837,5 @@ class RelationComponent(_RuleComponent):
                     bases.append(bases[-1] + 1)  # "we further pretrain GPT-J and LLaMA": every listed base
                 for b in (ms[i] for i in bases):
                     if _lineage(own[0], b) and b.key not in {m.key for m in own}:
-                        add(own[0].key, "based_on", b.key, sent, "based-on-own", 0.62)
+                        lineage(own[0], b, bm.group(), sent, "based-on-own", 0.62)
         return made

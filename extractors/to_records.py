@@ -21,7 +21,9 @@ from .rules import RuleData
 
 
 OBJECT_TYPES = {"evaluated_on": ("benchmark", "dataset"), "outperforms": ("model", "method"),
-                "based_on": ("model", "method", "dataset", "benchmark"), "has_repository": ("repo",)}
+                "based_on": ("model", "method", "dataset", "benchmark"), "fine_tuned_from": ("model",),
+                "has_repository": ("repo",)}
+LINEAGE = ("based_on", "fine_tuned_from")  # (a fine_tuned_from pair is stated as based_on too)
 
 
 class Canonicalizer:
@@ -135,8 +137,10 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         wanted = OBJECT_TYPES.get(r.predicate)
         if wanted and types.get(r.object) not in wanted:
             continue  # the entity's resolved type (over all its mentions) no longer fits the relation
-        if r.predicate == "based_on" and (types.get(r.subject) in DATAISH) != (types.get(r.object) in DATAISH):
+        if r.predicate in LINEAGE and (types.get(r.subject) in DATAISH) != (types.get(r.object) in DATAISH):
             continue  # lineage joins data to data and models or methods to each other
+        if r.predicate == "fine_tuned_from" and types.get(r.subject) != "model":
+            continue  # (the subject's resolved type is no longer a model: its based_on stays)
         relations.append(Relation(subject=subj, predicate=r.predicate, object=obj, confidence=r.confidence,
                                   rule=r.rule, evidence=_evidence(text, a0, r)))
     return Extraction(paper=paper, entities=tuple(entities), relations=tuple(relations))

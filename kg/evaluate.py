@@ -259,7 +259,9 @@ def score_papers(gold: list[dict], preds: dict[str, Extraction], title: str = "p
             pred = {r.object for r in ext.relations if r.predicate == rel}
             sc.add(f"relation:{rel}", _match([gk(n) for n in g.get(rel, [])], [pk(n) for n in sorted(pred)]), unit)
         for rel in ("outperforms", "based_on"):
-            pred = {(r.subject, r.object) for r in ext.relations if r.predicate == rel}
+            # (fine_tuned_from is the based_on of a model fine-tuned from a model: the guidelines' based_on)
+            kinds = (rel, "fine_tuned_from") if rel == "based_on" else (rel,)
+            pred = {(r.subject, r.object) for r in ext.relations if r.predicate in kinds}
             sc.add(f"relation:{rel}", _pair_match([(gk(a), gk(b)) for a, b in g.get(rel, [])],
                                                   [(pk(a), pk(b)) for a, b in sorted(pred)]), unit)
     sc.notes.append(f"{len(gold)} gold papers" + (f", {missing} without a prediction (scored as empty)" if missing else ""))

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 ENTITY_TYPES = ("model", "dataset", "benchmark", "method", "repo", "task", "metric", "organization")
-RELATION_TYPES = ("introduces", "evaluated_on", "outperforms", "based_on", "has_repository")
+RELATION_TYPES = ("introduces", "evaluated_on", "outperforms", "based_on", "fine_tuned_from", "has_repository")
 FIELDS = ("title", "abstract")
 
 

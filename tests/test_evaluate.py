@@ -57,6 +57,15 @@ def test_gold_relations_may_name_an_entity_by_an_alias():
     assert sc["relation:introduces"].f1 == 1.0 and sc["relation:outperforms"].f1 == 1.0
 
 
+def test_fine_tuned_from_is_scored_as_based_on():
+    gold = [{"id": "p", "entities": [{"name": "Zeta-7B", "type": "model", "aliases": []},
+                                     {"name": "Llama 2", "type": "model", "aliases": []}],
+             "introduces": [], "evaluated_on": [], "outperforms": [], "based_on": [["Zeta-7B", "Llama 2"]]}]
+    pred = {"p": _ext("p", [("Zeta-7B", "model", []), ("Llama 2", "model", [])],
+                      [("Zeta-7B", "fine_tuned_from", "Llama 2")])}
+    assert score_papers(gold, pred).rows["relation:based_on"].f1 == 1.0
+
+
 def test_matching_does_not_depend_on_gold_order():
     ents = [{"name": "Llama 3", "type": "model", "aliases": ["Llama 3 8B"]},
             {"name": "Llama 3 8B", "type": "model", "aliases": []}]

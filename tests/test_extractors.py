@@ -17,7 +17,9 @@ def ents(ext, typ=None):
 
 
 def rels(ext, pred):
-    return {(r.subject, r.object) for r in ext.relations if r.predicate == pred}
+    """Pairs of one relation; ``based_on`` includes its narrower ``fine_tuned_from`` (the guidelines' based_on)."""
+    preds = (pred, "fine_tuned_from") if pred == "based_on" else (pred,)
+    return {(r.subject, r.object) for r in ext.relations if r.predicate in preds}
 
 
 def rels_objects(ext, pred):
@@ -130,6 +132,16 @@ def test_a_british_spelling_of_a_listed_expansion_is_no_redefinition(extract_one
     rd = load_rule_data()
     listed = rd.lookup("MLM")
     assert listed is not None and listed.name in ents(ext), ents(ext)
+
+
+def test_a_model_fine_tuned_from_a_model_says_so(extract_one):
+    ext = extract_one("T", "We introduce Zeta-7B, a chat model fine-tuned from Llama 2. ZetaData, a dataset "
+                           "filtered from The Pile, is released. Our Zorb-7B is built on Mistral 7B.")
+    tuned = {(r.subject, r.object) for r in ext.relations if r.predicate == "fine_tuned_from"}
+    based = {(r.subject, r.object) for r in ext.relations if r.predicate == "based_on"}
+    assert tuned == {("Zeta-7B", "Llama 2")}, ext.relations
+    assert ("Zeta-7B", "Llama 2") in based  # the contract's based_on holds every lineage pair
+    assert any(a == "Zorb-7B" for a, b in based), based  # built on: based_on only
 
 
 def test_a_refused_spelling_takes_no_type_from_the_listed_name(extract_one):
