@@ -1,7 +1,8 @@
 """SHACL validation of the graph (between the store and the exports in the flow).
 
 The data graph is the union of the paper graphs, handed to pySHACL together with ``ontology/shapes.ttl``
-and the class hierarchy of ``ontology/kg.ttl`` (so ``sh:class kgo:Dataset`` accepts a ``kgo:Benchmark``).
+and the class hierarchy of ``ontology/kg.ttl`` (the shapes name the concrete classes, so they give the same
+results without it).
 Results come back as :class:`Issue` records that read as plain sentences: which node, which property,
 what is wrong. SHACL-SPARQL constraints (``sh:sparql``, e.g. "every edge has an assertion") are evaluated
 by Oxigraph over all focus nodes in one query each -- the same semantics as pySHACL's one-query-per-node

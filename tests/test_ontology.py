@@ -112,3 +112,49 @@ def test_shapes_only_use_defined_kgo_terms():
     used = {str(t)[len(KGO_NS):] for triple in shapes for t in triple
             if isinstance(t, rdflib.URIRef) and str(t).startswith(KGO_NS)}
     assert used and used <= set(KGO_TERMS)
+
+
+ENTITY_CLASSES = {KGO[c] for c in TYPE_CLASS.values()}
+
+
+def test_the_kinds_of_node_are_disjoint(onto):
+    """A paper is no entity, and no entity is of two kinds: a benchmark is a dataset, so it is left out of the
+    list (being one, it is disjoint from the rest through kgo:Dataset)."""
+    from rdflib.collection import Collection
+    groups = list(onto.subjects(RDF.type, OWL.AllDisjointClasses))
+    assert len(groups) == 1
+    members = list(Collection(onto, onto.value(groups[0], OWL.members)))
+    assert len(members) == len(set(members)) and set(members) == ENTITY_CLASSES - {KGO.Benchmark}
+    assert (KGO.Benchmark, RDFS.subClassOf, KGO.Dataset) in onto
+    assert all((m, RDFS.subClassOf, KGO.Entity) in onto for m in members)
+    assert (KGO.Paper, OWL.disjointWith, KGO.Entity) in onto
+
+
+def test_an_owl_reasoner_finds_a_node_of_two_kinds(onto):
+    owlrl = pytest.importorskip("owlrl")
+    g = rdflib.Graph()
+    for t in onto:
+        g.add(t)
+    x = rdflib.Namespace("http://example.org/")
+    for node, classes in (("both", (KGO.Model, KGO.Dataset)), ("paper", (KGO.Paper, KGO.Benchmark)),
+                          ("task", (KGO.Method, KGO.Task)), ("fine", (KGO.Benchmark, KGO.Dataset))):
+        for c in classes:
+            g.add((x[node], RDF.type, c))
+    owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(g)
+    error = rdflib.URIRef("http://www.daml.org/2002/03/agents/agent-ont#error")  # how owlrl reports an inconsistency
+    errors = " ".join(str(o) for o in g.objects(None, error))
+    assert all(x[n] in errors for n in ("both", "paper", "task")) and x["fine"] not in errors, errors
+
+
+def test_the_shapes_name_every_entity_class():
+    """The shapes do not lean on kg.ttl's class hierarchy: each list of entity classes in them is complete."""
+    from rdflib.namespace import SH
+    shapes = load_shapes()
+    kgs = rdflib.Namespace("https://w3id.org/llmkg/shapes#")
+    assert set(shapes.objects(kgs.EntityShape, SH.targetClass)) == ENTITY_CLASSES | {KGO.Entity}
+    assert set(shapes.objects(kgs.OneKindShape, SH.targetClass)) == ENTITY_CLASSES | {KGO.Paper}
+    for shape in (kgs.EntityEdgeShape, kgs.OneKindShape):
+        for constraint in shapes.objects(shape, SH.sparql):
+            query = str(shapes.value(constraint, SH.select))
+            for c in ENTITY_CLASSES:
+                assert f"kgo:{c.split('#')[1]}," in query or f"kgo:{c.split('#')[1]})" in query, (shape, c)
