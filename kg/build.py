@@ -91,15 +91,56 @@ STORE_BACKUP = ".store-before-build.nq"
 
 @contextmanager
 def _store_kept_on_error(store: GraphStore, backup: Path):
-    """Snapshot the store; if the block fails in any way, put the snapshot back."""
-    store.snapshot(backup)
+    """Snapshot the store; if the block fails in any way (Ctrl-C included), put the snapshot back. The snapshot
+    is deleted only once it is not needed: if putting it back fails too, it stays, and the next build starts by
+    putting it back (:func:`_recover`)."""
+    part = backup.with_name(backup.name + ".part")
+    try:
+        store.snapshot(part)
+        part.replace(backup)
+    except BaseException:
+        part.unlink(missing_ok=True)
+        raise
     try:
         yield
     except BaseException:
-        store.restore(backup)
-        raise
-    finally:
+        with _no_interrupt():  # (a second Ctrl-C must not stop it halfway, with the store emptied)
+            try:
+                store.restore(backup)
+            except Exception as exc:
+                raise StoreError(f"the build failed and the store at {store.path} could not be put back ({exc}); "
+                                 f"its earlier content is kept in {backup}",
+                                 "run kg build again: it puts that content back first") from exc
         backup.unlink(missing_ok=True)
+        raise
+    backup.unlink(missing_ok=True)
+
+
+@contextmanager
+def _no_interrupt():
+    """Hold off SIGINT (Ctrl-C) in the block; one that came meanwhile is raised after it."""
+    import signal
+    import threading
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught = []
+    previous = signal.signal(signal.SIGINT, lambda *a: caught.append(a))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
+def _recover(store: GraphStore, backup: Path, stderr: TextIO | None) -> None:
+    """A snapshot left by a build that could not put it back: put it back now."""
+    if backup.is_file():
+        with _no_interrupt():
+            store.restore(backup)
+        backup.unlink()
+        _warn(stderr, f"the store was put back as it was before an earlier build that failed ({backup} read)")
 
 
 def _carry_over(old: Path, new: Path, built: set[str]) -> None:
@@ -225,6 +266,7 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
     t_map = 0.0
     with _removed_on_error(jsonl_tmp), GraphStore(config.store_path) as store, \
             open(jsonl_tmp, "w", encoding="utf-8") as jsonl:
+        _recover(store, out_dir / STORE_BACKUP, stderr)
         if not fresh:
             held = store.detect_base(minter.base)
             if held != minter.base:  # two bases in one store: queries and exports would see both copies
@@ -311,14 +353,16 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
                 _carry_over(out_dir / "extractions.jsonl", jsonl_tmp, built_ids)
             jsonl_tmp.replace(out_dir / "extractions.jsonl")
             summary.outputs["extractions"] = out_dir / "extractions.jsonl"
-            for fmt in config.formats or ("turtle",):
-                summary.outputs[fmt] = export(store, fmt, out_dir / default_filename(fmt), base=minter.base)
-            summary.outputs["build"] = write_build_record(store, out_dir / "build.ttl", minter.base)
-            summary.timings["export"] = time.perf_counter() - t1
-            t1 = time.perf_counter()
-            from .insights import write_insights  # analytics: report.html/.md, stats.json, graph.html, scores
-            summary.outputs.update(write_insights(store, config)["outputs"])
-            summary.timings["analytics"] = time.perf_counter() - t1
+        # the store and extractions.jsonl are committed: the exports and the report are made from them (each file
+        # is replaced whole; if this part fails, kg export and kg build --extractions remake them)
+        for fmt in config.formats or ("turtle",):
+            summary.outputs[fmt] = export(store, fmt, out_dir / default_filename(fmt), base=minter.base)
+        summary.outputs["build"] = write_build_record(store, out_dir / "build.ttl", minter.base)
+        summary.timings["export"] = time.perf_counter() - t1
+        t1 = time.perf_counter()
+        from .insights import write_insights  # analytics: report.html/.md, stats.json, graph.html, scores
+        summary.outputs.update(write_insights(store, config)["outputs"])
+        summary.timings["analytics"] = time.perf_counter() - t1
     summary.seconds = time.perf_counter() - t0
     return summary
 

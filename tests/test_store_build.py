@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from kg.errors import KGError
+
 sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
 import graph_fixture  # noqa: E402
 
@@ -270,3 +272,82 @@ def test_each_paper_graph_is_generated_by_one_build(tmp_path, fixture_jsonl):
         builds = list(st.raw.query("SELECT DISTINCT ?b WHERE { GRAPH ?bg { ?b a <http://www.w3.org/ns/prov#Activity> } }"))
     assert len(rows) == 4 and all(int(r["n"].value) == 1 for r in rows)
     assert len(builds) == 2  # the first build stays recorded, with the one paper only it generated
+
+
+def test_a_store_that_could_not_be_put_back_is_put_back_by_the_next_build(tmp_path, fixture_jsonl, monkeypatch, capsys):
+    from kg.build import build_graph
+    from kg.store import GraphStore as GS
+
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+    before = _store_quads(tmp_path / "o")
+    exts = graph_fixture.build()
+
+    def interrupted():
+        yield replace(exts[0], paper=replace(exts[0].paper, title="A changed title"))
+        raise KeyboardInterrupt
+
+    real_restore = GS.restore
+
+    def broken_restore(self, path):
+        self.raw.clear()  # halfway: emptied, not yet loaded
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(GS, "restore", broken_restore)
+    cfg = Config().with_overrides(out_dir=tmp_path / "o", progress=False)
+    with pytest.raises(KGError, match="could not be put back") as e:
+        build_graph(interrupted(), cfg, quiet=True)
+    assert "run kg build again" in e.value.fix
+    backup = tmp_path / "o" / ".store-before-build.nq"
+    assert backup.is_file() and _store_quads(tmp_path / "o") != before
+    monkeypatch.setattr(GS, "restore", real_restore)
+    capsys.readouterr()
+    lines = fixture_jsonl.read_text().splitlines()
+    one = tmp_path / "one.jsonl"
+    one.write_text(lines[3] + "\n")
+    assert build(tmp_path / "o", "--extractions", str(one)) == 0  # rebuilds a paper the store already had
+    assert "the store was put back as it was before an earlier build that failed" in capsys.readouterr().err
+    assert not backup.exists()
+    def papers(quads):  # (the build records differ: one more build, other times)
+        return {q for q in quads if "/graph/build" not in q}
+    assert papers(_store_quads(tmp_path / "o")) == papers(before)
+
+
+def test_an_interrupted_snapshot_leaves_no_file(tmp_path, fixture_jsonl, monkeypatch):
+    from kg.build import build_graph
+    from kg.store import GraphStore as GS
+
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+
+    def interrupted_snapshot(self, path):
+        Path(path).write_text("partial")
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(GS, "snapshot", interrupted_snapshot)
+    cfg = Config().with_overrides(out_dir=tmp_path / "o", progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        build_graph(iter(graph_fixture.build()), cfg, quiet=True)
+    assert not [p.name for p in (tmp_path / "o").iterdir() if p.name.startswith(".store")]
+
+
+def test_once_the_graph_validates_the_store_and_extractions_jsonl_are_kept_together(tmp_path, fixture_jsonl,
+                                                                                     monkeypatch):
+    """A failure in the exports or the report leaves the validated store, and extractions.jsonl matching it."""
+    import kg.insights
+    from kg.build import build_graph
+
+    lines = fixture_jsonl.read_text().splitlines()
+    first = tmp_path / "first.jsonl"
+    first.write_text("\n".join(lines[:2]) + "\n")
+    assert build(tmp_path / "o", "--extractions", str(first)) == 0
+
+    def interrupted(*a, **k):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(kg.insights, "write_insights", interrupted)
+    cfg = Config().with_overrides(out_dir=tmp_path / "o", progress=False)
+    with pytest.raises(KeyboardInterrupt):
+        build_graph(iter(graph_fixture.build()), cfg, quiet=True)
+    with GraphStore(tmp_path / "o" / "store", read_only=True) as st:
+        in_store = len(st.paper_graphs("https://w3id.org/llmkg/resource/"))
+    records = (tmp_path / "o" / "extractions.jsonl").read_text().splitlines()
+    assert in_store == len(records) == 4
