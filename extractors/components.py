@@ -821,7 +821,9 @@ _LOWER_UPPER = re.compile(r"[a-z][A-Z]")
 _DATA_LIST_AFTER = re.compile(r"(?:\s*(?:,|,?\s*and|,?\s*or)\s*[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?){0,4}\s+"
                               r"(?:datasets?|corpus|corpora)\b")
 _WEAK_TYPING = ("+name-suffix", "+name-part", "+list-member")  # typed by the name's form, not by a cue
-_DATA_LIST_BEFORE = re.compile(r"\b(?:datasets|corpora|(benchmarks))\b(?:(?!\b(?:LLMs?|LMs?|models?)\b)[^.;:]){0,50}?"
+_DATA_LIST_BEFORE = re.compile(r"(?:\b(?:datasets|corpora)\b(?:(?!\b(?:LLMs?|LMs?|models?)\b)[^.;:]){0,50}?|"
+                               r"\b(benchmarks),?\s*)"  # (benchmarks: the list right after the word; "five
+                               # benchmarks, outperforming baselines such as Mistral" lists no benchmark)
                                r"(?:namely|such as|including|like|e\.g\.,?|i\.e\.,?|:)\s*"
                                r"(?:[A-Z][\w\-]*\s*(?:,|,?\s*and|,?\s*or)\s*){0,4}$")
 _LIST_SEP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?")

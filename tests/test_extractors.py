@@ -96,6 +96,10 @@ def test_spellings_compare_without_latin_accents():
 def test_a_model_name_in_a_list_of_benchmarks_is_a_benchmark(extract_one):
     ext = extract_one("T", "We fine-tune Llama 2 and report results on held-out benchmarks, including FLAN, MMLU and BBH.")
     assert "FLAN" in ents(ext, "benchmark") and "Llama 2" in ents(ext, "model")
+    # the list must follow the word: baselines named after "benchmarks" stay models
+    for text in ("ZorbLM sets a new state of the art on five benchmarks, outperforming strong baselines such as "
+                 "Mistral and Llama 2.", "On standard benchmarks ZorbLM beats open competitors, including Llama 2."):
+        assert "Llama 2" in ents(extract_one("T", text), "model"), text
 
 
 @pytest.mark.parametrize("name", ["ZorbNet V2", "ZorbNet v3", "ZorbNet V2.5", "ZorbNet 2.5"])
