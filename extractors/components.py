@@ -781,10 +781,11 @@ class NameShapeComponent(_RuleComponent):
             typ = type_from_words(head.split()[-1], rd) or type_from_words(head, rd) or type_from_words(long_form, rd)
             if typ:
                 return typ, "abbreviation-head", 0.78
-        typ = type_from_suffix(c.text, rd) if not (c.text.isupper() and len(c.text) <= 5) else None
+        bare = _SPACED_VERSION.sub("", c.text)  # "ZorbGPT V2" is typed as "ZorbGPT" is
+        typ = type_from_suffix(bare, rd) if not (bare.isupper() and len(bare) <= 5) else None
         if typ:  # (a short all-capital acronym ends in "LM" or "QA" by chance: CALM, KBQA)
             return typ, "name-suffix", 0.72
-        typ = type_from_part(c.text, rd)
+        typ = type_from_part(bare, rd)
         if typ:
             return typ, "name-part", 0.7
         if _TUNE_BEFORE.search(before[-50:]) and not _DATA_AFTER.match(text, c.end):
@@ -837,6 +838,7 @@ _ONE_SIZE = re.compile(rf"/({_SIZE})", re.IGNORECASE)
 GENERIC_CONFIDENCE = 0.45  # below the default --min-confidence (0.5): kept out of the output unless asked for
 _NAMED_ACRONYM = re.compile(r"[A-Z][A-Za-z0-9]{0,2}[A-Z][A-Za-z0-9]{0,4}s?")  # SFT, ICL, PEFT, MoE, KD, SSMs
 _KIND_WORD_TAIL = re.compile(r"\s+(?:Benchmark|Dataset|Corpus|Suite|Model|Framework)$")
+_SPACED_VERSION = re.compile(r" [Vv]?\d+(?:\.\d+)*$")
 VERSION_SUFFIX = re.compile(r"(?:[\s\-_]?[Vv]?\d+(?:\.\d+)?|\+\+?)")  # what makes "CosyVoice 2", "GERNERMED++"
 _VERSION_TAIL = re.compile(VERSION_SUFFIX.pattern + "$")
 

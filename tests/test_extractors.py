@@ -102,6 +102,12 @@ def test_a_model_name_in_a_list_of_benchmarks_is_a_benchmark(extract_one):
         assert "Llama 2" in ents(extract_one("T", text), "model"), text
 
 
+@pytest.mark.parametrize("name", ["ZorbGPT V2", "ZorbLM V2", "ZorbLM 2.5"])
+def test_a_version_written_apart_keeps_the_type_the_name_ending_gives(extract_one, name):
+    ext = extract_one("T", f"We train {name} and evaluate it on GSM8K.")
+    assert name in ents(ext, "model"), ents(ext)
+
+
 @pytest.mark.parametrize("name", ["ZorbNet V2", "ZorbNet v3", "ZorbNet V2.5", "ZorbNet 2.5"])
 def test_a_version_written_apart_belongs_to_the_name(extract_one, name):
     ext = extract_one("T", f"Our QuilloLM model outperforms {name}, a strong language model, on ChemBench.")
