@@ -265,8 +265,19 @@ def _stated_edges(G: nx.Graph, weight: str = "weight") -> dict[tuple[Any, Any], 
             ((u, v, None, d) for u, v, d in G.edges(data=True)):
         if u == v or d.get("relation", key) in DERIVED_RELATIONS:
             continue
+        if d.get("relation", key) == "fine_tuned_from" and _has_relation(G, u, v, "based_on"):
+            continue  # (a fine-tuned pair is stated as based_on too: one statement, counted once)
         out[(u, v)] = out.get((u, v), 0) + d.get(weight, 1)
     return out
+
+
+def _has_relation(G: nx.Graph, u: Any, v: Any, relation: str) -> bool:
+    if not G.has_edge(u, v):
+        return False
+    data = G.get_edge_data(u, v)
+    if G.is_multigraph():
+        return any(d.get("relation", k) == relation for k, d in data.items())
+    return data.get("relation") == relation
 
 
 def _simple(G: nx.Graph, *, weight: str = "weight") -> nx.Graph:

@@ -25,7 +25,7 @@ from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResult
 
 from .errors import QueryError
 from .store import GraphStore
-from ontology.iri import IRIMinter, slug
+from ontology.iri import IRIMinter, encode_char, slug
 from ontology.namespaces import PREFIXES
 
 RESULT_FORMATS = {"json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML,
@@ -122,6 +122,7 @@ def default_prefixes(base: str | None = None) -> dict[str, str]:
 
 
 _ESCAPE = re.compile(r"%[0-9A-Fa-f]{2}")
+_CUT_SLUG = re.compile(r"![0-9a-f]{20}$")
 
 
 def parse_term(value: str, prefixes: dict[str, str]) -> NamedNode | Literal:
@@ -135,8 +136,11 @@ def parse_term(value: str, prefixes: dict[str, str]) -> NamedNode | Literal:
     m = re.match(r"^([A-Za-z][\w-]*):(\S*)$", v)
     if m and m.group(1) in prefixes and not v.startswith(("http:", "https:")):
         local = m.group(2)
-        if local and not _ESCAPE.search(local):  # as tables show it ("model:RETRO++"): encode it as minted
-            local = slug(local, "--bind value")
+        cut = _CUT_SLUG.search(local)
+        if cut and not _ESCAPE.search(local):  # a cut slug as a table shows it: its kept part encoded, as minted
+            local = "".join(encode_char(ch, "_") for ch in local[:cut.start()]) + cut.group()
+        elif local and not _ESCAPE.search(local):
+            local = slug(local, "--bind value")  # as tables show it ("model:RETRO++"): encoded as minted
         return NamedNode(prefixes[m.group(1)] + local)
     if v.startswith(("http://", "https://")):
         return NamedNode(v)

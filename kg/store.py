@@ -61,7 +61,7 @@ def uses_service(text: str) -> bool:
     return re.search(r"(?<![^\W\d_])(?<![_-])service", sparql_code(text)) is not None
 
 
-_UPDATE = re.compile(r"\s*(?:(?:prefix\s+(?:[^\W\d_][\w.-]*)?:|base)\s*)*"
+_UPDATE = re.compile(r"\s*(?:(?:prefix(?:\s+(?:[^\W\d_][\w.-]*)?:)?|base)\s*)*"  # ("PREFIX : <...>": bare ":")
                      r"(insert|delete|load|clear|create|drop|copy|move|add|with)(?![\w:.-])")
 
 

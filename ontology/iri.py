@@ -62,7 +62,8 @@ def normalize_name(name: object, what: str = "name") -> str:
     return text
 
 
-def _encode(ch: str, space: str) -> str:
+def encode_char(ch: str, space: str) -> str:
+    """One character of a name as a slug writes it (``space``: what a space becomes)."""
     if ch in _SAFE:
         return ch
     if ch == " ":
@@ -74,7 +75,7 @@ def slug(name: object, what: str = "name", *, space: str = "_") -> str:
     """The local name for ``name``: deterministic, one-to-one (a space and ``_`` aside, see the module doc),
     always IRI-safe. ``space`` is what a space becomes: ``_`` for names, ``%20`` for identifiers."""
     text = normalize_name(name, what)
-    parts = [_encode(ch, space) for ch in text]
+    parts = [encode_char(ch, space) for ch in text]
     s = "".join(parts)
     if len(s) > MAX_SLUG:
         # cut between characters of the name, so no %XX escape and no UTF-8 sequence is split

@@ -299,3 +299,13 @@ def test_metrics_do_not_depend_on_node_order():
     assert A.betweenness(H, sample_above=3, k=5) == A.betweenness(G, sample_above=3, k=5)
     assert A.communities(H) == A.communities(G)
     assert list(A._simple(H).edges(data=True)) == list(A._simple(G).edges(data=True))
+
+
+def test_a_fine_tuned_pair_counts_once():
+    G = nx.MultiDiGraph()
+    G.add_edge("zorb", "llama", key="based_on", relation="based_on", weight=1)
+    G.add_edge("zorb", "llama", key="fine_tuned_from", relation="fine_tuned_from", weight=1)
+    G.add_edge("quill", "mistral", key="based_on", relation="based_on", weight=1)
+    G.add_edge("solo", "gemma", key="fine_tuned_from", relation="fine_tuned_from", weight=1)  # alone, it counts
+    H = A._simple(G)
+    assert H["llama"]["zorb"]["weight"] == H["mistral"]["quill"]["weight"] == H["gemma"]["solo"]["weight"] == 1

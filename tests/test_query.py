@@ -366,7 +366,19 @@ def test_a_name_as_tables_show_it_binds_to_the_minted_iri():
     assert term.value == "https://w3id.org/llmkg/ontology#outperforms"
 
 
-@pytest.mark.parametrize("update", ["INSERT DATA { <a:b> <a:c> <a:d> }",
+def test_a_cut_slug_as_tables_show_it_binds_to_its_iri():
+    from kg.query import short
+    from ontology.iri import slug
+    prefixes = default_prefixes(DEFAULT_BASE)
+    for name in ("A very long model name " * 8, "GlórIA très longue " * 10):
+        iri = DEFAULT_BASE + "model/" + slug(name)
+        (term,) = parse_bindings([f"s={short(ox.NamedNode(iri), prefixes, None)}"], prefixes).values()
+        assert term.value == iri
+
+
+@pytest.mark.parametrize("update", ["PREFIX : <http://e/> INSERT DATA { :a :b :c }",
+                                    "BASE <http://x/> PREFIX : <http://e/> CLEAR ALL",
+                                    "INSERT DATA { <a:b> <a:c> <a:d> }",
                                     "PREFIX ex: <http://x/>\n# a comment\nDELETE WHERE { ?s ?p ?o }",
                                     "CLEAR ALL", "LOAD <http://example.org/x.ttl>"])
 def test_an_update_is_refused_in_plain_words(store, update):
