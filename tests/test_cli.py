@@ -188,6 +188,9 @@ def test_export_takes_the_format_from_the_file_name(tmp_path, capsys):
     assert main(["export", "--out", str(build), "-o", str(tmp_path / "x.nt"), "--format", "turtle"]) == 2
     err = capsys.readouterr().err
     assert "names the ntriples format, but --format turtle was given" in err and not (tmp_path / "x.nt").exists()
+    assert main(["export", "--out", str(build), "-o", str(tmp_path / "x.ttl"), "--format", "turtle",
+                 "--format", "ntriples"]) == 2
+    assert "takes one format, but several were given" in capsys.readouterr().err
 
 
 def test_build_reads_extraction_records_from_stdin(tmp_path, capsys, monkeypatch):

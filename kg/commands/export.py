@@ -51,14 +51,14 @@ def format_of(path: str) -> str | None:
 
 def run(args, config) -> int:
     config = config.with_overrides(out_dir=args.out_dir)
+    if args.output and args.formats and len(args.formats) > 1:
+        raise ExportError("-o/--output takes one format, but several were given",
+                          "drop -o to write OUT/graph.EXT for each format")
     named = format_of(args.output) if args.output and args.output != "-" else None
     if args.formats and named and args.formats != [named]:
         raise ExportError(f"-o {args.output} names the {named} format, but --format {args.formats[0]} was given",
                           f"name the file graph.{EXPORTERS[args.formats[0]].extension}, or drop --format")
     formats = args.formats or [named or "turtle"]
-    if args.output and len(formats) > 1:
-        raise ExportError("-o/--output takes one format, but several were given",
-                      "drop -o to write OUT/graph.EXT for each format")
     with GraphStore(config.store_path, read_only=True) as store:
         config = config.with_overrides(base_iri=store.detect_base(config.base_iri))
         for fmt in formats:
