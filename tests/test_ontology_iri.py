@@ -112,8 +112,8 @@ def test_a_cut_slug_is_never_the_slug_of_another_name():
 
 
 def _full_slug(name: str) -> str:
-    from ontology.iri import _encode, normalize_name
-    return "".join(_encode(ch, "_") for ch in normalize_name(name))
+    from ontology.iri import encode_char, normalize_name
+    return "".join(encode_char(ch, "_") for ch in normalize_name(name))
 
 
 @pytest.mark.parametrize("name", ["é" * 200, "a" + "é" * 200, "ab" + "é" * 200, "abc" + "é" * 200, "🦙" * 100,
