@@ -24,6 +24,14 @@ def fixture_jsonl(tmp_path_factory) -> Path:
     return graph_fixture.write_jsonl(tmp_path_factory.mktemp("fx") / "extractions.jsonl")
 
 
+def _overlapping_halves(tmp_path: Path, lines: list[str]) -> tuple[Path, Path]:
+    """Two extraction files: the first two records, and every record from the second on (one shared)."""
+    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
+    first.write_text("\n".join(lines[:2]) + "\n")
+    second.write_text("\n".join(lines[1:]) + "\n")
+    return first, second
+
+
 def build(out: Path, *extra: str) -> int:
     return main(["build", "--out", str(out), "--no-progress", *extra])
 
@@ -55,9 +63,7 @@ def test_two_builds_give_byte_identical_turtle(tmp_path, fixture_jsonl):
 
 def test_appending_keeps_other_papers_and_fresh_starts_over(tmp_path, fixture_jsonl, capsys):
     lines = fixture_jsonl.read_text().splitlines()
-    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_text("\n".join(lines[:2]) + "\n")
-    second.write_text("\n".join(lines[1:]) + "\n")
+    first, second = _overlapping_halves(tmp_path, lines)
     assert build(tmp_path / "o", "--extractions", str(first)) == 0
     assert build(tmp_path / "o", "--extractions", str(second)) == 0
     assert "papers      3 built (4 in the store" in capsys.readouterr().out
@@ -67,9 +73,7 @@ def test_appending_keeps_other_papers_and_fresh_starts_over(tmp_path, fixture_js
 
 def test_extractions_jsonl_covers_every_paper_in_the_store(tmp_path, fixture_jsonl, capsys):
     lines = fixture_jsonl.read_text().splitlines()
-    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_text("\n".join(lines[:2]) + "\n")
-    second.write_text("\n".join(lines[1:]) + "\n")
+    first, second = _overlapping_halves(tmp_path, lines)
     assert build(tmp_path / "o", "--extractions", str(first)) == 0
     assert build(tmp_path / "o", "--extractions", str(second)) == 0
     ids = [json.loads(x)["paper"]["id"] for x in (tmp_path / "o" / "extractions.jsonl").read_text().splitlines()]
@@ -260,9 +264,7 @@ def test_a_build_that_adds_papers_keeps_the_stored_spelling_of_an_entity(tmp_pat
 
 def test_each_paper_graph_is_generated_by_one_build(tmp_path, fixture_jsonl):
     lines = fixture_jsonl.read_text().splitlines()
-    first, second = tmp_path / "first.jsonl", tmp_path / "second.jsonl"
-    first.write_text("\n".join(lines[:2]) + "\n")
-    second.write_text("\n".join(lines[1:]) + "\n")
+    first, second = _overlapping_halves(tmp_path, lines)
     assert build(tmp_path / "o", "--extractions", str(first)) == 0
     assert build(tmp_path / "o", "--extractions", str(second)) == 0
     with GraphStore(tmp_path / "o" / "store", read_only=True) as st:
