@@ -25,6 +25,10 @@ PALETTE = {"model": "#4e79a7", "benchmark": "#e15759", "dataset": "#f28e2b", "me
 
 
 # ------------------------------------------------------------------------------------------ stats
+# (fine_tuned_from is the narrower statement of a based_on pair, not a lineage of its own)
+FINE_TUNED_NOTE = ("Each fine_tuned_from pair (a model said to be fine-tuned from a model) is a based_on pair as well; "
+                   "lineage counts it once.")
+
 def _ref(G: nx.Graph, node: Any, **extra: Any) -> dict[str, Any]:
     d = G.nodes[node] if node in G else {}
     out = {"iri": str(node), "label": str(d.get("label", node)), "type": d.get("type", "unknown")}
@@ -206,6 +210,8 @@ def render_markdown(stats: dict[str, Any]) -> str:
                     "## Contents", ""]
     L += _table(["type", "nodes"], [[t, n] for t, n in g["nodes_by_type"].items()])
     L += _table(["relation", "edges"], [[t, n] for t, n in g["edges_by_relation"].items()])
+    if g["edges_by_relation"].get("fine_tuned_from"):
+        L += [FINE_TUNED_NOTE, ""]
     c = stats["components"]
     L += ["## Connectivity", "",
           f"{c['count']} connected components ({c['single_nodes']} of them single nodes with no stated relation); "
@@ -412,6 +418,7 @@ def render_html(stats: dict[str, Any]) -> str:
            "<h2>Contents</h2>",
            svg_bars([(t, n) for t, n in g["nodes_by_type"].items()], color="#888", title="nodes by type"),
            _html_table(["relation", "edges"], [[t, n] for t, n in g["edges_by_relation"].items()]),
+           *([f'<p class="muted">{_e(FINE_TUNED_NOTE)}</p>'] if g["edges_by_relation"].get("fine_tuned_from") else []),
            *([f'<p class="muted">The graph also holds {_e(g["implied_families"])} model families that no paper '
               "names, implied by their members' names and linked to them by <i>family</i>; rankings, communities "
               "and paper counts use only what papers state.</p>"] if g.get("implied_families") else []),

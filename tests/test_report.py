@@ -83,6 +83,14 @@ def test_markdown_twin_says_the_same(stats):
     assert "&lt;script&gt;" in md
 
 
+def test_fine_tuned_pairs_are_said_to_be_based_on_pairs_too(stats):
+    assert "fine_tuned_from" not in stats["graph"]["edges_by_relation"]
+    assert R.FINE_TUNED_NOTE not in R.render_markdown(stats)
+    tuned = dict(stats, graph=dict(stats["graph"], edges_by_relation={**stats["graph"]["edges_by_relation"],
+                                                                       "fine_tuned_from": 1}))
+    assert R.FINE_TUNED_NOTE in R.render_markdown(tuned) and R.FINE_TUNED_NOTE in R.render_html(tuned)
+
+
 def test_no_dates_means_no_trend_section(graph_and_metrics):
     G, metrics = graph_and_metrics
     H = G.copy()
