@@ -20,11 +20,12 @@ another process writes, and a reader would not see the new data anyway).
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 from typing import Iterable, Iterator
 
 from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store,
-                        Triple)
+                        Triple, parse, serialize)
 
 from .errors import QueryError, StoreError
 
@@ -230,6 +231,10 @@ class GraphStore:
     def clear(self) -> None:
         self._store.clear()
 
+    def remove(self, quads: Iterable[Quad]) -> None:
+        for q in list(quads):
+            self._store.remove(q)
+
     def snapshot(self, path: Path) -> Path:
         """Write every quad of the store to ``path`` (N-Quads), to :meth:`restore` it from if a build fails."""
         try:
@@ -321,3 +326,81 @@ class GraphStore:
 
 
 __all__ = ["GraphStore", "DefaultGraph"]
+
+
+class Journal:
+    """The changes one build makes to a store, each written down before it is made (the old content of every
+    paper graph it replaces, the graphs it creates, the quads it adds or removes elsewhere), so that
+    :meth:`undo` can take them back -- in this process when the build fails, or in the next one
+    (:meth:`undo_left_over`) when this one died. Its cost follows what the build changes, not the store."""
+
+    def __init__(self, store: GraphStore, folder: Path) -> None:
+        self.store, self.folder = store, folder
+        folder.mkdir(parents=True)
+        self._seen: set[str] = set()
+        self._files = {name: open(folder / name, "ab") for name in ("replaced.nq", "new.txt", "added.nq",
+                                                                     "removed.nq")}
+
+    def _write(self, name: str, data: bytes) -> None:
+        f = self._files[name]
+        f.write(data)
+        f.flush()  # (written down before the change it describes is made)
+
+    def replace_graph(self, graph: NamedNode, quads: Iterable[Quad]) -> int:
+        if graph.value not in self._seen:
+            self._seen.add(graph.value)
+            st = self.store.raw
+            if st.contains_named_graph(graph):
+                self._write("replaced.nq", serialize(list(st.quads_for_pattern(None, None, None, graph)),
+                                                     format=RdfFormat.N_QUADS) or b"")
+            else:
+                self._write("new.txt", (graph.value + "\n").encode("utf-8"))
+        return self.store.replace_graph(graph, quads)
+
+    def add(self, quads: Iterable[Quad]) -> None:
+        new = [q for q in quads if q not in self.store.raw]  # (what was there already stays on undo)
+        self._write("added.nq", serialize(new, format=RdfFormat.N_QUADS) or b"")
+        self.store.add(new)
+
+    def remove(self, quads: Iterable[Quad]) -> None:
+        there = [q for q in quads if q in self.store.raw]
+        self._write("removed.nq", serialize(there, format=RdfFormat.N_QUADS) or b"")
+        self.store.remove(there)
+
+    def close(self) -> None:
+        for f in self._files.values():
+            f.close()
+
+    def discard(self) -> None:
+        """The build is kept: forget what it changed."""
+        self.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def undo(self) -> None:
+        self.close()
+        self.undo_left_over(self.store, self.folder)
+
+    @staticmethod
+    def undo_left_over(store: GraphStore, folder: Path) -> bool:
+        """Take back the changes written down in ``folder`` (``False``: there is no such record)."""
+        if not folder.is_dir():
+            return False
+
+        def quads(name: str) -> list[Quad]:
+            path = folder / name
+            return list(parse(path=str(path), format=RdfFormat.N_QUADS)) if path.is_file() else []
+
+        new = folder / "new.txt"
+        for line in (new.read_text(encoding="utf-8").splitlines() if new.is_file() else []):
+            if line.strip():
+                store.replace_graph(NamedNode(line.strip()), [])
+        old: dict[NamedNode, list[Quad]] = {}
+        for q in quads("replaced.nq"):
+            old.setdefault(q.graph_name, []).append(q)
+        for graph, qs in old.items():
+            store.replace_graph(graph, qs)
+        store.remove(quads("added.nq"))
+        store.add(quads("removed.nq"))
+        store.flush()
+        shutil.rmtree(folder, ignore_errors=True)
+        return True

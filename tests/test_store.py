@@ -210,3 +210,25 @@ def test_a_damaged_store_is_one_line_and_is_not_silently_replaced(tmp_path, caps
             err = capsys.readouterr().err
             assert "E040" in err and ("is damaged" in err or "cannot open the store" in err) and "delete the" in err, err
             assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_journal_takes_back_exactly_what_it_changed(tmp_path):
+    from kg.store import Journal
+    N = ox.NamedNode
+    g1, g2, gb = (N(f"https://example.org/graph/paper/{i}") for i in (1, 2, 9))
+    a = ox.Quad(N("https://e/a"), N("https://e/p"), ox.Literal("1"), g1)
+    b = ox.Quad(N("https://e/b"), N("https://e/p"), ox.Literal("2"), g2)
+    kept = ox.Quad(N("https://e/k"), N("https://e/p"), ox.Literal("k"), N("https://example.org/graph/build"))
+    with GraphStore(tmp_path / "store") as st:
+        st.replace_graph(g1, [a])
+        st.add([kept])
+        before = set(st.raw)
+        j = Journal(st, tmp_path / "journal")
+        j.replace_graph(g1, [ox.Quad(a.subject, a.predicate, ox.Literal("changed"), g1)])
+        j.replace_graph(g2, [b])  # a new graph
+        j.add([kept, ox.Quad(kept.subject, kept.predicate, ox.Literal("new"), kept.graph_name)])
+        j.remove([kept, ox.Quad(kept.subject, kept.predicate, ox.Literal("absent"), kept.graph_name)])
+        assert set(st.raw) != before
+        j.undo()
+        assert set(st.raw) == before and not (tmp_path / "journal").exists()
+        assert Journal.undo_left_over(st, tmp_path / "journal") is False

@@ -276,9 +276,13 @@ def test_each_paper_graph_is_generated_by_one_build(tmp_path, fixture_jsonl):
     assert len(builds) == 2  # the first build stays recorded, with the one paper only it generated
 
 
-def test_a_store_that_could_not_be_put_back_is_put_back_by_the_next_build(tmp_path, fixture_jsonl, monkeypatch, capsys):
+@pytest.mark.parametrize("fresh", [False, True])
+def test_a_store_that_could_not_be_put_back_is_put_back_by_the_next_build(tmp_path, fixture_jsonl, monkeypatch,
+                                                                           capsys, fresh):
+    """A build that adds papers writes its changes down (a journal); a fresh one snapshots the store. If taking
+    the changes back fails too, the record stays, and the next build takes them back first."""
     from kg.build import build_graph
-    from kg.store import GraphStore as GS
+    from kg.store import GraphStore as GS, Journal
 
     assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
     before = _store_quads(tmp_path / "o")
@@ -288,27 +292,29 @@ def test_a_store_that_could_not_be_put_back_is_put_back_by_the_next_build(tmp_pa
         yield replace(exts[0], paper=replace(exts[0].paper, title="A changed title"))
         raise KeyboardInterrupt
 
-    real_restore = GS.restore
-
-    def broken_restore(self, path):
-        self.raw.clear()  # halfway: emptied, not yet loaded
+    def broken(self, *args):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(GS, "restore", broken_restore)
+    if fresh:
+        monkeypatch.setattr(GS, "restore", broken)
+        record = tmp_path / "o" / ".store-before-build.nq"
+    else:
+        monkeypatch.setattr(Journal, "undo", broken)
+        record = tmp_path / "o" / ".build-journal"
     cfg = Config().with_overrides(out_dir=tmp_path / "o", progress=False)
-    with pytest.raises(KGError, match="could not be put back") as e:
-        build_graph(interrupted(), cfg, quiet=True)
+    with pytest.raises(KGError, match="could not be (put|taken) back") as e:
+        build_graph(interrupted(), cfg, quiet=True, fresh=fresh)
     assert "run kg build again" in e.value.fix
-    backup = tmp_path / "o" / ".store-before-build.nq"
-    assert backup.is_file() and _store_quads(tmp_path / "o") != before
-    monkeypatch.setattr(GS, "restore", real_restore)
+    assert record.exists() and _store_quads(tmp_path / "o") != before
+    monkeypatch.undo()
     capsys.readouterr()
     lines = fixture_jsonl.read_text().splitlines()
     one = tmp_path / "one.jsonl"
     one.write_text(lines[3] + "\n")
     assert build(tmp_path / "o", "--extractions", str(one)) == 0  # rebuilds a paper the store already had
     assert "the store was put back as it was before an earlier build that failed" in capsys.readouterr().err
-    assert not backup.exists()
+    assert not record.exists()
+
     def papers(quads):  # (the build records differ: one more build, other times)
         return {q for q in quads if "/graph/build" not in q}
     assert papers(_store_quads(tmp_path / "o")) == papers(before)
@@ -327,7 +333,7 @@ def test_an_interrupted_snapshot_leaves_no_file(tmp_path, fixture_jsonl, monkeyp
     monkeypatch.setattr(GS, "snapshot", interrupted_snapshot)
     cfg = Config().with_overrides(out_dir=tmp_path / "o", progress=False)
     with pytest.raises(KeyboardInterrupt):
-        build_graph(iter(graph_fixture.build()), cfg, quiet=True)
+        build_graph(iter(graph_fixture.build()), cfg, quiet=True, fresh=True)  # (a fresh build snapshots)
     assert not [p.name for p in (tmp_path / "o").iterdir() if p.name.startswith(".store")]
 
 
