@@ -588,7 +588,8 @@ def _scan(path: Path, seen: set[tuple[int, int]]) -> tuple[list[os.DirEntry], Sk
     except OSError as exc:
         return [], Skip(f"{display_name(path)}:0", f"cannot read directory ({exc.strerror})")
     if (st.st_dev, st.st_ino) in seen:
-        return [], Skip(f"{display_name(path)}:0", "links to a directory already read; not read again")
+        # (nothing is lost: a note, not a skipped record)
+        return [], Note(f"{display_name(path)}:0", "links to a directory already read; not read again")
     seen.add((st.st_dev, st.st_ino))
     return entries, None
 

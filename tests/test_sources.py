@@ -366,6 +366,8 @@ def test_directory_reads_listing_files_only_and_follows_links_once(tmp_path):
     assert sorted(s.source.rsplit("/", 2)[-1] + " " + s.reason for s in res.skips) == [
         "gone.jsonl:0 broken symbolic link", "loop:0 links to a directory already read; not read again",
         "real:0 links to a directory already read; not read again"]
+    from kg.sources import Note
+    assert [type(s) for s in res.skips if "already read" in s.reason] == [Note, Note]  # nothing was lost
 
 
 @pytest.mark.parametrize("text,titles", [
