@@ -239,7 +239,7 @@ def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
         ok = True  # "Zeta 7B", "roberta-base": a listed model's variant
     if not ok:
         return None
-    if exactly and surface.istitle() and " " not in surface and (cap := _CAP_BEFORE.search(text, 0, m.start())) \
+    if exactly and surface.istitle() and " " not in surface and (cap := _CAP_BEFORE.search(text, max(0, m.start() - 100), m.start())) \
             and not _is_org(cap.group().strip(), rd):
         return None  # "Nordic Pile": an everyday word inside a longer capitalised name ("Huggingface Zephyr" is
         # the maker's name before the model's)
@@ -403,8 +403,16 @@ _LATEX_COMMAND = re.compile(r"(?<=[a-z])(?:(?:long)?(?:right|left)arrow|rightlef
                             r"emph)(?=[A-Z])")
 
 
+def _standing_alone(word: str, text: str, seen: dict[str, bool]) -> bool:
+    """Does ``word`` stand in ``text`` as a word of its own? (Asked once per word: a long text repeats "LLMs".)"""
+    if word not in seen:
+        seen[word] = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", text) is not None
+    return seen[word]
+
+
 def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
     out = []
+    alone: dict[str, bool] = {}
     words = list(_words(text))
     stop, is_stop = rd.stop, rd.is_stop
     for start, w in words:
@@ -420,7 +428,7 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
             continue  # ("English$\rightarrow$English" with its math stripped is no name)
         # a plural acronym names a class of things (GLMs, PLMs, LLMs), unless its singular is used as a name too
         if w.endswith("s") and _PLURAL_ACRONYM.fullmatch(w) and (is_stop(w[:-1]) or (
-                w.endswith("LMs") and not re.search(rf"(?<![\w-]){re.escape(w[:-1])}(?![\w-])", text))):
+                w.endswith("LMs") and not _standing_alone(w[:-1], text, alone))):
             continue  # ("LCLMs", "MM-LLMs": a kind of language model, unless its singular is used as a name)
         if "/" in w and not _SLASH_NAME.search(w) and not _PATCH_SIZE.search(w):
             continue
