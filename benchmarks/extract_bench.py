@@ -36,7 +36,13 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--repeat", type=int, default=8, help="copies of the corpus to process (default 8)")
     ap.add_argument("--rounds", type=int, default=3, help="timed rounds; the best is kept (default 3)")
+    ap.add_argument("--long", action="store_true",
+                    help="instead: time one paper whose abstract is 10 sample abstracts repeated 4 and 16 times "
+                         "(in the abstract, then in the title), and print the cost per character at both lengths "
+                         "and their ratio (near 1: linear; a pasted-in full text must not take quadratic time)")
     args = ap.parse_args()
+    if args.long:
+        return long_inputs(args.rounds)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core
     papers = read_sources([str(p) for p in bundled_corpus()]).papers * args.repeat
@@ -80,6 +86,26 @@ def main() -> int:
     stages.append(("to_records", time.perf_counter() - t0))
     for name, t in stages:
         print(f"  {name:<16} {1000 * t / n:6.3f}")
+    return 0
+
+
+def long_inputs(rounds: int) -> int:
+    from kg.records import Paper
+    papers = read_sources([str(p) for p in bundled_corpus()]).papers
+    block = " ".join(p.abstract for p in papers[:10]) + " "
+    cfg = Config(workers=1, progress=False)
+    get_nlp()
+    print("one paper with a long field; best of", rounds, "rounds")
+    for field in ("abstract", "title"):
+        per_char = []
+        for copies in (4, 16):
+            text = block * copies
+            paper = Paper(id="long", title=text if field == "title" else "A title",
+                          abstract=text if field == "abstract" else "An abstract.", source="bench")
+            t = best_of(rounds, lambda: list(extract([paper], cfg)))
+            per_char.append(t / len(text))
+            print(f"  {field:<8} {len(text):>8} characters: {t:6.2f}s  ({1e6 * t / len(text):6.2f} us per character)")
+        print(f"  {field:<8} cost per character at 16 copies / at 4 copies: {per_char[1] / per_char[0]:.2f}")
     return 0
 
 
