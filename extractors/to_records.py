@@ -119,6 +119,13 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         if typ == "model":  # a listed model's own count first (Mixtral 8x7B has 46.7B, not 8 x 7B), else the name's
             listed = canon.rd.entries[first.gaz_id].params if first.gaz_id else None
             params = parse_params(listed) if listed else parse_params(name)
+        listed = canon.rd.entries[first.gaz_id] if first.gaz_id else None
+        if listed is not None and listed.type != typ and not {listed.type, typ} <= set(DATAISH):
+            # the listed model's name used for data ("instruction data such as Alpaca", "benchmarks, including
+            # FLAN"): not that entry, nor of its family
+            entities.append(Entity(name=name, type=typ, confidence=max(m.confidence for m in ms),
+                                   mentions=tuple(mentions), aliases=tuple(aliases), url=first.url))
+            continue
         entities.append(Entity(name=name, type=typ, confidence=max(m.confidence for m in ms),
                                mentions=tuple(mentions), aliases=tuple(aliases),
                                family=canon.family(first, name), params=params,

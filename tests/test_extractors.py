@@ -96,6 +96,8 @@ def test_spellings_compare_without_latin_accents():
 def test_a_model_name_in_a_list_of_benchmarks_is_a_benchmark(extract_one):
     ext = extract_one("T", "We fine-tune Llama 2 and report results on held-out benchmarks, including FLAN, MMLU and BBH.")
     assert "FLAN" in ents(ext, "benchmark") and "Llama 2" in ents(ext, "model")
+    flan = next(e for e in ext.entities if e.name == "FLAN")
+    assert flan.gazetteer_id is None and flan.family is None  # not the listed FLAN model, nor of its family
     # the list must follow the word: baselines named after "benchmarks" stay models
     for text in ("ZorbLM sets a new state of the art on five benchmarks, outperforming strong baselines such as "
                  "Mistral and Llama 2.", "On standard benchmarks ZorbLM beats open competitors, including Llama 2."):
