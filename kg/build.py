@@ -10,6 +10,7 @@ validates the merged graph against the SHACL shapes and, only if it conforms, wr
 from __future__ import annotations
 
 import json
+import shutil
 from contextlib import contextmanager
 import sys
 import time
@@ -86,14 +87,12 @@ def _removed_on_error(path: Path):
         raise
 
 
-STORE_BACKUP = ".store-before-build.nq"
+STORE_BACKUP = ".store-before-build.nq"  # a fresh build's snapshot of the store
+JOURNAL = ".build-journal"  # what a build that adds papers changes
+DONE = ".done"  # a record renamed so at the moment its build is kept
 
 
-@contextmanager
-def _store_kept_on_error(store: GraphStore, backup: Path):
-    """Snapshot the store; if the block fails in any way (Ctrl-C included), put the snapshot back. The snapshot
-    is deleted only once it is not needed: if putting it back fails too, it stays, and the next build starts by
-    putting it back (:func:`_recover`)."""
+def _snapshot(store: GraphStore, backup: Path) -> None:
     part = backup.with_name(backup.name + ".part")
     try:
         store.snapshot(part)
@@ -101,19 +100,67 @@ def _store_kept_on_error(store: GraphStore, backup: Path):
     except BaseException:
         part.unlink(missing_ok=True)
         raise
+
+
+def _remove_record(path: Path) -> None:
+    if path.is_dir():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def _take_back(store: GraphStore, record: Path) -> bool:
+    """Put the store back as the record (a snapshot or a journal) says it was, then delete the record."""
+    if record.is_dir():
+        return Journal.undo_left_over(store, record)
+    if record.is_file():
+        store.restore(record)
+        record.unlink()
+        return True
+    return False
+
+
+@contextmanager
+def _undone_on_error(store: GraphStore, out_dir: Path, fresh: bool, commit):
+    """What the build writes the store through (``replace_graph``, ``add``, ``remove``). If the block fails in any
+    way (Ctrl-C included), the store is put back as it was. A fresh build, which empties the store, snapshots it
+    whole first; a build that adds papers writes each change down as it goes (:class:`~kg.store.Journal`), which
+    costs what the build changes, not what the store holds.
+
+    ``commit()`` (putting ``extractions.jsonl`` in place) is the moment the build is kept. The record is renamed
+    ``*.done`` just before it, so a build killed after it is kept and one killed before it is taken back by the
+    next build (:func:`_recover`)."""
+    record = out_dir / (STORE_BACKUP if fresh else JOURNAL)
+    if fresh:
+        _snapshot(store, record)
+        changes = store
+    else:
+        changes = Journal(store, record)
     try:
-        yield
+        yield changes
     except BaseException:
-        with _no_interrupt():  # (a second Ctrl-C must not stop it halfway, with the store emptied)
+        with _no_interrupt():  # (a second Ctrl-C must not stop it halfway, with the store half put back)
             try:
-                store.restore(backup)
+                if isinstance(changes, Journal):
+                    changes.close()
+                _take_back(store, record)
             except Exception as exc:
                 raise StoreError(f"the build failed and the store at {store.path} could not be put back ({exc}); "
-                                 f"its earlier content is kept in {backup}",
-                                 "run kg build again: it puts that content back first") from exc
-        backup.unlink(missing_ok=True)
+                                 f"what it held is written down in {record}",
+                                 "run kg build again: it puts the store back first") from exc
         raise
-    backup.unlink(missing_ok=True)
+    with _no_interrupt():
+        if isinstance(changes, Journal):
+            changes.close()
+        done = record.with_name(record.name + DONE)
+        record.replace(done)
+        try:
+            commit()
+        except BaseException:
+            done.replace(record)
+            _take_back(store, record)
+            raise
+        _remove_record(done)
 
 
 @contextmanager
@@ -134,66 +181,68 @@ def _no_interrupt():
         raise KeyboardInterrupt
 
 
-JOURNAL = ".build-journal"
+def _records(out_dir: Path) -> list[Path]:
+    return [p for name in (STORE_BACKUP, JOURNAL, STORE_BACKUP + DONE, JOURNAL + DONE, STORE_BACKUP + ".part")
+            if (p := out_dir / name).exists()]
 
 
-@contextmanager
-def _undone_on_error(store: GraphStore, out_dir: Path, fresh: bool):
-    """What the build writes the store through (``replace_graph``, ``add``, ``remove``); if the block fails in
-    any way, the store is put back as it was. A fresh build, which empties the store, snapshots it whole first;
-    a build that adds papers writes each change down as it goes (:class:`~kg.store.Journal`), which costs what
-    the build changes, not what the store holds."""
-    if fresh:
-        with _store_kept_on_error(store, out_dir / STORE_BACKUP):
-            yield store
-        return
-    journal = Journal(store, out_dir / JOURNAL)
-    try:
-        yield journal
-    except BaseException:
+def _recover(store: GraphStore, out_dir: Path, stderr: TextIO | None, *, uncommitted: bool) -> None:
+    """What an earlier build that failed (or was killed) left to take back: take it back now. ``uncommitted``:
+    that build's ``extractions.jsonl.tmp`` was still there, so a ``*.done`` record is of a build not kept."""
+    (out_dir / (STORE_BACKUP + ".part")).unlink(missing_ok=True)  # (a snapshot cut short: the store is unchanged)
+    for name in (STORE_BACKUP, JOURNAL):
+        record, done = out_dir / name, out_dir / (name + DONE)
+        if done.exists():
+            if not uncommitted:
+                _remove_record(done)  # killed after its commit: that build is kept
+                continue
+            done.replace(record)
+        if not record.exists():
+            continue
         with _no_interrupt():
             try:
-                journal.undo()
-            except Exception as exc:
-                raise StoreError(f"the build failed and its changes to the store at {store.path} could not be "
-                                 f"taken back ({exc}); they are written down in {journal.folder}",
-                                 "run kg build again: it takes them back first") from exc
-        raise
-    journal.discard()
+                _take_back(store, record)
+            except (ValueError, SyntaxError, OSError) as exc:
+                raise StoreError(f"an earlier build that failed left {record}, which cannot be read ({exc})",
+                                 f"delete {store.path} and {record}, then build again (--extractions "
+                                 f"{out_dir / 'extractions.jsonl'} --fresh rebuilds the store)") from exc
+        _warn(stderr, f"the store was put back as it was before an earlier build that failed ({record} read)")
 
 
-def _recover(store: GraphStore, out_dir: Path, stderr: TextIO | None) -> None:
-    """What an earlier build that failed (or was killed) could not take back: take it back now."""
-    backup = out_dir / STORE_BACKUP
-    if backup.is_file():
-        with _no_interrupt():
-            store.restore(backup)
-        backup.unlink()
-        _warn(stderr, f"the store was put back as it was before an earlier build that failed ({backup} read)")
-    with _no_interrupt():
-        undone = Journal.undo_left_over(store, out_dir / JOURNAL)
-    if undone:
-        _warn(stderr, "the store was put back as it was before an earlier build that failed "
-                      f"({out_dir / JOURNAL} read)")
+def _recover_store(config: Config, stderr: TextIO | None) -> None:
+    """Take back what an earlier failed build left, before anything reads the store."""
+    out_dir = Path(config.out_dir)
+    if _records(out_dir) and Path(config.store_path).is_dir():
+        uncommitted = (out_dir / "extractions.jsonl.tmp").exists()
+        with GraphStore(config.store_path) as store:
+            _recover(store, out_dir, stderr, uncommitted=uncommitted)
 
 
-def _carry_over(old: Path, new: Path, built: set[str]) -> None:
-    """Put the records of ``old`` (an earlier build's extractions.jsonl) whose papers this build did not rebuild
-    before the records of ``new``, so the file covers every paper in the store."""
-    if not old.is_file():
+def _carry_over(old: Path | None, new: Path, built: set[str]) -> None:
+    """Make ``new`` (this build's records) cover every paper in the store, once: the records of ``old`` (an
+    earlier build's extractions.jsonl, ``None`` for a fresh build) whose papers this build did not rebuild come
+    first, then this build's, of a paper given twice only the last (the one its graph holds)."""
+    mine = []
+    with open(new, encoding="utf-8") as f:
+        for line in f:
+            mine.append((json.loads(line)["paper"]["id"], line))
+    last = {pid: i for i, (pid, _) in enumerate(mine)}
+    repeated = len(last) != len(mine)
+    if not repeated and (old is None or not old.is_file()):
         return
     merged = new.with_suffix(".merge")
     with _removed_on_error(merged), open(merged, "w", encoding="utf-8") as out:
-        with open(old, encoding="utf-8", errors="replace") as f:
-            for line in f:
-                try:
-                    pid = json.loads(line)["paper"]["id"]
-                except (ValueError, KeyError, TypeError):
-                    continue  # (not a record kg wrote: nothing of the store's to keep)
-                if pid not in built:
-                    out.write(line if line.endswith("\n") else line + "\n")
-        with open(new, encoding="utf-8") as f:
-            for line in f:
+        if old is not None and old.is_file():
+            with open(old, encoding="utf-8", errors="replace") as f:
+                for line in f:
+                    try:
+                        pid = json.loads(line)["paper"]["id"]
+                    except (ValueError, KeyError, TypeError):
+                        continue  # (not a record kg wrote: nothing of the store's to keep)
+                    if pid not in built:
+                        out.write(line if line.endswith("\n") else line + "\n")
+        for i, (pid, line) in enumerate(mine):
+            if last[pid] == i:
                 out.write(line)
     merged.replace(new)
 
@@ -294,11 +343,12 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
     entity_iris: dict[str, set[str]] = {}
     graphs: list[NamedNode] = []
     jsonl_tmp = out_dir / "extractions.jsonl.tmp"
+    uncommitted = jsonl_tmp.exists()  # (left by an earlier build that was killed before it was kept)
     built_ids: set[str] = set()
     t_map = 0.0
     with _removed_on_error(jsonl_tmp), GraphStore(config.store_path) as store, \
             open(jsonl_tmp, "w", encoding="utf-8") as jsonl:
-        _recover(store, out_dir, stderr)
+        _recover(store, out_dir, stderr, uncommitted=uncommitted)
         if not fresh:
             held = store.detect_base(minter.base)
             if held != minter.base:  # two bases in one store: queries and exports would see both copies
@@ -310,7 +360,8 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
                 raise StoreError(f"the store at {config.store_path} was built by an earlier kg ({old}; this kg "
                                  f"writes graph schema {SCHEMA_VERSION})", "add --fresh to rebuild it")
         # (a build that fails -- SHACL violations, an error, Ctrl-C -- leaves the store as it found it)
-        with _undone_on_error(store, out_dir, fresh) as changes:
+        final = out_dir / "extractions.jsonl"
+        with _undone_on_error(store, out_dir, fresh, lambda: jsonl_tmp.replace(final)) as changes:
             if fresh:
                 store.clear()
             progress = bar(total, "build", config.progress)
@@ -381,10 +432,10 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
 
             t1 = time.perf_counter()
             jsonl.close()
-            if not fresh:  # the papers of earlier builds stay in the store, and so in extractions.jsonl
-                _carry_over(out_dir / "extractions.jsonl", jsonl_tmp, built_ids)
-            jsonl_tmp.replace(out_dir / "extractions.jsonl")
-            summary.outputs["extractions"] = out_dir / "extractions.jsonl"
+            # the papers of earlier builds stay in the store, and so in extractions.jsonl; a paper given twice is
+            # in the store as its last record says
+            _carry_over(None if fresh else final, jsonl_tmp, built_ids)
+        summary.outputs["extractions"] = final  # (put in place by the commit of the block above)
         # the store and extractions.jsonl are committed: the exports and the report are made from them (each file
         # is replaced whole; if this part fails, kg export and kg build --extractions remake them)
         for fmt in config.formats or ("turtle",):
@@ -436,6 +487,7 @@ def run_build(inputs: list[str] | None, config: Config, *, fresh: bool = False, 
             raise NoUsableInput(f"no usable paper in {', '.join(used)}",
                                 "check the warnings above; give listings with a title and an abstract per paper")
         from .pipeline import extract
+        _recover_store(config, stderr)  # (the names of papers a killed build left are no names to keep)
         exts = extract(result.papers, config, known_names=() if fresh else _stored_names(config))
         total = len(result.papers)
     return build_graph(exts, config, inputs=used, fresh=fresh, summary=summary, total=total, stderr=stderr,

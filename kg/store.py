@@ -246,8 +246,8 @@ class GraphStore:
     def restore(self, path: Path) -> None:
         """Put the store back as :meth:`snapshot` found it."""
         self._store.clear()
-        if path.stat().st_size:
-            self._store.bulk_load(path=str(path), format=RdfFormat.N_QUADS)
+        if path.stat().st_size:  # (blank nodes keep their labels, as bulk_load would not)
+            self._store.bulk_extend(parse(path=str(path), format=RdfFormat.N_QUADS))
         self.flush()
 
     def flush(self) -> None:
@@ -343,8 +343,16 @@ class Journal:
 
     def _write(self, name: str, data: bytes) -> None:
         f = self._files[name]
-        f.write(data)
-        f.flush()  # (written down before the change it describes is made)
+        pos = f.tell()
+        try:
+            f.write(data)
+            f.flush()  # (written down before the change it describes is made)
+        except OSError:
+            try:  # a record cut short (disk full) describes a change never made: leave none of it
+                f.truncate(pos)
+            except OSError:
+                pass
+            raise
 
     def replace_graph(self, graph: NamedNode, quads: Iterable[Quad]) -> int:
         if graph.value not in self._seen:
@@ -358,7 +366,12 @@ class Journal:
         return self.store.replace_graph(graph, quads)
 
     def add(self, quads: Iterable[Quad]) -> None:
-        new = [q for q in quads if q not in self.store.raw]  # (what was there already stays on undo)
+        st = self.store.raw
+        new = [q for q in quads if q not in st]  # (what was there already stays on undo)
+        for graph in dict.fromkeys(q.graph_name for q in new if isinstance(q.graph_name, NamedNode)):
+            if graph.value not in self._seen and not st.contains_named_graph(graph):
+                self._seen.add(graph.value)  # a graph this build creates goes, name and all, on undo
+                self._write("new.txt", (graph.value + "\n").encode("utf-8"))
         self._write("added.nq", serialize(new, format=RdfFormat.N_QUADS) or b"")
         self.store.add(new)
 
@@ -369,7 +382,10 @@ class Journal:
 
     def close(self) -> None:
         for f in self._files.values():
-            f.close()
+            try:
+                f.close()
+            except OSError:
+                pass  # (every record was flushed when written, or cut back to its last whole line)
 
     def discard(self) -> None:
         """The build is kept: forget what it changed."""
@@ -386,12 +402,15 @@ class Journal:
         if not folder.is_dir():
             return False
 
-        def quads(name: str) -> list[Quad]:
+        def whole_lines(name: str) -> bytes:
             path = folder / name
-            return list(parse(path=str(path), format=RdfFormat.N_QUADS)) if path.is_file() else []
+            data = path.read_bytes() if path.is_file() else b""
+            return data[:data.rfind(b"\n") + 1]  # (a last line cut short was never acted on)
 
-        new = folder / "new.txt"
-        for line in (new.read_text(encoding="utf-8").splitlines() if new.is_file() else []):
+        def quads(name: str) -> list[Quad]:
+            return list(parse(whole_lines(name), format=RdfFormat.N_QUADS))
+
+        for line in whole_lines("new.txt").decode("utf-8").splitlines():
             if line.strip():
                 store.replace_graph(NamedNode(line.strip()), [])
         old: dict[NamedNode, list[Quad]] = {}

@@ -292,14 +292,14 @@ def test_a_store_that_could_not_be_put_back_is_put_back_by_the_next_build(tmp_pa
         yield replace(exts[0], paper=replace(exts[0].paper, title="A changed title"))
         raise KeyboardInterrupt
 
-    def broken(self, *args):
+    def broken(*args):
         raise OSError(28, "No space left on device")
 
     if fresh:
         monkeypatch.setattr(GS, "restore", broken)
         record = tmp_path / "o" / ".store-before-build.nq"
     else:
-        monkeypatch.setattr(Journal, "undo", broken)
+        monkeypatch.setattr(Journal, "undo_left_over", staticmethod(broken))
         record = tmp_path / "o" / ".build-journal"
     cfg = Config().with_overrides(out_dir=tmp_path / "o", progress=False)
     with pytest.raises(KGError, match="could not be (put|taken) back") as e:
@@ -359,3 +359,86 @@ def test_once_the_graph_validates_the_store_and_extractions_jsonl_are_kept_toget
         in_store = len(st.paper_graphs("https://w3id.org/llmkg/resource/"))
     records = (tmp_path / "o" / "extractions.jsonl").read_text().splitlines()
     assert in_store == len(records) == 4
+
+
+@pytest.mark.parametrize("kept", [True, False])
+def test_a_build_killed_at_its_commit_is_kept_or_taken_back_whole(tmp_path, fixture_jsonl, capsys, kept):
+    """The record is renamed *.done just before extractions.jsonl is put in place: a build killed after that is
+    kept (its extractions.jsonl.tmp is gone), one killed before it is taken back by the next build."""
+    import pyoxigraph as ox
+    from kg.store import Journal
+
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+    before = _store_quads(tmp_path / "o")
+    with GraphStore(tmp_path / "o" / "store") as st:
+        graph = st.paper_graphs("https://w3id.org/llmkg/resource/")[0]
+        quads = [ox.Quad(q.subject, q.predicate, ox.Literal("changed:1"), graph)
+                 if q.predicate.value.endswith("#source") else q
+                 for q in st.raw.quads_for_pattern(None, None, None, graph)]
+        j = Journal(st, tmp_path / "o" / ".build-journal")
+        j.replace_graph(graph, quads)
+        j.close()
+    (tmp_path / "o" / ".build-journal").rename(tmp_path / "o" / ".build-journal.done")  # (killed here)
+    if not kept:
+        (tmp_path / "o" / "extractions.jsonl.tmp").write_text("")  # the commit had not happened
+    changed = _store_quads(tmp_path / "o")
+    assert changed != before
+    capsys.readouterr()
+    lines = fixture_jsonl.read_text().splitlines()
+    other = tmp_path / "other.jsonl"
+    other.write_text(lines[3] + "\n")
+    assert build(tmp_path / "o", "--extractions", str(other)) == 0
+    err = capsys.readouterr().err
+    after = {q for q in _store_quads(tmp_path / "o") if "/graph/build" not in q}
+    if kept:
+        assert "put back" not in err and after == {q for q in changed if "/graph/build" not in q}
+    else:
+        assert "put back as it was before an earlier build that failed" in err
+        assert after == {q for q in before if "/graph/build" not in q}
+    assert not [p for p in (tmp_path / "o").iterdir() if p.name.startswith((".build", ".store"))]
+
+
+def test_a_commit_that_fails_takes_the_build_back(tmp_path, fixture_jsonl, monkeypatch):
+    from kg.build import build_graph
+
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+    before = _store_quads(tmp_path / "o")
+    exts = graph_fixture.build()
+    real_replace = Path.replace
+
+    def failing(self, target):
+        if self.name == "extractions.jsonl.tmp":
+            raise OSError(28, "No space left on device")
+        return real_replace(self, target)
+
+    monkeypatch.setattr(Path, "replace", failing)
+    cfg = Config().with_overrides(out_dir=tmp_path / "o", progress=False)
+    with pytest.raises(OSError):
+        build_graph(iter([replace(exts[0], paper=replace(exts[0].paper, title="A changed title"))]), cfg, quiet=True)
+    monkeypatch.undo()
+    assert _store_quads(tmp_path / "o") == before
+    assert not [p for p in (tmp_path / "o").iterdir() if p.name.startswith((".build", ".store"))]
+
+
+def test_a_torn_journal_line_is_a_change_never_made(tmp_path, fixture_jsonl, capsys):
+    import pyoxigraph as ox
+    from kg.store import Journal
+
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+    before = _store_quads(tmp_path / "o")
+    with GraphStore(tmp_path / "o" / "store") as st:
+        graph = st.paper_graphs("https://w3id.org/llmkg/resource/")[0]
+        j = Journal(st, tmp_path / "o" / ".build-journal")
+        j.replace_graph(graph, [ox.Quad(ox.NamedNode("https://e/x"), ox.NamedNode("https://e/p"), ox.Literal("x"),
+                                        graph)])
+        j.close()
+    with open(tmp_path / "o" / ".build-journal" / "replaced.nq", "ab") as f:
+        f.write(b'<https://e/torn> <https://e/p> "cut sho')  # disk full halfway through a line
+    capsys.readouterr()
+    lines = fixture_jsonl.read_text().splitlines()
+    other = tmp_path / "other.jsonl"
+    other.write_text(lines[3] + "\n")
+    assert build(tmp_path / "o", "--extractions", str(other)) == 0
+    assert "put back as it was before an earlier build that failed" in capsys.readouterr().err
+    assert {q for q in _store_quads(tmp_path / "o") if "/graph/build" not in q} == \
+        {q for q in before if "/graph/build" not in q}
