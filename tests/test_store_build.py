@@ -442,3 +442,33 @@ def test_a_torn_journal_line_is_a_change_never_made(tmp_path, fixture_jsonl, cap
     assert "put back as it was before an earlier build that failed" in capsys.readouterr().err
     assert {q for q in _store_quads(tmp_path / "o") if "/graph/build" not in q} == \
         {q for q in before if "/graph/build" not in q}
+
+
+def test_the_names_of_a_killed_build_are_taken_back_before_they_are_read(tmp_path, fixture_jsonl, capsys):
+    """A killed build left a paper naming ZorbNet-V2 in the store, with its journal; the next build takes it back
+    before it reads the store's canonical names, so its own spelling ZorbNetV2 is not bent to the undone one."""
+    from kg.pipeline import extract
+    from kg.records import Paper
+    from kg.store import Journal
+    from ontology.iri import IRIMinter
+    from ontology.mapping import Mapper
+
+    assert build(tmp_path / "o", "--extractions", str(fixture_jsonl)) == 0
+    killed = next(extract([Paper(id="2403.00001", title="ZorbNet-V2: a small model", source="a.jsonl:1",
+                                 abstract="We introduce ZorbNet-V2, a small language model for chemistry.")]))
+    mapped = Mapper(minter=IRIMinter("https://w3id.org/llmkg/resource/")).map(killed)
+    with GraphStore(tmp_path / "o" / "store") as st:
+        j = Journal(st, tmp_path / "o" / ".build-journal")
+        j.replace_graph(mapped.graph, mapped.quads)
+        j.close()  # (killed here: no undo, no commit)
+    b = tmp_path / "b.jsonl"
+    b.write_text(json.dumps({"id": "2403.00002", "title": "Small models for chemistry",
+                             "abstract": "Our QuilloLM model outperforms ZorbNetV2, a strong language model, on "
+                                         "ChemBench."}) + "\n")
+    capsys.readouterr()
+    summary = run_build([str(b)], Config().with_overrides(out_dir=tmp_path / "o", progress=False))
+    assert summary.conforms and "put back as it was before an earlier build that failed" in capsys.readouterr().err
+    with GraphStore(tmp_path / "o" / "store", read_only=True) as st:
+        rows = st.raw.query("SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e <http://www.w3.org/2004/02/skos/core#prefLabel>"
+                            " ?n FILTER(LCASE(REPLACE(STR(?n), '[ _-]', '')) = 'zorbnetv2') } }")
+        assert [r["e"].value for r in rows] == ["https://w3id.org/llmkg/resource/model/ZorbNetV2"]
