@@ -479,7 +479,9 @@ _TITLE_PHRASE = re.compile(r"(?:[A-Z][\w\-]*(?:\s+(?:of|for|with|and|in|on|to|th
 
 
 def _long_form(before: str, short: str) -> str | None:
-    """Shortest run of words ending ``before`` whose initials (in order) spell ``short`` (Schwartz-Hearst)."""
+    """The run of words ending ``before`` that ``short`` abbreviates: the shortest whose word initials spell it
+    ("Proximal Policy Optimization (PPO)", not "Policy Optimization", whose letters merely occur in order), else
+    the shortest whose letters occur in order, the first at a word start (Schwartz-Hearst)."""
     letters = [c.lower() for c in short if c.isalnum()]
     if len(letters) < 2 or not short[0].isalpha():
         return None
@@ -487,6 +489,9 @@ def _long_form(before: str, short: str) -> str | None:
     if not words:
         return None
     max_words = min(len(words), len(letters) + 5, 12)
+    for n in range(1, min(len(letters), max_words) + 1):
+        if "".join(w[0] for w in " ".join(words[-n:]).replace("-", " ").split()).lower() == "".join(letters):
+            return _words_at_end(before, words[-n:])
     for n in range(1, max_words + 1):
         cand_words = words[-n:]
         cand = " ".join(cand_words)
@@ -503,10 +508,14 @@ def _long_form(before: str, short: str) -> str | None:
                 break
             i -= 1
         if ok and n >= max(1, len(letters) // 3):
-            # take the exact original text slice so offsets stay true
-            idx = before.rfind(cand_words[0], 0, len(before) - len(" ".join(cand_words[1:])) if n > 1 else len(before))
-            return before[idx:].strip() if idx >= 0 else cand
+            return _words_at_end(before, cand_words)
     return None
+
+
+def _words_at_end(before: str, words: list[str]) -> str:
+    """The text that the last ``words`` of ``before`` stand in, as written (so offsets stay true)."""
+    idx = before.rfind(words[0], 0, len(before) - len(" ".join(words[1:])) if len(words) > 1 else len(before))
+    return before[idx:].strip() if idx >= 0 else " ".join(words)
 
 
 def find_abbreviations(text: str) -> list[tuple[int, int, str, int, int, str]]:

@@ -1055,6 +1055,12 @@ class ResolverComponent(_RuleComponent):
                             else:
                                 remap[m.key] = replace(m, key=singular_key(sf), gaz_id=None, family_id=None)
                     continue
+                if sm is not None and not plural and sm.gaz_id is None and sm.type == "task" and entry is None \
+                        and rd.lookup(lf) is None and sm.key != singular_key(lf):
+                    # "software engineering (SE)": the short form spelled out is known by what it stands for,
+                    # so it is one entity with "Software Engineering (SE)" in another paper
+                    remap[sm.key] = replace(sm, key=singular_key(lf))
+                    continue
             if lm is None or sm is None or lm.key == sm.key or lm.type == "repo" or sm.type == "repo":
                 continue
             keep, drop = (sm, lm) if sm.gaz_id and not lm.gaz_id else (lm, sm)

@@ -44,6 +44,8 @@ class Canonicalizer:
                 self.names[m.key] = self.rd.entries[m.gaz_id].name
             elif m.type == "repo":
                 self.names[m.key] = m.url or m.text
+            elif m.long_form and m.key == singular_key(m.long_form):
+                self.names[m.key] = delatex(m.long_form.strip())  # a short form known by what it stands for
             else:
                 self.names[m.key] = delatex((m.name or m.text).strip())  # "T\\"ULU 2" is shown as "TÜLU 2"
         return self.names[m.key]

@@ -327,6 +327,27 @@ def test_local_expansion_shadows_a_listed_abbreviation(extract_one):
     assert [e.gazetteer_id for e in ext.entities if e.name == "LoRA"] == ["lora"]  # the listed expansion
 
 
+def test_a_short_form_is_spelled_out_by_the_words_whose_initials_it_is(extract_one):
+    from extractors.candidates import find_abbreviations
+    text = "We tune it with Zany Zebra Optimization (ZZO) and plain Gradient Descent (GD)."
+    # the letters of ZZO occur in order in "Zebra Optimization" already: the initials decide
+    assert {p[2] for p in find_abbreviations(text)} == {"Zany Zebra Optimization", "Gradient Descent"}
+    ext = extract_one("RL for LLMs", "The report examines novel approaches like Proximal Policy Optimization (PPO).")
+    assert [e.gazetteer_id for e in ext.entities if e.name == "PPO"] == ["ppo"], ext.entities  # the listed expansion
+
+
+def test_a_task_spelled_out_is_one_entity_across_papers():
+    from kg.pipeline import extract
+    from kg.records import Paper
+    papers = [Paper(id="a", title="Bugs", abstract="LLMs help with zebra code repair (ZCR). ZCR tasks are hard.",
+                    source="t:1"),
+              Paper(id="b", title="More bugs", abstract="We study Zebra Code Repair (ZCR) tasks.", source="t:2")]
+    exts = list(extract(papers))
+    names = [{e.name for e in x.entities if "ZCR" in (e.name, *e.aliases)} for x in exts]
+    assert names[0] == names[1] and len(names[0]) == 1, names  # one node, not "ZCR" beside "Zebra Code Repair"
+    assert [e.type for x in exts for e in x.entities if e.name in names[0]] == ["task", "task"]
+
+
 def test_title_lead_and_training_are_not_always_introductions(extract_one):
     ext = extract_one("LLaMA Beyond English: An Empirical Study on Transfer",
                       "We study LLaMA. As part of our experiments, we train T5-Base and T5-Large models from scratch.")
