@@ -35,7 +35,10 @@ class Canonicalizer:
         self.rd = rd
         self.names: dict[str, str] = {}
         for name in sorted(known):  # (two spellings of one key in an old store: the first in sort order wins)
-            if name and not name.startswith(("http://", "https://")):
+            # a listed entry's own name is given by its entry, not by its spelling: were it taken for the spelling
+            # of a name the gazetteer refuses ("T\\"ULU" beside the listed "Tulu"), the two would become one
+            # entity in a second build that a first build kept apart
+            if name and not name.startswith(("http://", "https://")) and name not in rd.by_name:
                 self.names.setdefault(singular_key(name), name)
 
     def name(self, m: MentionSpan) -> str:

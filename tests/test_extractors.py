@@ -2071,3 +2071,19 @@ def test_second_review_regressions(extract_one):
 def test_version_list_scan_is_linear_on_slash_runs():
     from extractors.candidates import _version_lists
     assert _version_lists("1/" * 20000, load_rule_data()) == []  # (one search per run, not one per slash)
+
+
+def test_names_from_an_earlier_run_give_what_a_first_run_gives():
+    """A build that adds to a store passes the store's names back in (``known_names``): a listed entry's own
+    name must not become the spelling of a name the gazetteer refused (all-caps "TÜLU" beside the listed
+    "Tulu"), or a second build of the same papers would merge two entities the first kept apart."""
+    from kg.pipeline import extract
+    from kg.records import Paper
+    papers = [Paper(id="a", title="Instruction tuning", abstract="We compare Tulu with GPT-4 on MT-Bench.",
+                    source="t:1"),
+              Paper(id="b", title="Open models", abstract="We fine-tune the TÜLU model and outperform Vicuna.",
+                    source="t:2")]
+    first = [{(e.name, e.gazetteer_id) for e in x.entities} for x in extract(papers)]
+    assert ("TÜLU", None) in first[1] and ("Tulu", "tulu") in first[0], first
+    known = {name for ents_ in first for name, _ in ents_}
+    assert [{(e.name, e.gazetteer_id) for e in x.entities} for x in extract(papers, known_names=known)] == first
