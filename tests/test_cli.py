@@ -204,6 +204,10 @@ def test_build_reads_extraction_records_from_stdin(tmp_path, capsys, monkeypatch
     assert "papers      4 built" in capsys.readouterr().out
 
 
+def test_build_takes_its_output_folder_as_dash_o_too():
+    assert build_parser()[0].parse_args(["build", "-o", "there"]).out_dir == "there"  # as kg extract -o
+
+
 def test_query_width_must_be_usable(capsys):
     for bad in ("-5", "2", "wide"):
         with pytest.raises(SystemExit) as e:

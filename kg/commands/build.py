@@ -31,7 +31,8 @@ def add_arguments(p) -> None:
     from .extract import add_input_arguments
 
     add_input_arguments(p)
-    p.add_argument("--out", dest="out_dir", metavar="DIR", default=None, help="output directory (default: outputs)")
+    p.add_argument("-o", "--out", dest="out_dir", metavar="DIR", default=None,
+                   help="output directory (default: outputs)")
     p.add_argument("--base-iri", default=None, metavar="IRI",
                    help="base of every minted IRI, an http(s) IRI ending in '/' (default: "
                         "https://w3id.org/llmkg/resource/); a store keeps one base: change it with --fresh")
