@@ -9,7 +9,9 @@ and ``csv`` (one row per extracted edge with its evidence sentence).
 
 Output is deterministic: triples are de-duplicated and sorted (papers first, then entities, then
 assertions), so two builds of the same input give byte-identical files. The build's own PROV-O record
-changes every run and is left out unless ``with_build=True`` (it is written to ``build.ttl`` instead).
+changes every run and is left out unless ``with_build=True`` (it is written to ``build.ttl`` instead); the
+analytics scores (PageRank, degree, community ... of each entity, derived from the graph by ``kg build``) are
+left out unless ``with_analytics=True``.
 """
 from __future__ import annotations
 
@@ -34,18 +36,20 @@ EXPORT_PREFIX_KEYS = ("kgo", "rdf", "rdfs", "xsd", "skos", "dcterms", "prov", "s
 
 @dataclass(frozen=True)
 class Selection:
-    """What to export: the store, under which base, and whether to add the build record."""
+    """What to export: the store, under which base, and whether to add the build record and the analytics."""
 
     store: GraphStore
     base: str = DEFAULT_BASE
     with_build: bool = False
+    with_analytics: bool = False
 
     def graphs(self) -> list[NamedNode]:
         graphs = self.store.paper_graphs(self.base)
-        if self.with_build:
-            build = NamedNode(IRIMinter(self.base).build_graph())
-            if build.value in self.store.graphs():
-                graphs.append(build)
+        minter = IRIMinter(self.base)
+        extra = [(self.with_build, minter.build_graph()), (self.with_analytics, minter.analytics_graph())]
+        if any(wanted for wanted, _ in extra):
+            held = self.store.graphs()
+            graphs += [NamedNode(g) for wanted, g in extra if wanted and g in held]
         return graphs
 
     def quads(self) -> list[Quad]:
@@ -267,10 +271,10 @@ def get_exporter(name: str) -> Exporter:
 
 
 def export(store: GraphStore, fmt: str, path: str | Path | None = None, *, base: str = DEFAULT_BASE,
-           with_build: bool = False) -> bytes | Path:
+           with_build: bool = False, with_analytics: bool = False) -> bytes | Path:
     """Write the graph in ``fmt``; to ``path`` if given (returns it), else return the bytes."""
     exporter = get_exporter(fmt)
-    data = exporter.write(Selection(store, base, with_build))
+    data = exporter.write(Selection(store, base, with_build, with_analytics))
     if path is None:
         return data
     path = Path(path)

@@ -111,6 +111,12 @@ def test_the_build_record_is_left_out_unless_asked(tmp_path):
     a, b = (tmp_path / "a.nq").read_text(), (tmp_path / "b.nq").read_text()
     assert "prov#startedAtTime" not in a and "prov#startedAtTime" in b
     assert len(a.splitlines()) == QUADS
+    # the analytics scores the endpoint serves can be exported too, in their own named graph
+    assert main(["export", "--out", str(tmp_path / "o"), "--format", "nquads", "--with-analytics",
+                 "-o", str(tmp_path / "c.nq")]) == 0
+    c = (tmp_path / "c.nq").read_text()
+    assert "ontology#pagerank>" not in a and "ontology#pagerank>" in c and "graph/analytics>" in c
+    assert "prov#startedAtTime" not in c and set(a.splitlines()) < set(c.splitlines())
 
 
 def test_graphml_reads_back_in_networkx(store):

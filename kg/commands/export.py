@@ -18,7 +18,9 @@ Formats:
 """ + "\n".join(f"  {e.name:<9} .{e.extension:<8} {e.description}" for e in EXPORTERS.values()) + """
 
 Files are deterministic (sorted), so the same store always gives the same bytes. The build record
-(PROV-O, changes every build) is included only with --with-build.
+(PROV-O, changes every build) is included only with --with-build, the analytics scores of each entity
+(kgo:pagerank, kgo:degree, kgo:community, ...: what kg serve and kg query also see) only with
+--with-analytics.
 
 examples:
   kg export --format jsonld                 # writes outputs/graph.jsonld
@@ -36,6 +38,8 @@ def add_arguments(p) -> None:
     p.add_argument("--out", dest="out_dir", metavar="DIR", default=None,
                    help="directory of the build (store and default output place; default: outputs)")
     p.add_argument("--with-build", action="store_true", help="include the build's PROV-O record")
+    p.add_argument("--with-analytics", action="store_true",
+                   help="include the analytics scores of each entity (the store's graph/analytics)")
 
 
 # file extensions beyond each format's own that name it ("graph.json" for JSON-LD, "graph.xml" for RDF/XML)
@@ -63,9 +67,11 @@ def run(args, config) -> int:
         config = config.with_overrides(base_iri=store.detect_base(config.base_iri))
         for fmt in formats:
             if args.output == "-":
-                sys.stdout.buffer.write(export(store, fmt, base=config.base_iri, with_build=args.with_build))
+                sys.stdout.buffer.write(export(store, fmt, base=config.base_iri, with_build=args.with_build,
+                                               with_analytics=args.with_analytics))
                 continue
             path = Path(args.output) if args.output else Path(config.out_dir) / default_filename(fmt)
-            export(store, fmt, path, base=config.base_iri, with_build=args.with_build)
+            export(store, fmt, path, base=config.base_iri, with_build=args.with_build,
+                   with_analytics=args.with_analytics)
             print(f"wrote {path}", file=sys.stderr)
     return 0
