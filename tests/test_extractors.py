@@ -214,6 +214,8 @@ def test_mention_offsets_index_the_fields(extract_one):
     title = "FooLM: A Small Model"
     abstract = "We introduce FooLM, a language model. FooLM outperforms GPT-2 on MMLU and GSM8K."
     ext = extract_one(title, abstract)
+    assert {"FooLM", "GPT-2", "MMLU", "GSM8K"} <= ents(ext) and len(ext.relations) >= 4  # (the loops check something)
+    assert {m.field for e in ext.entities for m in e.mentions} == {"title", "abstract"}
     for e in ext.entities:
         for m in e.mentions:
             src = title if m.field == "title" else abstract
@@ -236,7 +238,7 @@ def test_new_names_and_relations(extract_one):
     evald = {o for _, o in rels(ext, "evaluated_on")}
     assert {"ZetaBench", "GSM8K", "MATH"} <= evald
     outp = rels(ext, "outperforms")
-    assert ("Zeta-7B", "Llama 2 13B") in outp or any(a == "Zeta-7B" and "13B" in b for a, b in outp)
+    assert {("Zeta-7B", "llama213b"), ("Zeta-7B", "vicuna13b")} <= {(a, name_key(b)) for a, b in outp}, outp
     assert any(a == "GPT-4" and b == "Zeta-7B" for a, b in outp), outp  # passive flipped
     assert ("Zeta-7B", "Mistral 7B") in rels(ext, "based_on") or any(
         a == "Zeta-7B" and name_key(b) == "mistral7b" for a, b in rels(ext, "based_on"))
@@ -262,7 +264,7 @@ def test_lineage_written_in_names(extract_one):
 def test_lowercase_versioned_names_and_subject_lists(extract_one):
     ext = extract_one("Prompt2Model: Deployable Models", "Prompt2Model trains models that outperform gpt-3.5-turbo. Mental-Alpaca and "
                                  "Mental-FLAN-T5 surpass llama-2-7b, but the word llama alone is an animal.")
-    assert {"GPT-3.5 Turbo", "Llama 2 7B"} <= ents(ext, "model") or any("7b" in name_key(n) for n in ents(ext, "model"))
+    assert {name_key("GPT-3.5 Turbo"), "llama27b"} <= {name_key(n) for n in ents(ext, "model")}, ents(ext, "model")
     outp = {(a, name_key(b)) for a, b in rels(ext, "outperforms")}
     assert ("Prompt2Model", name_key("GPT-3.5 Turbo")) in outp, outp  # "models that outperform" keeps its subject
     assert {a for a, _ in outp if a != "Prompt2Model"} == {"Mental-Alpaca", "Mental-FLAN-T5"}, outp
@@ -672,9 +674,11 @@ def test_workers_give_the_same_result(sample_papers):
 
 
 def test_no_mention_crosses_from_title_into_abstract(extract_one):
-    for title, abstract in [("A model called Foo", "Bar Baz is a new language model."),
-                            ("Towards Retrieval", "Augmented Generation (RAG) helps. We use GPT-4.")]:
+    for title, abstract, expected in [("A model called FooLM", "Bar Baz is a new language model.", {"FooLM"}),
+                                      ("Towards Retrieval", "Augmented Generation (RAG) helps. We use GPT-4.",
+                                       {"GPT-4"})]:
         ext = extract_one(title, abstract)
+        assert expected <= ents(ext), ents(ext)  # (the loop below checks something)
         for e in ext.entities:
             assert "\n" not in e.name
             for m in e.mentions:
@@ -1667,10 +1671,9 @@ def test_review_of_named_kinds_regressions(extract_one):
 
 
 def test_verbs_of_introduction_in_a_long_sentence_are_not_quadratic(extract_one):
-    import time
-    start = time.perf_counter()
-    extract_one("T", "we propose " * 2000)
-    assert time.perf_counter() - start < 20  # a hang guard, not a speed target
+    # (quadratic, this took minutes; benchmarks/extract_bench.py --long measures the cost per character)
+    ext = extract_one("T", "we propose " * 2000 + "ZorbNet-7B, a language model.")
+    assert "ZorbNet-7B" in ents(ext, "model")
 
 
 def test_a_model_name_that_only_describes_a_law_is_no_model_mention(extract_one):

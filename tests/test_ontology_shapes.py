@@ -225,7 +225,8 @@ def test_kg_validate_command(tmp_path, nt, capsys):
     good = tmp_path / "good.nt"
     good.write_bytes(nt)
     assert main(["validate", str(good)]) == 0
-    assert "conforms (594 triples, 0 warning(s))" in capsys.readouterr().out
+    triples = len(set(nt.splitlines()) - {b""})
+    assert f"conforms ({triples} triples, 0 warning(s))" in capsys.readouterr().out and triples > 500
     bad = tmp_path / "bad.nt"
     bad.write_bytes(nt.replace(b'"0.6"^^<http://www.w3.org/2001/XMLSchema#decimal>',
                                b'"1.6"^^<http://www.w3.org/2001/XMLSchema#decimal>'))

@@ -448,3 +448,19 @@ def test_an_arxiv_api_error_entry_is_no_paper(tmp_path):
     assert [p.id for p in res.papers] == ["2401.01234"]
     assert [str(s) for s in res.skips] == [f"{f}:3: skipped: an arXiv API error, not a paper: incorrect id format "
                                            "for 1234"]
+
+
+def test_input_format_forces_one_reader(tmp_path):
+    """--input-format: a listing whose extension names another reader is read as told."""
+    listing = tmp_path / "export.txt"  # .txt is read as page text, but this holds JSON Lines
+    listing.write_text(json.dumps({"id": "2401.00001", "title": "FooLM: a model", "abstract": ABSTRACT}) + "\n")
+    assert [p.title for p in read_sources([str(listing)]).papers] != ["FooLM: a model"]
+    res = read_sources([str(listing)], fmt="jsonl")
+    assert [(p.id, p.title) for p in res.papers] == [("2401.00001", "FooLM: a model")] and not res.skips
+    tsv = tmp_path / "export.csv"  # named .csv, but tab-separated
+    tsv.write_text("title\tabstract\nBarLM: another model\t" + ABSTRACT + "\n")
+    assert [p.title for p in read_sources([str(tsv)], fmt="tsv").papers] == ["BarLM: another model"]
+    from kg.cli import main
+    out = tmp_path / "x.jsonl"
+    assert main(["extract", str(listing), "--input-format", "jsonl", "-o", str(out), "--no-progress"]) == 0
+    assert json.loads(out.read_text())["paper"]["id"] == "2401.00001"
