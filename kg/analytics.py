@@ -20,6 +20,9 @@ Metric functions are registered by name in :data:`METRICS` (an extension point: 
 """
 from __future__ import annotations
 
+import bisect
+import math
+import random
 import re
 from collections import Counter, defaultdict
 from datetime import date, datetime
@@ -42,6 +45,9 @@ LINEAGE_RELATIONS = ("based_on", "fine_tuned_from")
 #: They are kept in the graph (viewer, lineage browsing) but carry no paper support, so the centrality,
 #: community and connectivity metrics and the papers an entity occurs in leave them out.
 DERIVED_RELATIONS = frozenset({"family"})
+#: relations by which a paper names an entity (paper -> entity); each paper that names an entity is one vote
+#: for it in :func:`pagerank`.
+PAPER_RELATIONS = frozenset({"introduces", "evaluated_on", "mentions", "has_repository"})
 # when an entity carries several classes (e.g. Benchmark and its superclass Dataset), keep the narrowest
 _TYPE_PRIORITY = {"benchmark": 0, "repo": 1, "model": 2, "method": 3, "task": 4, "metric": 5,
                   "organization": 6, "dataset": 7}
@@ -258,12 +264,15 @@ def project(store: Any, *, include_papers: bool = True) -> nx.MultiDiGraph:
 
 
 # ------------------------------------------------------------------------------------------ helpers
-def _stated_edges(G: nx.Graph, weight: str = "weight") -> dict[tuple[Any, Any], float]:
-    """(u, v) -> summed weight of the edges papers state (``DERIVED_RELATIONS`` and self-loops left out)."""
+def _stated_edges(G: nx.Graph, weight: str = "weight",
+                  relations: frozenset[str] | None = None) -> dict[tuple[Any, Any], float]:
+    """(u, v) -> summed weight of the edges papers state (``DERIVED_RELATIONS`` and self-loops left out),
+    of the given ``relations`` only if given."""
     out: dict[tuple[Any, Any], float] = {}
     for u, v, key, d in G.edges(keys=True, data=True) if G.is_multigraph() else \
             ((u, v, None, d) for u, v, d in G.edges(data=True)):
-        if u == v or d.get("relation", key) in DERIVED_RELATIONS:
+        rel = d.get("relation", key)
+        if u == v or rel in DERIVED_RELATIONS or (relations is not None and rel not in relations):
             continue
         if d.get("relation", key) == "fine_tuned_from" and _has_relation(G, u, v, "based_on"):
             continue  # (a fine-tuned pair is stated as based_on too: one statement, counted once)
@@ -339,25 +348,73 @@ def degree_centrality(G: nx.Graph) -> dict[Any, float]:
     return nx.degree_centrality(_simple(G))
 
 
-def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str = "weight") -> dict[Any, float]:
-    """Weighted PageRank over the directed projection (parallel edges add up).
+def pagerank(G: nx.Graph, *, alpha: float = 0.85, weight: str = "weight", tol: float = 1e-12,
+             max_iter: int = 1000) -> dict[Any, float]:
+    """PageRank of entities over what papers name and what models are built on.
 
-    Edges point from papers to what they use and from a model to what it beats or builds on, so
-    rank flows to what the literature keeps coming back to. Only relations papers state count:
-    ``family`` links, implied by names, are left out (see ``DERIVED_RELATIONS``).
+    Every entity gets one vote per paper that names it (introduces, evaluates on, mentions or links
+    to it: ``PAPER_RELATIONS``), however many of these relations the paper states and however many
+    other entities it names. A model (or any entity) that papers say is based on or fine-tuned
+    from another passes rank on to that base, in proportion to how many of its papers state the
+    lineage: a model 45 papers name and one calls "GPT-style" hands GPT a forty-fifth of its rank,
+    a variant whose only paper builds it on a base hands over all of it (damped by ``alpha``).
+
+    As a random walk: a reader starts at an entity picked in proportion to its votes; at each
+    step, with probability ``alpha``, they move from a model to one of its bases with that
+    probability of stated lineage, and otherwise (and with probability ``1 - alpha`` always) start
+    again from the votes. The scores are the walk's stationary distribution, so they sum to 1 over
+    the entities; papers vote and get no rank, and so does an entity no paper names (a family
+    head only its members' names imply).
+
+    ``outperforms`` takes no part: a model a famous one beats once would otherwise inherit a share
+    of the famous one's rank (:func:`most_compared_models` ranks comparisons); nor do ``family``
+    links, which names imply and no paper states (``DERIVED_RELATIONS``).
 
     Examples
     --------
-    >>> G = nx.MultiDiGraph([("p1", "m", "mentions"), ("p2", "m", "mentions")])
-    >>> max(pagerank(G).items(), key=lambda kv: kv[1])[0]
-    'm'
+    >>> G = nx.MultiDiGraph([("p1", "m", "mentions"), ("p2", "m", "mentions"), ("p1", "x", "mentions"),
+    ...                      ("m", "x", "outperforms")])
+    >>> pr = pagerank(G); round(pr["m"], 3), round(pr["x"], 3), pr["p1"]
+    (0.667, 0.333, 0.0)
+    >>> G.add_edge("x", "m", key="based_on")  # x's one paper builds it on m
+    'based_on'
+    >>> pr = pagerank(G); round(pr["m"], 3), round(pr["x"], 3)
+    (0.74, 0.26)
     """
     if G.number_of_nodes() == 0:
         return {}
-    D = nx.DiGraph()
-    D.add_nodes_from(sorted(G.nodes, key=str))
-    D.add_weighted_edges_from((u, v, w) for (u, v), w in _stated_edges(G, weight).items())
-    return nx.pagerank(D, alpha=alpha, weight="weight")
+    nodes = sorted(G.nodes, key=str)
+    votes: dict[Any, set[Any]] = {v: set() if G.nodes[v].get("type") == PAPER else set(G.nodes[v].get("papers", ()))
+                                  for v in nodes}
+    for u, v, key, d in G.edges(keys=True, data=True):
+        if (d.get("relation", key) in PAPER_RELATIONS and u != v and _typed(G, u, (PAPER,))
+                and G.nodes[v].get("type") != PAPER):
+            votes[v].add(u)
+    total = sum(len(x) for x in votes.values())
+    restart = {v: (len(votes[v]) / total if total else 1 / len(nodes)) for v in nodes}
+    bases: dict[Any, dict[Any, float]] = defaultdict(dict)
+    for (u, v), w in _stated_edges(G, weight, relations=frozenset(LINEAGE_RELATIONS)).items():
+        if G.nodes[u].get("type") != PAPER and G.nodes[v].get("type") != PAPER:
+            bases[u][v] = w
+    passes: list[tuple[Any, Any, float]] = []  # (model, base, share of the model's rank it passes on)
+    for u in sorted(bases, key=str):
+        stated = sum(bases[u].values())
+        share = min(1.0, stated / len(votes[u])) if votes[u] else 1.0
+        passes += [(u, v, share * w / stated) for v, w in sorted(bases[u].items(), key=lambda kv: str(kv[0]))]
+    rank = dict(restart)
+    for _ in range(max_iter):
+        inflow: dict[Any, float] = defaultdict(float)
+        moved = 0.0
+        for u, v, f in passes:
+            inflow[v] += rank[u] * f
+            moved += rank[u] * f
+        again = 1.0 - alpha * moved  # what is not passed along lineage starts again from the votes
+        new = {v: again * restart[v] + alpha * inflow.get(v, 0.0) for v in nodes}
+        change = sum(abs(new[v] - rank[v]) for v in nodes)
+        rank = new
+        if change < tol:
+            break
+    return rank
 
 
 def degree_centrality_by_type(G: nx.Graph, *, top: int | None = None) -> dict[str, dict[Any, float]]:
@@ -405,28 +462,10 @@ def pagerank_by_type(G: nx.Graph, *, top: int | None = None, alpha: float = 0.85
     return _by_type(G, pagerank(G, alpha=alpha, weight=weight), top)
 
 
-def betweenness(G: nx.Graph, *, sample_above: int = 1000, k: int = 256, seed: int = 0,
-                normalized: bool = True, budget: int = 4_000_000) -> dict[Any, float]:
-    """Betweenness centrality on the undirected projection, sampled on big graphs.
-
-    Parameters
-    ----------
-    G : networkx graph
-    sample_above : int, default 1000
-        Exact computation up to this many nodes; above it, ``k`` pivot nodes are sampled.
-    k : int, default 256
-        Most pivots when sampling; fewer (down to 32) when ``k * (nodes + edges)`` would pass ``budget``,
-        so a 30,000-node graph takes seconds, not a minute.
-    seed : int, default 0
-        Seed of the pivot sample, so a sampled result is reproducible.
-    normalized : bool, default True
-    budget : int, default 4,000,000
-        Rough cap on the work of sampled runs, in node and edge visits.
-
-    Returns
-    -------
-    dict
-        node -> betweenness.
+def betweenness(G: nx.Graph, *, k: int = 512, seed: int = 0, normalized: bool = True,
+                budget: int = 4_000_000) -> dict[Any, float]:
+    """Betweenness centrality on the undirected projection: node -> score (see :func:`betweenness_estimate`,
+    which also says whether the scores are exact and, if not, gives each one's standard error).
 
     Examples
     --------
@@ -434,27 +473,156 @@ def betweenness(G: nx.Graph, *, sample_above: int = 1000, k: int = 256, seed: in
     >>> betweenness(G)["b"]
     1.0
     """
+    return betweenness_estimate(G, k=k, seed=seed, normalized=normalized, budget=budget)["scores"]
+
+
+def _linked(H: nx.Graph) -> dict[Any, int]:
+    """Node -> size of its component, for the nodes of ``H`` in components of three or more nodes: the only
+    ones on whose shortest paths a third node can lie."""
+    size: dict[Any, int] = {}
+    for comp in nx.connected_components(H):
+        if len(comp) >= 3:
+            size.update(dict.fromkeys(comp, len(comp)))
+    return size
+
+
+def _dependencies(adj: list[list[int]], s: int) -> tuple[list[int], list[float]]:
+    """Brandes' dependencies of every node on source ``s`` (nodes are indices into ``adj``): for each node,
+    the sum over targets of the share of the shortest paths from ``s`` that run through it. Returns the
+    nodes ``s`` reaches, in BFS order, and the dependencies (0 for ``s`` itself)."""
+    dist, sigma = [-1] * len(adj), [0] * len(adj)
+    dist[s], sigma[s] = 0, 1
+    order, preds = [s], {s: []}
+    i = 0
+    while i < len(order):
+        v = order[i]
+        i += 1
+        step, paths = dist[v] + 1, sigma[v]
+        for w in adj[v]:
+            if dist[w] < 0:
+                dist[w], sigma[w], preds[w] = step, paths, [v]
+                order.append(w)
+            elif dist[w] == step:
+                sigma[w] += paths
+                preds[w].append(v)
+    delta = [0.0] * len(adj)
+    for w in reversed(order):
+        share = (1.0 + delta[w]) / sigma[w]
+        for v in preds[w]:
+            delta[v] += sigma[v] * share
+    delta[s] = 0.0
+    return order, delta
+
+
+def _pivots(searches: int, sources: int, size: int, *, k: int, budget: int) -> int | None:
+    pivots = min(sources, k, max(32, budget // max(size, 1)))
+    return None if searches * size <= budget or searches <= pivots else pivots
+
+
+def betweenness_estimate(G: nx.Graph, *, k: int = 512, seed: int = 0, normalized: bool = True,
+                         budget: int = 4_000_000) -> dict[str, Any]:
+    """Betweenness centrality on the undirected projection: exact when that fits the work ``budget``, else
+    estimated from sampled pivot nodes, with the standard error of each estimate.
+
+    Only nodes in components of three or more nodes can have a node between them and another, so
+    only they are sources (isolated nodes and pairs add nothing). A node with one neighbour needs
+    no search of its own: its shortest paths are the neighbour's, one step longer. Betweenness is
+    exact when one search from each remaining source costs at most ``budget`` node and edge visits
+    (on the bundled sample about 700 searches, under a second). Otherwise ``k`` pivots (fewer,
+    down to 32, when ``k`` searches would pass the budget) are drawn from the sources with a fixed
+    ``seed``; a node's score is the scaled mean of the pivots' dependencies on it, and its standard
+    error comes from their spread (finite-population corrected). The spread understates the error
+    of a node that only a few sources' paths cross.
+
+    Parameters
+    ----------
+    G : networkx graph
+    k : int, default 512
+        Most pivots when sampling.
+    seed : int, default 0
+        Seed of the pivot sample, so a sampled result is reproducible.
+    normalized : bool, default True
+        Divide by the (n - 1)(n - 2) ordered pairs of other nodes, as ``networkx.betweenness_centrality``
+        does (``False``: count unordered pairs).
+    budget : int, default 4,000,000
+        Rough cap on the work, in node and edge visits (a few seconds): a 30,000-node graph gets 32
+        pivots, not a minute of work.
+
+    Returns
+    -------
+    dict
+        ``scores`` (node -> betweenness), ``error`` (node -> standard error, 0 when exact), ``pivots``
+        (how many were sampled; ``None`` when exact) and ``sources`` (nodes that could be pivots).
+
+    Examples
+    --------
+    >>> G = nx.MultiDiGraph([("a", "b", "r"), ("b", "c", "r"), ("c", "d", "r"), ("x", "y", "r")])
+    >>> out = betweenness_estimate(G)
+    >>> round(out["scores"]["b"], 4), out["pivots"], out["sources"]
+    (0.2, None, 4)
+    """
     H = _simple(G)
-    if H.number_of_nodes() == 0:
-        return {}
-    sample = betweenness_pivots(H, sample_above=sample_above, k=k, budget=budget)
-    return nx.betweenness_centrality(H, k=sample, normalized=normalized, weight=None, seed=seed)
+    nodes = sorted(H, key=str)
+    n = len(nodes)
+    index = {v: i for i, v in enumerate(nodes)}
+    adj = [[index[w] for w in H[v]] for v in nodes]
+    size = {index[v]: c for v, c in _linked(H).items()}
+    sources = sorted(size)
+    # each source's search: its own, or (a node with one neighbour) that neighbour's
+    search = {s: s if len(adj[s]) > 1 else adj[s][0] for s in sources}
+    pivots = _pivots(len(set(search.values())), len(sources), n + H.number_of_edges(), k=k, budget=budget)
+    chosen = sources if pivots is None else sorted(random.Random(seed).sample(sources, pivots))
+    by_search: dict[int, list[int]] = defaultdict(list)
+    for s in chosen:
+        by_search[search[s]].append(s)
+    # a source whose one neighbour is u adds all its paths but the one to u to u's count: known without a
+    # search, so added for every such source, sampled or not
+    known = [0.0] * n
+    for s in sources:
+        if search[s] != s:
+            known[search[s]] += size[s] - 2
+    total, squares = [0.0] * n, [0.0] * n
+    for u in sorted(by_search):
+        order, delta = _dependencies(adj, u)
+        if pivots is None:
+            times = len(by_search[u])
+            for v in order:
+                total[v] += times * delta[v]
+            continue
+        for _ in by_search[u]:
+            for v in order:
+                d = delta[v]
+                if d:
+                    total[v] += d
+                    squares[v] += d * d
+    scale = (1.0 / ((n - 1) * (n - 2)) if normalized else 0.5) if n > 2 else 0.0
+    scores, error = dict.fromkeys(nodes, 0.0), dict.fromkeys(nodes, 0.0)
+    picked = set(chosen)
+    for i, v in enumerate(nodes):
+        if pivots is None or not total[i]:
+            scores[v] = (known[i] + total[i]) * scale
+            continue
+        m = pivots - (i in picked)  # the pivots other than the node itself
+        others = len(sources) - 1  # the sources other than the node (which is one, as paths cross it)
+        mean = total[i] / m
+        var = max(0.0, (squares[i] - m * mean * mean) / (m - 1)) if m > 1 else 0.0
+        scores[v] = (known[i] + others * mean) * scale
+        error[v] = others * math.sqrt(var / m * max(0.0, 1 - m / others)) * scale
+    return {"scores": scores, "error": error, "pivots": pivots, "sources": len(sources)}
 
 
-def betweenness_pivots(G: nx.Graph, *, sample_above: int = 1000, k: int = 256,
-                       budget: int = 4_000_000) -> int | None:
+def betweenness_pivots(G: nx.Graph, *, k: int = 512, budget: int = 4_000_000) -> int | None:
     """How many pivots :func:`betweenness` samples on ``G`` (``None``: it computes betweenness exactly).
 
     Examples
     --------
-    >>> betweenness_pivots(nx.path_graph(10)) is None, betweenness_pivots(nx.path_graph(2000))
-    (True, 256)
+    >>> betweenness_pivots(nx.path_graph(10)) is None, betweenness_pivots(nx.path_graph(4000))
+    (True, 500)
     """
-    n = G.number_of_nodes()
-    if n <= sample_above:
-        return None
-    size = n + (_simple(G).number_of_edges() if G.is_multigraph() or G.is_directed() else G.number_of_edges())
-    return min(n, k, max(32, budget // max(size, 1)))
+    H = _simple(G) if G.is_multigraph() or G.is_directed() else G
+    size = _linked(H)
+    searches = len({v if H.degree(v) > 1 else next(iter(H[v])) for v in size})
+    return _pivots(searches, len(size), H.number_of_nodes() + H.number_of_edges(), k=k, budget=budget)
 
 
 def communities(G: nx.Graph, *, seed: int = 0, resolution: float = 1.0,
@@ -690,14 +858,38 @@ def introduced_per_paper(G: nx.Graph) -> dict[Any, list[Any]]:
     return {p: sorted(v, key=str) for p, v in sorted(out.items(), key=lambda kv: (-len(kv[1]), str(kv[0])))}
 
 
+def recent_cutoff(dates: Iterable[date], *, window_days: int | None = None) -> date | None:
+    """The first day of the *recent* papers: the start of the last ``window_days`` days, or else the date
+    that splits the papers most evenly into earlier and recent ones (papers of one day stay together, so
+    when many share a date the two sides are as near even as the dates allow; on a tie the recent side
+    is the larger). ``None`` with fewer than two distinct dates: there is nothing to compare.
+
+    Examples
+    --------
+    >>> d = [date(2024, 1, 1)] + [date(2024, 2, 1)] * 6 + [date(2024, 3, 1)] * 3
+    >>> recent_cutoff(d)  # 3 recent papers and 7 earlier, rather than 9 from the median's date on and 1
+    datetime.date(2024, 3, 1)
+    """
+    ordered = sorted(dates)
+    days = sorted(set(ordered))
+    if len(days) < 2:
+        return None
+    if window_days is not None:
+        return date.fromordinal(days[-1].toordinal() - window_days + 1)
+    n = len(ordered)
+    recent = {d: n - bisect.bisect_left(ordered, d) for d in days[1:]}
+    return min(days[1:], key=lambda d: (abs(2 * recent[d] - n), -recent[d]))
+
+
 def rising_entities(G: nx.Graph, *, window_days: int | None = None, min_recent: int = 2,
                     top: int | None = None) -> dict[Any, dict[str, Any]]:
     """Entities that appear in a larger share of recent papers than of earlier ones.
 
-    Papers with a date are split into *recent* (the later half by date, or the last ``window_days``
-    days) and *earlier*. The score of an entity is (share of recent papers it occurs in) minus
-    (share of earlier papers it occurs in); only positive scores with at least ``min_recent``
-    recent papers are kept. Needs papers with at least two distinct dates, else returns ``{}``.
+    Papers with a date are split into *recent* and *earlier* ones at :func:`recent_cutoff` (the date
+    that splits them most evenly, or the start of the last ``window_days`` days). The score of an
+    entity is (share of recent papers it occurs in) minus (share of earlier papers it occurs in);
+    only positive scores with at least ``min_recent`` recent papers are kept. Needs papers with at
+    least two distinct dates, else returns ``{}``.
 
     Returns
     -------
@@ -716,17 +908,10 @@ def rising_entities(G: nx.Graph, *, window_days: int | None = None, min_recent: 
     """
     dated = {p: _date(info.get("date")) for p, info in G.graph.get("papers", {}).items()}
     dated = {p: d for p, d in dated.items() if d}
-    days = sorted(set(dated.values()))
-    if len(days) < 2:
+    cutoff = recent_cutoff(dated.values(), window_days=window_days)
+    if cutoff is None:
         return {}
-    if window_days is not None:
-        cutoff = date.fromordinal(days[-1].toordinal() - window_days)
-        recent = {p for p, d in dated.items() if d > cutoff}
-    else:
-        ordered = sorted(dated.items(), key=lambda kv: (kv[1], str(kv[0])))
-        median = ordered[len(ordered) // 2][1]
-        cutoff = median
-        recent = {p for p, d in dated.items() if d >= median}
+    recent = {p for p, d in dated.items() if d >= cutoff}
     earlier = set(dated) - recent
     if not recent or not earlier:
         return {}
@@ -763,7 +948,7 @@ METRICS: dict[str, Callable[[nx.Graph], dict]] = {
     "pagerank": pagerank,
     "degree_by_type": degree_centrality_by_type,
     "pagerank_by_type": pagerank_by_type,
-    "betweenness": betweenness,
+    "betweenness": betweenness_estimate,  # scores with their standard errors and whether they were sampled
     "communities": communities,
     "components": components,
     "lineage": lineage,
@@ -917,6 +1102,7 @@ def find_entity(G: nx.Graph, query: str) -> list[Any]:
 
 
 __all__ = ["project", "degree_centrality", "pagerank", "degree_centrality_by_type", "pagerank_by_type",
-           "betweenness", "communities", "components", "lineage", "model_benchmark_co_use",
-           "most_compared_models", "introduced_per_paper", "rising_entities", "type_counts", "METRICS",
-           "compute_all", "write_scores", "analytics_graph_iri", "ego_graph", "find_entity"]
+           "betweenness", "betweenness_estimate", "betweenness_pivots", "communities", "modularity", "components",
+           "lineage", "model_benchmark_co_use", "most_compared_models", "introduced_per_paper", "recent_cutoff",
+           "rising_entities", "type_counts", "METRICS", "compute_all", "write_scores", "analytics_graph_iri",
+           "ego_graph", "find_entity"]

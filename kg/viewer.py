@@ -218,9 +218,10 @@ def _short(text: str, limit: int = 48) -> str:
 def initial_view(G: nx.Graph, pagerank: dict[Any, float], top_n: int, focus: Any = None) -> list[Any]:
     """The nodes of the first view of a large graph: the most central entities and what links them.
 
-    About 60% of ``top_n`` goes to the entities with the highest PageRank; the rest to the papers
-    that connect most of those entities (at least two), so the first view shows relations rather
-    than scattered dots. Remaining room is filled with further entities.
+    About 60% of ``top_n`` goes to the entities with the highest PageRank (among equal scores, and
+    one-paper entities often tie, those with more neighbours first, then by IRI); the rest to the
+    papers that connect most of those entities (at least two), so the first view shows relations
+    rather than scattered dots. Remaining room is filled with further entities.
 
     Examples
     --------
@@ -234,7 +235,8 @@ def initial_view(G: nx.Graph, pagerank: dict[Any, float], top_n: int, focus: Any
     """
     if G.number_of_nodes() <= top_n:
         return list(G.nodes)
-    rank = lambda v: (-pagerank.get(v, 0.0), str(v))  # noqa: E731
+    neighbours = {v: len(set(nx.all_neighbors(G, v)) - {v}) for v in G}
+    rank = lambda v: (-pagerank.get(v, 0.0), -neighbours[v], str(v))  # noqa: E731
     entities = sorted((v for v, d in G.nodes(data=True) if d.get("type") != "paper"), key=rank)
     papers = [v for v, d in G.nodes(data=True) if d.get("type") == "paper"]
     n_ent = top_n if not papers else int(math.ceil(top_n * 0.6))

@@ -105,11 +105,38 @@ def test_betweenness_exact_and_sampled(G):
     exact = A.betweenness(G)
     assert max(exact, key=exact.get) in (M + "GPT-4", B + "GSM8K", B + "MMLU", M + "Llama_2", P + "p1")
     assert exact[M + "Mamba"] == 0.0
-    big = nx.MultiDiGraph(nx.barabasi_albert_graph(300, 2, seed=3))
-    one = A.betweenness(big, sample_above=100, k=50, seed=1)
-    two = A.betweenness(big, sample_above=100, k=50, seed=1)
-    assert one == two
-    assert one != A.betweenness(big)  # sampled, so not the exact values
+    assert exact == pytest.approx(nx.betweenness_centrality(A._simple(G)), abs=1e-12)
+    ba = nx.barabasi_albert_graph(300, 2, seed=3)
+    big = nx.MultiDiGraph(ba)
+    assert A.betweenness(big) == pytest.approx(nx.betweenness_centrality(ba), abs=1e-12)
+    one = A.betweenness_estimate(big, k=100, budget=1, seed=1)
+    two = A.betweenness_estimate(big, k=100, budget=1, seed=1)
+    assert one == two and one["pivots"] == 32 and one["sources"] == 300
+    assert one["scores"] != A.betweenness(big)  # sampled, so not the exact values
+    assert A.betweenness_estimate(big)["pivots"] is None and set(A.betweenness_estimate(big)["error"].values()) == {0.0}
+
+
+def test_sampled_betweenness_gives_its_standard_error():
+    ba = nx.barabasi_albert_graph(300, 2, seed=3)
+    exact = nx.betweenness_centrality(ba)
+    est = A.betweenness_estimate(nx.MultiDiGraph(ba), k=150, budget=150 * 900, seed=2)
+    assert est["pivots"] == 150
+    top = sorted(exact, key=exact.get, reverse=True)[:10]
+    assert all(0 < est["error"][v] < 0.25 * est["scores"][v] for v in top)
+    assert all(abs(est["scores"][v] - exact[v]) <= 3 * est["error"][v] for v in top)
+
+
+def test_betweenness_follows_paths_from_linked_nodes_only():
+    """Isolated nodes and pairs lie on no path between others: with 1,100 of them around a 60-node component,
+    every pivot is still taken from the component, and it is small enough to be exact."""
+    ba = nx.barabasi_albert_graph(60, 1, seed=4)  # a tree: many nodes with one neighbour
+    G = nx.MultiDiGraph(ba)
+    G.add_nodes_from(f"lone{i:04d}" for i in range(1000))
+    G.add_edges_from((f"pair{i:03d}a", f"pair{i:03d}b", "r") for i in range(50))
+    out = A.betweenness_estimate(G)
+    assert out["sources"] == 60 and out["pivots"] is None
+    assert A.betweenness(G) == pytest.approx(nx.betweenness_centrality(A._simple(G)), abs=1e-12)
+    assert A.betweenness_pivots(G) is None and A.betweenness_pivots(nx.path_graph(4000)) == 500
 
 
 def test_communities_are_deterministic(G):
@@ -296,7 +323,7 @@ def test_metrics_do_not_depend_on_node_order():
     edges = list(G.edges(keys=True, data=True))
     random.Random(2).shuffle(edges)
     H.add_edges_from(edges)
-    assert A.betweenness(H, sample_above=3, k=5) == A.betweenness(G, sample_above=3, k=5)
+    assert A.betweenness_estimate(H, k=5, budget=1) == A.betweenness_estimate(G, k=5, budget=1)
     assert A.communities(H) == A.communities(G)
     assert list(A._simple(H).edges(data=True)) == list(A._simple(G).edges(data=True))
 
@@ -309,3 +336,52 @@ def test_a_fine_tuned_pair_counts_once():
     G.add_edge("solo", "gemma", key="fine_tuned_from", relation="fine_tuned_from", weight=1)  # alone, it counts
     H = A._simple(G)
     assert H["llama"]["zorb"]["weight"] == H["mistral"]["quill"]["weight"] == H["gemma"]["solo"]["weight"] == 1
+
+
+def _papers_naming(G: nx.MultiDiGraph, paper: str, *entities: str, rel: str = "mentions") -> None:
+    G.add_node(paper, type="paper", papers=[paper])
+    for e in entities:
+        if e not in G:
+            G.add_node(e, type="model", papers=[])
+        G.nodes[e]["papers"] = sorted({*G.nodes[e]["papers"], paper})
+        G.add_edge(paper, e, key=rel, relation=rel, weight=1)
+
+
+def test_pagerank_counts_what_papers_use_not_who_beats_whom():
+    """Being outperformed by a famous model once, or named in a paper that names little else, lifts no rank;
+    a base gains from a model built on it only as far as that model's papers say so."""
+    G = nx.MultiDiGraph()
+    for i in range(10):
+        _papers_naming(G, f"pf{i}", "famous", *(f"other{i}{j}" for j in range(8)))
+    _papers_naming(G, "pb", "famous", "beaten")  # the one sentence: famous outperforms beaten
+    G.add_edge("famous", "beaten", key="outperforms", relation="outperforms", weight=1)
+    for i in range(3):
+        _papers_naming(G, f"pu{i}", "used", *(f"more{i}{j}" for j in range(8)))
+    _papers_naming(G, "palone", "alone")  # named once, by a paper naming nothing else
+    for i in range(20):  # big is named by 20 papers; one of them calls it "base-style"
+        _papers_naming(G, f"pg{i}", "big", *(f"extra{i}{j}" for j in range(8)))
+    _papers_naming(G, "pbase", "base")
+    _papers_naming(G, "pbase2", "base")
+    G.add_edge("big", "base", key="based_on", relation="based_on", weight=1)
+    _papers_naming(G, "pv", "variant", "root")  # a variant whose only paper builds it on root
+    G.add_edge("variant", "root", key="based_on", relation="based_on", weight=1)
+    pr = A.pagerank(G)
+    assert pr["used"] > pr["beaten"] and pr["used"] > pr["alone"]  # three papers beat one
+    assert pr["famous"] > pr["used"]
+    assert pr["big"] > pr["base"] > pr["used"] * 2 / 3  # base gains a little: one of big's 20 papers says so
+    assert pr["root"] > pr["variant"]  # all of variant's papers build it on root
+    assert pr["pb"] == 0.0 and sum(pr.values()) == pytest.approx(1.0)
+
+
+def test_rising_splits_papers_as_evenly_as_their_dates_allow():
+    """Six of ten papers share the median date: the recent side is the last three, not the nine from that date on."""
+    G = nx.MultiDiGraph()
+    days = ["2024-01-01"] + ["2024-02-01"] * 6 + ["2024-03-01"] * 3
+    G.graph["papers"] = {f"p{i}": {"date": d} for i, d in enumerate(days)}
+    G.add_node("new", type="model", papers=["p7", "p8"])
+    G.add_node("old", type="model", papers=["p0", "p1"])
+    rising = A.rising_entities(G)
+    assert list(rising) == ["new"]
+    assert rising["new"] == {"recent": 2, "earlier": 0, "score": round(2 / 3, 4), "cutoff": "2024-03-01"}
+    assert A.recent_cutoff([A._date(d) for d in days[:1] + days[7:]]) == A._date("2024-03-01")
+    assert A.recent_cutoff([A._date("2024-06-01")] * 40) is None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import doctest
 import json
+import math
 import re
 from pathlib import Path
 
@@ -183,11 +184,104 @@ def test_report_counts_implied_families_apart_and_draws_every_parent():
 
 
 def test_report_marks_tied_rankings_and_sampled_betweenness():
+    import networkx as nx
+
     assert R._tied([{"score": 0.1}, {"score": 0.1}]) and not R._tied([{"score": 0.2}, {"score": 0.1}])
     assert not R._tied([{"score": 0.1}])
-    G = _graph([(f"m{i}", f"b{i % 7}", "evaluated_on", "model", "benchmark") for i in range(1200)])
-    stats = R.build_stats(G, A.compute_all(G, [m for m in A.METRICS]))
-    assert stats["betweenness_pivots"] and "Approximate: sampled from" in R.render_markdown(stats)
+    G = _graph([(f"m{u}", f"m{v}", "based_on", "model", "model")
+                for u, v in nx.barabasi_albert_graph(200, 2, seed=1).edges()])
+    metrics = A.compute_all(G)
+    exact = R.build_stats(G, metrics)
+    assert exact["betweenness_pivots"] is None and "Exact: every shortest path was counted." in R.render_markdown(exact)
+    metrics["betweenness"] = A.betweenness_estimate(G, k=40, budget=1)  # as a graph too large to count exactly
+    stats = R.build_stats(G, metrics)
+    md = R.render_markdown(stats)
+    assert stats["betweenness_pivots"] == 32 and "Estimated, not exact" in md and "from 32 of them" in md
+    assert "\u00b1 (standard error)" in md and "\u00b1 (standard error)" in R.render_html(stats)
+    biggest = max(x["error"] for x in stats["betweenness"])
+    digits = -math.floor(math.log10(biggest))
+    section = md[md.index("## Bridges"):md.index("## Communities")]
+    rows = [line.split(" | ") for line in section.splitlines() if line.startswith("| m")]
+    assert rows and all(len(r[2].split(".")[1]) == digits < 4 for r in rows)  # no digits the sample cannot back
     small = R.build_stats(_graph([("a", "b", "outperforms", "model", "model")]),
                           A.compute_all(_graph([("a", "b", "outperforms", "model", "model")])))
-    assert small["betweenness_pivots"] is None and "Approximate" not in R.render_markdown(small)
+    assert small["betweenness_pivots"] is None and "Estimated" not in R.render_markdown(small)
+
+
+def test_rankings_leave_out_what_no_paper_names():
+    """A one-paper input: the family heads its models' names imply (papers == 0) rank nowhere."""
+    G = _graph([("p1", "Zeta-7B", "mentions", "paper", "model"), ("Zeta-7B", "Zeta", "family", "model", "model"),
+                ("Llama 2-7B", "Llama 2", "family", "model", "model"),
+                ("Llama 2-7B", "Zeta-7B", "based_on", "model", "model"), ("p1", "MMLU", "evaluated_on", "paper", "benchmark")],
+               papers=("p1",))
+    stats = R.build_stats(G, A.compute_all(G))
+    ranked = ([m["label"] for m in stats["top_models"]], [x["label"] for x in stats["pagerank_by_type"]["model"]],
+              [x["label"] for x in stats["betweenness"]])
+    assert ranked == (["Zeta-7B", "Llama 2-7B"], ["Zeta-7B", "Llama 2-7B"], ["Zeta-7B"])
+    assert "papers 0" not in R.render_markdown(stats) and "| Zeta |" not in R.render_markdown(stats)
+
+
+def test_bridges_rank_models_datasets_benchmarks_and_methods_only():
+    G = _graph([(p, "accuracy", "mentions", "paper", "metric") for p in ("p1", "p2", "p3")]
+               + [(p, "question answering", "mentions", "paper", "task") for p in ("p1", "p2", "p3")]
+               + [("p1", "hub", "mentions", "paper", "model"), ("p2", "hub", "mentions", "paper", "model"),
+                  ("p3", "other", "mentions", "paper", "model")], papers=("p1", "p2", "p3"))
+    stats = R.build_stats(G, A.compute_all(G))
+    assert [x["label"] for x in stats["betweenness"]] == ["hub"]
+    assert R.BRIDGE_NOTE in R.render_markdown(stats) and "metric and task words" in R.render_html(stats)
+
+
+def test_degenerate_inputs_read_plainly():
+    # papers and no entity at all
+    empty = _graph([], papers=("p1", "p2", "p3"))
+    md = R.render_markdown(R.build_stats(empty, A.compute_all(empty)))
+    assert "sizes of the largest: ." not in md and "No communities: no stated relation links any two nodes." in md
+    assert "No paper names an entity." in md and "- **" not in md
+    assert "No stated relation links any two nodes: 3 single nodes." in md
+    # entities, but nothing between them: no zero rows
+    loose = _graph([("p1", "m1", "mentions", "paper", "model"), ("p2", "m2", "mentions", "paper", "model"),
+                    ("p2", "b1", "mentions", "paper", "benchmark")])
+    stats = R.build_stats(loose, A.compute_all(loose))
+    assert stats["betweenness"] == [] and stats["top_benchmarks"] == []
+    md = R.render_markdown(stats)
+    assert "0.0000" not in md and "No paper evaluates on a benchmark." in md
+    assert "No model, benchmark, dataset or method lies on a shortest path between two others." in md
+    # one paper: a star, no community structure
+    one = _graph([("p1", "m1", "mentions", "paper", "model"), ("p1", "b1", "evaluated_on", "paper", "benchmark"),
+                  ("p1", "t1", "mentions", "paper", "task")], papers=("p1",))
+    md = R.render_markdown(R.build_stats(one, A.compute_all(one)))
+    assert "No clear community structure: the 4 linked nodes do not split" in md and "communities of linked nodes" not in md
+    # every paper on one day
+    G, metrics = _dated(["2024-06-01"] * 40)
+    stats = R.build_stats(G, metrics)
+    for text in (R.render_markdown(stats), R.render_html(stats)):
+        assert "all 40 dated papers carry the same date, 2024-06-01" in text and "2024-06-01 to 2024-06-01" not in text
+
+
+def _dated(days):
+    papers = tuple(f"p{i:02d}" for i in range(len(days)))
+    G = _graph([(p, "m1", "mentions", "paper", "model") for p in papers], papers=papers)
+    for p, d in zip(papers, days):
+        G.graph["papers"][p]["date"] = d
+    return G, A.compute_all(G)
+
+
+def test_rising_says_how_the_papers_were_split():
+    G, metrics = _dated(["2024-01-01"] + ["2024-02-01"] * 6 + ["2024-03-01"] * 3)
+    md = R.render_markdown(R.build_stats(G, metrics))
+    assert "10 dated papers, 2024-01-01 to 2024-03-01: 3 recent (from 2024-03-01 on) and 7 earlier" in md
+    assert "recent half" not in md and "recent half" not in R.render_html(R.build_stats(G, metrics))
+
+
+def test_ties_at_the_cut_are_counted():
+    """21 models share one paper with one benchmark, and 20 of them beat the same model once: the tables show
+    15 rows and say how many more tie with the last one."""
+    G = _graph([(f"m{i:02d}", "x", "outperforms", "model", "model") for i in range(20)]
+               + [("p1", "b", "evaluated_on", "paper", "benchmark")], papers=("p1",))
+    stats = R.build_stats(G, A.compute_all(G))
+    assert len(stats["co_use"]) == len(stats["most_compared"]) == 15
+    assert stats["more_tied"]["co_use"] == 6 and stats["more_tied"]["most_compared"] == 6
+    for text in (R.render_markdown(stats), R.render_html(stats)):
+        assert "\u2026 and 6 more pairs with 1 paper." in text
+        assert "\u2026 and 6 more models with 1 comparison." in text
+    assert R._cut([5, 3, 2, 2, 2, 1], 3, lambda x: x) == ([5, 3, 2], 2)
