@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -30,3 +31,16 @@ def extract_one():
     def run(title: str, abstract: str):
         return next(extract([Paper(id="p1", title=title, abstract=abstract, source="test:1")]))
     return run
+
+
+def chromium() -> str:
+    """Debian's chromium for the browser tests (the README's test command installs it). Missing, every browser
+    test fails rather than skips, so a run without a browser cannot pass for one that checked the viewer;
+    KG_NO_BROWSER=1 skips them on purpose."""
+    path = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    if path:
+        return path
+    if os.environ.get("KG_NO_BROWSER") == "1":
+        pytest.skip("KG_NO_BROWSER=1: browser tests skipped")
+    pytest.fail("chromium not found on PATH: install Debian's chromium package (apt-get install chromium), "
+                "or set KG_NO_BROWSER=1 to skip the browser tests")

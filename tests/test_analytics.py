@@ -246,10 +246,8 @@ def test_docstring_examples_run(monkeypatch):
     assert result.attempted >= 15 and result.failed == 0
 
 
-def test_projection_scales_linearly_enough():
-    """A 300-paper synthetic store projects in well under a second (guards against join blow-ups)."""
-    import time
-
+def test_projection_of_a_synthetic_store_is_whole():
+    """A 300-paper synthetic store projects whole (its speed is measured by benchmarks/build_scale.py)."""
     rng = random.Random(0)
     lines = ["@prefix kgo: <https://w3id.org/llmkg/ontology#> .", "@prefix skos: <http://www.w3.org/2004/02/skos/core#> ."]
     for i in range(300):
@@ -262,9 +260,7 @@ def test_projection_scales_linearly_enough():
         lines.append(g + " { " + " ".join(body) + " }")
     store = ox.Store()
     store.load("\n".join(lines), format=ox.RdfFormat.TRIG)
-    t0 = time.perf_counter()
     H = A.project(store)
-    assert time.perf_counter() - t0 < 2.0
     assert H.number_of_nodes() == 340
     assert sum(len(d["papers"]) for n, d in H.nodes(data=True) if d["type"] == "model") == 300 * 8
 
