@@ -44,3 +44,13 @@ def chromium() -> str:
         pytest.skip("KG_NO_BROWSER=1: browser tests skipped")
     pytest.fail("chromium not found on PATH: install Debian's chromium package (apt-get install chromium), "
                 "or set KG_NO_BROWSER=1 to skip the browser tests")
+
+
+@pytest.fixture(scope="session")
+def sample_build(tmp_path_factory):
+    """The Quickstart's main job, once per session: ``kg build`` with no input (the bundled sample corpus)."""
+    from kg.cli import main
+
+    out = tmp_path_factory.mktemp("sample-build") / "outputs"
+    assert main(["build", "--out", str(out), "--no-progress"]) == 0
+    return out

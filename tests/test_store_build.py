@@ -479,3 +479,18 @@ def test_the_names_of_a_killed_build_are_taken_back_before_they_are_read(tmp_pat
         rows = st.raw.query("SELECT DISTINCT ?e WHERE { GRAPH ?g { ?e <http://www.w3.org/2004/02/skos/core#prefLabel>"
                             " ?n FILTER(LCASE(REPLACE(STR(?n), '[ _-]', '')) = 'zorbnetv2') } }")
         assert [r["e"].value for r in rows] == ["https://w3id.org/llmkg/resource/model/ZorbNetV2"]
+
+
+def test_the_quickstart_build_writes_every_output_it_promises(sample_build):
+    """README Quickstart: ``kg build`` on the bundled corpus writes the graph, the records, the viewer, the
+    report, the stats and the store."""
+    for name in ("graph.ttl", "extractions.jsonl", "build.ttl", "graph.html", "report.html", "report.md",
+                 "stats.json"):
+        assert (sample_build / name).stat().st_size > 1000, name
+    records = (sample_build / "extractions.jsonl").read_text().splitlines()
+    assert len(records) == 557  # the bundled pages' 643 listings are 557 papers
+    stats = json.loads((sample_build / "stats.json").read_text())
+    assert stats["top_models"] and stats["top_benchmarks"] and stats["communities"]["count"] > 10
+    assert "<title>" in (sample_build / "graph.html").read_text()
+    with GraphStore(sample_build / "store", read_only=True) as st:
+        assert len(st.paper_graphs("https://w3id.org/llmkg/resource/")) == 557
