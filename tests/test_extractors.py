@@ -697,8 +697,9 @@ def test_list_typing_does_not_depend_on_hash_seed():
     code = ("from kg.pipeline import extract; from kg.records import Paper; "
             "e = next(extract([Paper(id='x', title='T', abstract='We compare GPT-4, ZorbQX and MMLU in this study.', "
             "source='s')])); print(sorted((x.name, x.type) for x in e.entities))")
-    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                           env={**os.environ, "PYTHONHASHSEED": seed}).stdout for seed in ("1", "2", "3")}
+    runs = [subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, "PYTHONHASHSEED": seed}) for seed in ("1", "2")]  # (side by side)
+    outs = {p.communicate()[0] for p in runs}
     assert len(outs) == 1 and "ZorbQX" in outs.pop()
 
 
