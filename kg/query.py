@@ -9,7 +9,7 @@ The catalogue is a registry of ``kg/queries/*.rq`` files. Each file opens with a
 
 ``bind`` lines name the projected variables a user may fix with ``--bind VAR=VALUE`` (SEP-0007
 substitution). Adding a query is adding a file. Results print as an aligned table, or as the standard
-SPARQL JSON / XML / CSV / TSV results; CONSTRUCT and DESCRIBE print Turtle.
+SPARQL JSON / XML / CSV / TSV results; CONSTRUCT and DESCRIBE print Turtle (or JSON-LD, RDF/XML).
 """
 from __future__ import annotations
 
@@ -30,6 +30,7 @@ from ontology.namespaces import PREFIXES
 
 RESULT_FORMATS = {"json": QueryResultsFormat.JSON, "xml": QueryResultsFormat.XML,
                   "csv": QueryResultsFormat.CSV, "tsv": QueryResultsFormat.TSV}
+GRAPH_FORMATS = {"json": RdfFormat.JSON_LD, "xml": RdfFormat.RDF_XML}  # a CONSTRUCT or DESCRIBE graph
 OUTPUT_FORMATS = ("table",) + tuple(RESULT_FORMATS)
 _NAME_RE = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 
@@ -190,12 +191,17 @@ def execute(store: GraphStore, text: str, *, bindings: dict | None = None, base:
 
 def serialize_results(store: GraphStore, text: str, fmt: str, *, bindings: dict | None = None,
                       base: str | None = None, allow_service: bool = False) -> bytes:
-    """Standard SPARQL results (json, xml, csv, tsv) straight from the engine; Turtle for graphs."""
+    """Standard SPARQL results (json, xml, csv, tsv) straight from the engine; a graph (CONSTRUCT, DESCRIBE)
+    as JSON-LD for json, RDF/XML for xml (csv and tsv hold tables, not graphs)."""
     res = store.query(text, substitutions=bindings or None, prefixes=default_prefixes(base),
                       allow_service=allow_service)
     try:
         if isinstance(res, QueryTriples):
-            return serialize(sorted(res, key=str), format=RdfFormat.TURTLE, prefixes=turtle_prefixes(base))
+            if fmt not in GRAPH_FORMATS:
+                raise QueryError(f"--format {fmt} is for SELECT and ASK results; this query gives a graph",
+                                 "leave --format out for Turtle, or give --format json (JSON-LD) or xml (RDF/XML)")
+            kw = {"prefixes": turtle_prefixes(base)} if fmt == "xml" else {}
+            return serialize(sorted(res, key=str), format=GRAPH_FORMATS[fmt], **kw)
         return res.serialize(format=RESULT_FORMATS[fmt])
     except (OSError, RuntimeError, ValueError, TypeError) as exc:
         raise QueryError(f"the query failed while running: {' '.join(str(exc).split())}", "check the query") from exc

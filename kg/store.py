@@ -9,7 +9,9 @@ papers state it), kept in step by ``replace_paper``. Queries run on that merge p
 graph (build record, analytics scores), so a triple stated by ten papers is counted once, as RDF
 set semantics require; ``GRAPH ?g { ... }`` still reaches one paper's graph. (Oxigraph 0.5's own
 "default graph as union" option returns such a triple once per graph, which inflates ``COUNT``.)
-A query that names its own dataset (``FROM`` / ``FROM NAMED``) gets that dataset instead.
+A query that names its own dataset (``FROM`` / ``FROM NAMED``) gets that dataset instead; a default graph of
+several graphs is their merge too (an in-memory copy for that query), where Oxigraph would count a triple once
+per graph.
 
 A store on disk has one writer (``kg build``) or any number of readers (``kg serve``, ``kg query``...),
 never both: ``kg.lock`` in the store directory is held shared by readers and exclusively by the writer,
@@ -19,6 +21,8 @@ another process writes, and a reader would not see the new data anyway).
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import re
 import shutil
 from pathlib import Path
@@ -38,28 +42,111 @@ LOCK_NAME = "kg.lock"
 
 # Tokens inside which a keyword is not a keyword: comments, strings, IRIs, variables, prefixed names. Local
 # names stop before '.', and prefixes are kept, so "ex:a.SERVICE", "SERVICEex:x" or "SERVICE:x" still show it.
-_OPAQUE = re.compile("|".join([
-    r"#[^\r\n]*",                                                           # comment
-    r'"""(?:[^"\\]|\\.|"(?!""))*"""', r"'''(?:[^'\\]|\\.|'(?!''))*'''",    # long strings
-    r'"(?:[^"\\\r\n]|\\.)*"', r"'(?:[^'\\\r\n]|\\.)*'",                      # strings
-    r'<(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>',  # IRI
-    r"[?$]\w+",                                                             # variable
-    r"(?P<prefix>[^\W\d_][\w.-]*)?:(?:[\w:%-]|\\.)*",                       # prefixed name, blank node
+# The text is read once, left to right (a pattern tried again at every position is quadratic on a long name or
+# an unclosed string): a run of name characters is tried from its start only, its prefix starting at its first
+# letter, and a string that does not close is remembered, so the rest of its line is not read again for one.
+_NEXT = re.compile("|".join([
+    r"(?P<comment>#[^\r\n]*)",
+    r"""(?P<string>["'])""",                                                # (read with _STRING)
+    r'(?P<iri><(?:[^<>"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*>)',
+    r"(?P<var>[?$]\w+)",
+    r"(?P<pname>(?<![\w.-])(?P<junk>[\d_.-]*)(?P<prefix>[^\W\d_][\w.-]*):(?:[\w:%-]|\\.)*)",
+    r"(?P<bare>:(?:[\w:%-]|\\.)*)",                                         # no prefix, or a blank node
 ]))
+_GLUED = re.compile(r"(?P<junk>[\d_.-]*)(?P<prefix>[^\W\d_][\w.-]*):(?:[\w:%-]|\\.)*|[\w.-]+")  # after a name
+_STRING = {'"""': re.compile(r'"""[^"\\]*(?:(?:\\.|"(?!""))[^"\\]*)*'),  # up to where it closes, if it does
+           "'''": re.compile(r"'''[^'\\]*(?:(?:\\.|'(?!''))[^'\\]*)*"),
+           '"': re.compile(r'"[^"\\\r\n]*(?:\\.[^"\\\r\n]*)*'), "'": re.compile(r"'[^'\\\r\n]*(?:\\.[^'\\\r\n]*)*")}
+_NAME_CHAR = re.compile(r"[\w.-]")
+
+
+def _tokens(text: str) -> Iterator[tuple[int, int, str | None, str]]:
+    """The tokens of a query, in order, as ``(start, end, prefix, junk)``: ``prefix`` is a prefixed name's
+    prefix (``''`` for a name without one, or a blank node), ``None`` for other tokens; ``junk`` is what
+    starts the name's run of characters before its prefix (``42`` in ``42SERVICEex:x``), part of no token."""
+    unclosed: dict[str, int] = {}  # a string of this kind starting before there does not close
+    m = _NEXT.search(text)
+    while m:
+        start, end, kind = m.start(), m.end(), m.lastgroup
+        if kind == "string":
+            q = text[start]
+            for kind in (q * 3, q):
+                if start < unclosed.get(kind, 0) or not text.startswith(kind, start):
+                    continue
+                end = _STRING[kind].match(text, start).end()
+                if text.startswith(kind, end):
+                    end += len(kind)
+                    break
+                unclosed[kind] = end  # (each such quote up to there is escaped: no string starts there either)
+            else:
+                m = _NEXT.search(text, start + 1)
+                continue
+        pos = end
+        while True:
+            if kind == "pname":
+                junk = m.group("junk")
+                yield start + len(junk), end, m.group("prefix"), junk
+            else:
+                yield start, end, "" if kind == "bare" else None, ""
+            pos = end
+            if kind not in ("var", "pname", "bare") or not text.startswith((".", "-"), end) \
+                    or not _NAME_CHAR.match(text, end - 1):
+                break
+            m = _GLUED.match(text, end)  # name characters glued to a variable or a name: "?a.ex:b", "ex:a.b"
+            if m.group("prefix") is None:
+                pos = m.end()
+                break
+            start, end, kind = m.start(), m.end(), "pname"
+        m = _NEXT.search(text, pos)
+
+
+_LOCAL_REST = re.compile(r"(?:[^\s{#\\]|\\[^\s{])*")  # what may still belong to a local name ('.' inside it...)
+_BRACE = re.compile(r"(?:\s|#[^\r\n]*)*\{")
+
+
+@functools.lru_cache(maxsize=2)
+def _scan(text: str) -> tuple[str, bool]:
+    """The code of :func:`sparql_code`, and whether a name whose prefix starts with ``service`` is followed by
+    ``{`` (Oxigraph reads ``SERVICEex:x {`` as ``SERVICE ex:x {``)."""
+    done: list[str] = []
+    out: list[str] = []
+    pos, rest, brace, glued = 0, -1, False, False
+    for start, end, prefix, junk in _tokens(text):
+        out.append(text[pos:start - len(junk)])
+        if prefix:
+            out.append(f"{junk} {prefix}: ")
+            if not glued and prefix[:7].lower() == "service":
+                if end > rest:  # (names glued into one run are followed by the same thing)
+                    rest = _LOCAL_REST.match(text, end).end()
+                    brace = _BRACE.match(text, rest) is not None
+                glued = brace
+        else:
+            out.append(f"{junk}  ")
+        pos = end
+        if len(out) > 4096:
+            done.append("".join(out))
+            out.clear()
+    out.append(text[pos:])
+    return "".join(done + out).lower(), glued
 
 
 def sparql_code(text: str) -> str:
     """The query's keywords and punctuation, lower-cased; whatever could hide a keyword is blanked, except a
     prefixed name's prefix, kept with its colon (``ex:a`` -> ``ex:``)."""
-    return _OPAQUE.sub(lambda m: f" {m.group('prefix') or ''}{':' if m.group('prefix') else ''} ", text).lower()
+    return _scan(text)[0]
+
+
+_PREFIX_CODE = re.compile(r"(?<![\w.-])[\w.-]+:")  # a prefix kept in the code
+_SERVICE = re.compile(r"(?<![^\W\d_])(?<![_-])service")
 
 
 def uses_service(text: str) -> bool:
     """Whether a query may call ``SERVICE`` (errs on the side of yes): the keyword, also glued to a prefixed
-    name (``SERVICEex:x``, ``SERVICE:x``, which Oxigraph reads as SERVICE), but not inside a name
-    (``webservice:``, ``web-service:``, ``ex:service``, ``?service``); after a digit or a dot it is one
-    (``42SERVICE``, ``.SERVICE``)."""
-    return re.search(r"(?<![^\W\d_])(?<![_-])service", sparql_code(text)) is not None
+    name followed by ``{`` (``SERVICEex:x {``, ``SERVICE:x {``, which Oxigraph reads as SERVICE), but not inside
+    a name (``webservice:``, ``web-service:``, ``ex:service``, ``?service``) nor as a prefix elsewhere
+    (``?s service:x ?o``); after a digit or a dot it is one (``42SERVICE``, ``.SERVICE``)."""
+    code, glued = _scan(text)
+    return glued or _SERVICE.search(_PREFIX_CODE.sub("", code)) is not None
 
 
 _UPDATE = re.compile(r"\s*(?:(?:prefix(?:\s+(?:[^\W\d_][\w.-]*)?:)?|base)\s*)*"  # ("PREFIX : <...>": bare ":")
@@ -75,6 +162,81 @@ def update_keyword(text: str) -> str | None:
 def names_dataset(text: str) -> bool:
     """Whether a query has ``FROM`` or ``FROM NAMED`` clauses (a prefix named ``from:`` is none)."""
     return re.search(r"(?<![^\W\d_])(?<![_-])from(?![\w.:-])", sparql_code(text)) is not None
+
+
+MAX_NESTING = 64  # Oxigraph's parser recurses: some 160 nested [ ] overflow its stack and kill the process
+_BRACKET = re.compile(r"[{}()\[\]]")
+_DEPTH = {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}
+
+
+def nesting(text: str) -> int:
+    """How deep the query nests ``{ }``, ``( )`` and ``[ ]`` (outside strings, IRIs and comments)."""
+    return max(itertools.accumulate(map(_DEPTH.__getitem__, _BRACKET.findall(sparql_code(text)))), default=0)
+
+
+def _keyword(words: str) -> re.Pattern:
+    return re.compile(rf"(?<![^\W\d_])(?<![_-])(?:{words})(?![\w.:-])", re.IGNORECASE)
+
+
+_FORM, _FROM, _NAMED, _PREFIX = (_keyword(w) for w in ("select|construct|describe|ask", "from", "named", "prefix"))
+_GAP = re.compile(r"(?:\s|#[^\r\n]*)*")
+_NAME_END = re.compile(r"(?:[^\s{}()<>\[\],;\"'#\\]|\\.)*")  # the rest of a prefixed name ('.' inside it...)
+
+
+def _keywords(pattern: re.Pattern, text: str, then: re.Pattern | None = None) -> Iterator[tuple]:
+    """Each match of the keyword ``pattern`` outside the tokens (strings, IRIs, comments, names), with the match
+    of the keyword ``then`` if it comes next, and the token that comes next (past spaces and comments) if any."""
+    tokens = _tokens(text)
+    token = next(tokens, None)
+    floor = 0  # (up to there, spaces and comments after the last keyword)
+    for m in pattern.finditer(text):
+        while token is not None and token[1] <= m.start():
+            token = next(tokens, None)
+        if m.start() < floor or (token is not None and token[0] - len(token[3]) <= m.start()):
+            continue
+        floor = _GAP.match(text, m.end()).end()
+        more = then.match(text, floor) if then else None
+        if more:
+            floor = _GAP.match(text, more.end()).end()
+        while token is not None and token[0] - len(token[3]) < floor:
+            token = next(tokens, None)
+        yield m, more, token if token is not None and token[0] == floor else None
+
+
+def dataset_clauses(text: str) -> tuple[str, list[str], list[str]] | None:
+    """The query's prologue (its BASE and PREFIX lines) and the graphs its ``FROM`` and ``FROM NAMED`` clauses
+    name, as written (``<iri>`` or a prefixed name); ``None`` if a clause names neither."""
+    default: list[str] = []
+    named: list[str] = []
+    for _m, is_named, token in _keywords(_FROM, text, then=_NAMED):
+        if token is None or (token[2] is None and text[token[0]] != "<"):
+            return None
+        end = token[1] if token[2] is None else _NAME_END.match(text, token[1]).end()
+        (named if is_named else default).append(text[token[0]:end].rstrip("."))
+    form = next((m.start() for m, _, _ in _keywords(_FORM, text)), 0)
+    return text[:form], default, named
+
+
+def undefined_prefix(text: str, known: dict | None = None, before: int | None = None) -> str | None:
+    """The first prefix the query uses (before offset ``before``) that neither a ``PREFIX`` line declares nor
+    ``known`` holds."""
+    declared = {token[2] for _m, _, token in _keywords(_PREFIX, text) if token is not None}
+    for start, _end, prefix, _junk in _tokens(text):
+        if before is not None and start >= before:
+            break
+        if prefix is not None and prefix not in declared and prefix not in (known or {}) \
+                and not (prefix == "" and text[start - 1:start] == "_"):  # (_:b is a blank node)
+            return prefix
+    return None
+
+
+def error_offset(text: str, message: str) -> int | None:
+    """Where in ``text`` Oxigraph's syntax error ``error at LINE:COLUMN: ...`` points."""
+    m = re.match(r"error at (\d+):(\d+)", message)
+    if not m:
+        return None
+    lines = text.split("\n")[:int(m.group(1)) - 1]
+    return sum(len(line) + 1 for line in lines) + int(m.group(2)) - 1
 
 
 def is_merged_graph(graph: NamedNode) -> bool:
@@ -297,32 +459,82 @@ class GraphStore:
         """Run a SPARQL query. Its dataset is ``default_graph`` / ``named_graphs`` if either is given (the
         other is then empty, as in the SPARQL Protocol), else the query's own ``FROM`` / ``FROM NAMED``,
         else the paper merge plus the other named graphs as default graph (``union=False``: the store's
-        default graph only) with every named graph. ``SERVICE`` is refused unless ``allow_service``."""
+        default graph only) with every named graph. A default graph of several graphs is their RDF merge
+        (each triple once). ``SERVICE`` is refused unless ``allow_service``."""
         if update_keyword(sparql):
             raise QueryError(f"the text is a SPARQL Update ({update_keyword(sparql)}); the graph is read-only here",
                              "kg build writes the graph: change the listings (or extraction records) and build again")
         if not allow_service and uses_service(sparql):
             raise QueryError("the query uses SERVICE (federated query), which makes kg fetch a remote URL",
                              "remove the SERVICE clause, or pass --allow-service to kg query if you trust the query")
+        depth = nesting(sparql)
+        if depth > MAX_NESTING:
+            raise QueryError(f"the query nests {{ }}, ( ) or [ ] {depth} levels deep; the limit is {MAX_NESTING}",
+                             "write it with fewer nested groups, parentheses or brackets")
         kw: dict = {}
+        dataset = None
         if default_graph is not None or named_graphs is not None:
-            kw["default_graph"] = default_graph if default_graph is not None else []
-            kw["named_graphs"] = named_graphs if named_graphs is not None else []
-        elif union and not names_dataset(sparql):
+            dataset = (default_graph if default_graph is not None else [],
+                       named_graphs if named_graphs is not None else [])
+        elif names_dataset(sparql):
+            dataset = self._from_graphs(sparql, prefixes)
+        elif union:
             kw["default_graph"] = self.query_dataset()
+        store = self._store
+        if dataset is not None:
+            default, named = (list(dict.fromkeys(g)) if isinstance(g, list) else g for g in dataset)
+            if isinstance(default, list) and len(default) > 1:
+                store, default = self._merge(default, named), [DefaultGraph()]
+            kw["default_graph"], kw["named_graphs"] = default, named
         if substitutions:
             kw["substitutions"] = substitutions
         if prefixes:
             kw["prefixes"] = prefixes
         try:
-            return self._store.query(sparql, **kw)
+            return store.query(sparql, **kw)
         except SyntaxError as exc:
             msg = " ".join(str(exc).split())
+            # a prefix nobody declared, before the point of error, is the error (Oxigraph's message would list
+            # every character a name may hold, in some 500 characters)
+            name = undefined_prefix(sparql, prefixes, error_offset(sparql, msg))
+            if name is not None:
+                known = ", ".join(p + ":" for p in ("kgo", "skos", "rdfs", "model", "paper") if p in (prefixes or {}))
+                raise QueryError(f"SPARQL syntax error: undefined prefix {name}:",
+                                 f"declare it with PREFIX {name}: <...>" + (f" (or use {known} ...)" if known else "")
+                                 ) from exc
             raise QueryError(f"SPARQL syntax error: {msg}", "check the query near that line and column") from exc
         except OSError as exc:
             raise StoreError(f"the store could not run the query ({exc})", "rebuild the store with kg build") from exc
         except (ValueError, TypeError, RuntimeError) as exc:
             raise QueryError(f"the query failed: {' '.join(str(exc).split())}", "check the query") from exc
+
+    def _from_graphs(self, sparql: str, prefixes: dict | None) -> tuple[list, list] | None:
+        """The dataset of a query naming two default graphs or more with ``FROM`` (``None``: let Oxigraph read
+        its clauses); the names are resolved by Oxigraph, with the query's own BASE and PREFIX lines."""
+        clauses = dataset_clauses(sparql)
+        if clauses is None or len(set(clauses[1])) < 2:
+            return None
+        prologue, default, named = clauses
+        names = default + named
+        probe = (f"{prologue}\nSELECT * WHERE {{ VALUES ({' '.join(f'?g{i}' for i in range(len(names)))}) "
+                 f"{{ ({' '.join(names)}) }} }}")
+        try:
+            row = next(iter(Store().query(probe, prefixes=prefixes or None)))
+            graphs = [row[f"g{i}"] for i in range(len(names))]
+        except (SyntaxError, ValueError, RuntimeError, StopIteration):
+            return None  # (the query itself then says what is wrong)
+        if not all(isinstance(g, NamedNode) for g in graphs):
+            return None
+        return graphs[:len(default)], graphs[len(default):]
+
+    def _merge(self, default: list, named: list) -> Store:
+        """An in-memory store whose default graph is the RDF merge of the ``default`` graphs, with the ``named``
+        graphs beside it (Oxigraph, given several default graphs, returns a triple once per graph stating it)."""
+        merged = Store()
+        merged.extend(Quad(q.subject, q.predicate, q.object, DefaultGraph()) for g in dict.fromkeys(default)
+                      for q in self._store.quads_for_pattern(None, None, None, g))
+        merged.extend(q for g in dict.fromkeys(named) for q in self._store.quads_for_pattern(None, None, None, g))
+        return merged
 
 
 __all__ = ["GraphStore", "DefaultGraph"]

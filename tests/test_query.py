@@ -384,3 +384,43 @@ def test_a_cut_slug_as_tables_show_it_binds_to_its_iri():
 def test_an_update_is_refused_in_plain_words(store, update):
     with pytest.raises(QueryError, match=r"is a SPARQL Update \((INSERT|DELETE|CLEAR|LOAD)\); the graph is read-only"):
         execute(store, update)
+
+
+def test_cli_construct_as_json_ld_and_a_table_format_refused_in_one_line(built, capsys):
+    q = "CONSTRUCT WHERE { ?b a kgo:Benchmark ; skos:prefLabel ?n }"
+    assert main(["query", q, "--out", str(built), "--format", "json"]) == 0
+    g = set(ox.parse(capsys.readouterr().out.encode(), format=ox.RdfFormat.JSON_LD))
+    assert len(g) == 8 and any(t.subject.value == R + "benchmark/MMLU" and t.object == ox.Literal("MMLU") for t in g)
+    assert main(["query", q, "--out", str(built), "--format", "xml"]) == 0
+    assert len(rdflib.Graph().parse(data=capsys.readouterr().out, format="xml")) == 8
+    assert main(["query", q, "--out", str(built), "--format", "csv"]) == 2
+    err = capsys.readouterr().err
+    assert "--format csv is for SELECT and ASK results" in err and len(err.strip().splitlines()) == 1
+
+
+def test_cli_names_an_undefined_prefix(built, capsys):
+    assert main(["query", "SELECT ?x WHERE { ?x nope:p ?y }", "--out", str(built)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "E010 SPARQL syntax error: undefined prefix nope:" in err and len(err) < 200, err
+
+
+def test_cli_from_two_graphs_counts_a_shared_triple_once(built, capsys):
+    g1, g2 = f"<{DEFAULT_BASE}graph/paper/2401.00001>", f"<{DEFAULT_BASE}graph/paper/2401.00003>"
+
+    def n(query: str) -> int:
+        assert main(["query", query, "--out", str(built), "--format", "csv"]) == 0
+        return int(capsys.readouterr().out.split()[1])
+    each = n(f"SELECT (COUNT(*) AS ?n) FROM {g1} WHERE {{ ?s ?p ?o }}") + n(
+        f"SELECT (COUNT(*) AS ?n) FROM {g2} WHERE {{ ?s ?p ?o }}")
+    shared = n(f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH {g1} {{ ?s ?p ?o }} GRAPH {g2} {{ ?s ?p ?o }} }}")
+    assert shared > 0 and n(f"SELECT (COUNT(*) AS ?n) FROM {g1} FROM {g2} WHERE {{ ?s ?p ?o }}") == each - shared
+
+
+def test_cli_refuses_deep_nesting_in_one_line(built):
+    """5,000 nested groups overflowed Oxigraph's parser stack: kg query died without a word (a child process
+    here, so that the crash it was does not take the test run with it)."""
+    import subprocess
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-m", "kg", "query", "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
+                           "--out", str(built)], cwd=root, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and "the limit is 64" in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -20,7 +20,7 @@ its own dataset with FROM / FROM NAMED. SERVICE clauses (federated query) are re
 --allow-service is given, as they make kg fetch remote URLs. Common prefixes
 (kgo: skos: dcterms: prov: schema: rdf: rdfs: xsd: model: paper: benchmark: ...) need no PREFIX line.
 SELECT prints a table, or SPARQL results as --format json|xml|csv|tsv; ASK prints true/false;
-CONSTRUCT and DESCRIBE print Turtle.
+CONSTRUCT and DESCRIBE print Turtle, or JSON-LD with --format json, RDF/XML with --format xml.
 
 examples:
   kg query --list
@@ -46,7 +46,8 @@ def add_arguments(p) -> None:
     p.add_argument("query", nargs="?", help="catalogue name, .rq file or SPARQL text")
     p.add_argument("--list", action="store_true", help="list the catalogue of shipped queries")
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="table",
-                   help="SELECT output: table (default), json, xml, csv, tsv")
+                   help="SELECT output: table (default), json, xml, csv, tsv; for a CONSTRUCT or DESCRIBE "
+                        "graph: json (JSON-LD) or xml (RDF/XML) instead of Turtle")
     p.add_argument("--bind", action="append", default=[], metavar="VAR=VALUE",
                    help="fix a projected variable: a string, <iri> or prefix:name (repeatable)")
     p.add_argument("--out", dest="out_dir", metavar="DIR", default=None,

@@ -1,7 +1,9 @@
 """``kg serve``: a read-only SPARQL 1.1 Protocol endpoint over the built graph."""
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 
 from ..server import make_server
 from ..store import GraphStore
@@ -13,9 +15,10 @@ DESCRIPTION = """Serve the store of a build (OUT/store) at http://HOST:PORT/spar
 Protocol: GET ?query=..., POST form (query=...) or POST application/sparql-query. The result format
 follows the Accept header: SPARQL JSON (default), XML, CSV, TSV; CONSTRUCT/DESCRIBE as Turtle
 (default), N-Triples, RDF/XML or JSON-LD. The endpoint is read-only and offline (SERVICE is refused).
-Each query runs in a worker process, at most --max-concurrent at once (503 when all are busy); one that
-runs over --timeout seconds is stopped (503). While it runs, kg build refuses to write the same store:
-stop the server (Ctrl-C), build, and start it again.
+Each query runs in a worker process, at most --max-concurrent at once (a query finding them all busy
+waits up to --timeout seconds for one, then gets 503); one that runs over --timeout seconds is stopped
+(503). While it runs, kg build refuses to write the same store: stop the server (Ctrl-C, or kill, which
+sends SIGTERM), build, and start it again.
 
 examples:
   kg serve                                  # http://127.0.0.1:7878/sparql
@@ -32,8 +35,13 @@ def add_arguments(p) -> None:
     p.add_argument("--timeout", type=float, default=30.0, metavar="SECONDS",
                    help="stop a query after this many seconds and answer 503 (default 30; 0: no limit)")
     p.add_argument("--max-concurrent", type=int, default=4, metavar="N",
-                   help="queries evaluated at once, one worker process each; more get 503 (default 4)")
+                   help="queries evaluated at once, one worker process each; more wait up to --timeout seconds "
+                        "for a free one, then get 503 (default 4)")
     p.add_argument("--verbose", action="store_true", help="log every request on stderr")
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt  # SIGTERM (kill, a service manager) stops the server as Ctrl-C does
 
 
 def run(args, config) -> int:
@@ -44,10 +52,14 @@ def run(args, config) -> int:
                              timeout=args.timeout, max_concurrent=args.max_concurrent)
         print(f"kg serve: SPARQL endpoint at {server.url} ({len(store)} quads); Ctrl-C to stop",
               file=sys.stderr, flush=True)
+        main = threading.current_thread() is threading.main_thread()
+        previous = signal.signal(signal.SIGTERM, _interrupt) if main else None
         try:
             server.serve_forever()
         except KeyboardInterrupt:
             print("kg serve: stopped", file=sys.stderr)
         finally:
-            server.server_close()
+            server.server_close()  # stops the workers, so the store is no longer in use
+            if main:
+                signal.signal(signal.SIGTERM, previous)
     return 0
