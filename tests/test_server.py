@@ -292,6 +292,15 @@ def wait_busy(server, timeout: float = 10.0) -> None:
         time.sleep(0.01)
 
 
+def hold_the_only_worker(server) -> tuple[threading.Thread, list]:
+    """A slow query sent in the background, once it holds the server's only worker: (its thread, its answer)."""
+    heavy: list = []
+    t = threading.Thread(target=lambda: heavy.append(post(server.url, HEAVY)))
+    t.start()
+    wait_busy(server)
+    return t, heavy
+
+
 def test_a_slow_query_is_stopped_and_its_worker_killed(tight):
     wait_ready(tight)
     [pid] = tight.pool.pids()
@@ -305,10 +314,7 @@ def test_a_slow_query_is_stopped_and_its_worker_killed(tight):
 
 def test_concurrent_queries_are_bounded(tight):
     wait_ready(tight)
-    heavy: list = []
-    t = threading.Thread(target=lambda: heavy.append(post(tight.url, HEAVY)))
-    t.start()
-    wait_busy(tight)  # until the slow query holds the only worker
+    t, heavy = hold_the_only_worker(tight)
     req = urllib.request.Request(tight.url, data=b"ASK {}", headers={"Content-Type": "application/sparql-query"})
     with pytest.raises(urllib.error.HTTPError) as err:  # it waited its tenth of a second: the worker stayed busy
         urllib.request.urlopen(req, timeout=10)
@@ -331,10 +337,7 @@ def patient():
 
 def test_a_request_finding_every_worker_busy_waits_for_one(patient):
     wait_ready(patient)
-    heavy: list = []
-    t = threading.Thread(target=lambda: heavy.append(post(patient.url, HEAVY)))
-    t.start()
-    wait_busy(patient)  # until the slow query holds the only worker
+    t, heavy = hold_the_only_worker(patient)
     status, _, body = post(patient.url, "ASK {}", "application/sparql-results+json")
     t.join()
     assert status == 200 and b"true" in body  # answered by the worker that replaced the stopped one
@@ -398,10 +401,7 @@ def test_deep_nesting_is_refused_before_it_reaches_the_parser(endpoint):
 def test_a_query_in_flight_at_shutdown_is_told_so():
     server = make_server(graph_fixture.load_store(), "127.0.0.1", 0, max_concurrent=1)
     server.start_background()
-    heavy: list = []
-    t = threading.Thread(target=lambda: heavy.append(post(server.url, HEAVY)))
-    t.start()
-    wait_busy(server)
+    t, heavy = hold_the_only_worker(server)
     server.shutdown()
     server.server_close()
     t.join()
