@@ -19,7 +19,7 @@ Formats:
 
 Files are deterministic (sorted), so the same store always gives the same bytes. The build record
 (PROV-O, changes every build) is included only with --with-build, the analytics scores of each entity
-(kgo:pagerank, kgo:degree, kgo:community, ...: what kg serve and kg query also see) only with
+(kgo:pagerank, kgo:degreeCentrality, kgo:community, kgo:papersCount: what kg serve and kg query see) only with
 --with-analytics.
 
 examples:
