@@ -140,13 +140,38 @@ _PREFIX_CODE = re.compile(r"(?<![\w.-])[\w.-]+:")  # a prefix kept in the code
 _SERVICE = re.compile(r"(?<![^\W\d_])(?<![_-])service")
 
 
+def _as_less_than(text: str) -> str | None:
+    """The query read with the ``<`` of each IRI-looking token as a less-than sign, or ``None`` when it has
+    none: in an expression Oxigraph reads ``FILTER(1<(((2)))>0)`` as a comparison, not as one IRI."""
+    cuts = [start for start, end, prefix, _ in _tokens(text) if prefix is None and text.startswith("<", start)]
+    if not cuts:
+        return None
+    pieces, pos = [], 0
+    for start in cuts:
+        pieces += [text[pos:start], " "]
+        pos = start + 1
+    return "".join(pieces) + text[pos:]
+
+
+_SERVICE_IN_IRI = re.compile(r"\)\.?service", re.IGNORECASE)
+
+
 def uses_service(text: str) -> bool:
     """Whether a query may call ``SERVICE`` (errs on the side of yes): the keyword, also glued to a prefixed
     name followed by ``{`` (``SERVICEex:x {``, ``SERVICE:x {``, which Oxigraph reads as SERVICE), but not inside
     a name (``webservice:``, ``web-service:``, ``ex:service``, ``?service``) nor as a prefix elsewhere
-    (``?s service:x ?o``); after a digit or a dot it is one (``42SERVICE``, ``.SERVICE``)."""
+    (``?s service:x ?o``); after a digit or a dot it is one (``42SERVICE``, ``.SERVICE``). A token that reads as
+    an IRI but could be a less-than sign, the keyword and a comment hiding its ``>`` counts too."""
     code, glued = _scan(text)
-    return glued or _SERVICE.search(_PREFIX_CODE.sub("", code)) is not None
+    if glued or _SERVICE.search(_PREFIX_CODE.sub("", code)) is not None:
+        return True
+    # ("FILTER(1<2)SERVICE#>": after an expression's ")", with the token's ">" hidden in a comment; an IRI's own
+    # "/service#" is no keyword)
+    for start, end, prefix, _ in _tokens(text):
+        hidden = text.find("#", start, end) if prefix is None and text.startswith("<", start) else -1
+        if hidden > 0 and _SERVICE_IN_IRI.search(text, start, hidden):
+            return True
+    return False
 
 
 _UPDATE = re.compile(r"\s*(?:(?:prefix(?:\s+(?:[^\W\d_][\w.-]*)?:)?|base)\s*)*"  # ("PREFIX : <...>": bare ":")
@@ -170,8 +195,12 @@ _DEPTH = {"{": 1, "(": 1, "[": 1, "}": -1, ")": -1, "]": -1}
 
 
 def nesting(text: str) -> int:
-    """How deep the query nests ``{ }``, ``( )`` and ``[ ]`` (outside strings, IRIs and comments)."""
-    return max(itertools.accumulate(map(_DEPTH.__getitem__, _BRACKET.findall(sparql_code(text)))), default=0)
+    """How deep the query nests ``{ }``, ``( )`` and ``[ ]`` (outside strings and comments; inside an
+    IRI-looking token too, which an expression may read as ``<`` and brackets: ``1<((...))>0``)."""
+    def once(t: str) -> int:
+        return max(itertools.accumulate(map(_DEPTH.__getitem__, _BRACKET.findall(sparql_code(t)))), default=0)
+    other = _as_less_than(text)
+    return max(once(text), once(other) if other is not None else 0)
 
 
 def _keyword(words: str) -> re.Pattern:
@@ -222,7 +251,7 @@ def undefined_prefix(text: str, known: dict | None = None, before: int | None = 
     ``known`` holds."""
     declared = {token[2] for _m, _, token in _keywords(_PREFIX, text) if token is not None}
     for start, _end, prefix, _junk in _tokens(text):
-        if before is not None and start >= before:
+        if before is not None and start > before:
             break
         if prefix is not None and prefix not in declared and prefix not in (known or {}) \
                 and not (prefix == "" and text[start - 1:start] == "_"):  # (_:b is a blank node)

@@ -280,6 +280,19 @@ def test_service_as_a_prefix_is_no_service():
         store.query("PREFIX : <http://127.0.0.1:9/> SELECT * WHERE { ?s ?p ?o SERVICE:x.y # here\n { ?s ?p ?o } }")
 
 
+def test_a_less_than_sign_that_reads_as_an_iri_hides_no_service_and_no_nesting():
+    """In an expression, "<2)SERVICE#>" is "less than 2", the keyword and a comment, not one IRI: the checks
+    read such a token both ways (an IRI's own "#" or brackets stay harmless)."""
+    store = graph_fixture.load_store()
+    with pytest.raises(QueryError, match="uses SERVICE"):
+        store.query("SELECT * WHERE { ?s ?p ?a FILTER(1<2)SERVICE#>\n<http://127.0.0.1:9/>{?s ?p ?o} } LIMIT 1")
+    for tail in (")#>\n }", ">0) }"):  # (5,000 levels: Oxigraph's parser would crash the process)
+        with pytest.raises(QueryError, match="5002 levels deep"):
+            store.query("SELECT * WHERE { ?s ?p ?o FILTER(1<" + "(" * 5000 + "1" + ")" * 5000 + tail)
+    assert list(store.query("SELECT * WHERE { ?s <http://www.w3.org/ns/sparql-service-description#x> "
+                            "<http://e.org/Python_(language)> }")) == []
+
+
 def test_deep_nesting_and_undefined_prefixes_are_one_short_line():
     store = GraphStore()
     with pytest.raises(QueryError, match=r"nests .* 101 levels deep; the limit is 64"):  # (200: a crash)
@@ -288,3 +301,5 @@ def test_deep_nesting_and_undefined_prefixes_are_one_short_line():
         store.query("PREFIX ex: <http://e/> SELECT * WHERE { ex:a ?p _:b . _:b nope:p ?o }")
     assert str(err.value).startswith("E010 SPARQL syntax error: undefined prefix nope: -- declare it with PREFIX nope:")
     assert len(str(err.value)) < 150
+    with pytest.raises(QueryError, match="undefined prefix ex:"):  # (Oxigraph's error points at the prefix itself)
+        store.query('SELECT * WHERE { ?s ?p "e" . ?s ?p ?o ?q . ?s ex:p ?o }')
