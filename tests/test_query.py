@@ -228,10 +228,7 @@ def test_resolve_takes_a_query_too_long_for_a_file_name_as_a_query():
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    out = tmp_path_factory.mktemp("q") / "o"
-    jsonl = graph_fixture.write_jsonl(out.parent / "x.jsonl")
-    assert main(["build", "--extractions", str(jsonl), "--out", str(out), "--no-progress"]) == 0
-    return out
+    return graph_fixture.build_outputs(tmp_path_factory.mktemp("q"))
 
 
 def test_cli_list(capsys):

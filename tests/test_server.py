@@ -504,11 +504,7 @@ needs_proc = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="re
 
 @pytest.fixture(scope="module")
 def built_out(tmp_path_factory):
-    from kg.cli import main
-    out = tmp_path_factory.mktemp("serve") / "o"
-    jsonl = graph_fixture.write_jsonl(out.parent / "x.jsonl")
-    assert main(["build", "--extractions", str(jsonl), "--out", str(out), "--no-progress"]) == 0
-    return out
+    return graph_fixture.build_outputs(tmp_path_factory.mktemp("serve"))
 
 
 @needs_proc
