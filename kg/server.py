@@ -353,7 +353,9 @@ class SparqlHandler(BaseHTTPRequestHandler):
             self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(body)
+            piece = memoryview(body)  # in pieces: the idle time limit then holds for each, not for the whole
+            for i in range(0, len(body), 1 << 16):  # answer (a slow reader of a long one is no silent client)
+                self.wfile.write(piece[i:i + (1 << 16)])
 
     def _error(self, status: int, message: str, *, close: bool = False, headers: dict | None = None) -> None:
         if close:  # the request body was not read: the connection cannot carry another request
