@@ -276,21 +276,17 @@ def _plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word if n == 1 else (words or word + 's')}"
 
 
-def _btw_decimals(stats: dict[str, Any]) -> int:
-    """Decimals betweenness is printed with: 4 when exact; when estimated, no more than the largest standard
-    error shown supports (its first significant digit is the last digit printed)."""
-    errors = [x.get("error", 0.0) for x in stats["betweenness"]]
-    if not stats.get("betweenness_pivots") or not any(errors):
-        return 4
-    return max(1, min(4, -math.floor(math.log10(max(errors)))))
+def _btw_decimals(error: float) -> int:
+    """Decimals an estimated betweenness is printed with: no more than its standard error supports (the
+    error's first significant digit is the last digit printed), at most 4 (4 when it has no error)."""
+    return max(1, min(4, -math.floor(math.log10(error)))) if error > 0 else 4
 
 
 def _btw_rows(stats: dict[str, Any]) -> tuple[list[str], list[list[Any]]]:
-    digits = _btw_decimals(stats)
-    if stats.get("betweenness_pivots"):
+    if stats.get("betweenness_pivots"):  # (each row to its own error: a small bridge does not print as 0.00)
         return (["entity", "type", "betweenness", "\u00b1 (standard error)"],
-                [[x["label"], x["type"], f"{x['score']:.{digits}f}", f"{x['error']:.{digits}f}"]
-                 for x in stats["betweenness"]])
+                [[x["label"], x["type"], f"{x['score']:.{_btw_decimals(x['error'])}f}",
+                  f"{x['error']:.{_btw_decimals(x['error'])}f}"] for x in stats["betweenness"]])
     return ["entity", "type", "betweenness"], [[x["label"], x["type"], f"{x['score']:.4f}"] for x in stats["betweenness"]]
 
 
