@@ -36,7 +36,7 @@ def add_arguments(p) -> None:
                    help="stop a query after this many seconds and answer 503 (default 30; 0: no limit)")
     p.add_argument("--max-concurrent", type=int, default=4, metavar="N",
                    help="queries evaluated at once, one worker process each; more wait up to --timeout seconds "
-                        "for a free one, then get 503 (default 4)")
+                        "(30 with --timeout 0) for a free one, then get 503 (default 4)")
     p.add_argument("--verbose", action="store_true", help="log every request on stderr")
 
 
