@@ -459,7 +459,9 @@ def _latex_words(text: str, rd: RuleData) -> list[Candidate]:
     out = []
     for m in _LATEX_WORD.finditer(text):
         plain = delatex(m.group())
-        if is_name_shaped(plain, rd.stop) and not rd.is_stop(plain):
+        listed = rd.lookup(plain)
+        if (is_name_shaped(plain, rd.stop) or listed is not None and rd.accepts(listed.id, plain)[0]) and \
+                not rd.is_stop(plain):  # (T\"ulu is the listed Tülu though no capital marks it)
             end = m.end()
             v = _VERSION_AFTER.match(text, end) or _NUMBER_AFTER.match(text, end)
             if v and (v.re is _VERSION_AFTER or rd.lookup(plain + v.group()) is not None):

@@ -84,3 +84,87 @@ def strip_variant(name: str) -> str:
     base = re.sub(r"(?:[\s\-_]|(?<=[a-z]))(?:\d+(?:\.\d+)?[BMKTbmkt]|\d+[xX]\d+[BMTbmt])(?![a-zA-Z]).*$", "", name)
     base = re.sub(r"[\s\-_](?:instruct|chat|base|it|hf|sft|dpo|rlhf|preview)$", "", base, flags=re.IGNORECASE)
     return base.strip(" -_")
+
+
+# ------------------------------------------------------------------ LaTeX markup, read through
+# Abstracts exported from LaTeX (arXiv listings) carry markup around names: \textsc{Zorro}, {\sc OwlBench},
+# Llama~2, HumanEval~\cite{x}, \url{https://...}, $\sim$. The rules read a view of the text with that markup
+# taken out, and an index from each character of the view to its place in the text as read, so offsets are
+# reported in the text as read.
+_STYLE_ARG = re.compile(r"\\(?:text(?:sc|bf|it|tt|rm|sf|sl|up|md|normal)?|emph|underline|mbox|url|"
+                        r"math(?:rm|bf|it|sf|tt|cal|bb)|operatorname|boldsymbol|bm)\s*\{")
+_STYLE_GROUP = re.compile(r"\{\\(?:sc|bf|it|tt|em|rm|sf|sl|scshape|bfseries|itshape|ttfamily|sffamily|rmfamily|"
+                          r"upshape|mdseries|normalfont)(?![A-Za-z])\s*")
+_HREF = re.compile(r"\\href\s*\{")
+_DROPPED = re.compile(r"~?\\(?:cite[a-zA-Z]*|ref|eqref|autoref|cref|Cref|label)\s*(?:\[[^\]\n]{0,80}\]\s*)*"
+                      r"\{[^{}\n]{0,300}\}")
+# inline math made only of symbols and symbol commands: $\sim$, $>$, $\times$, $\rightarrow$ (math with a
+# number or a letter of its own, $1.3$B, $k$, stays as written)
+_SYMBOL_MATH = re.compile(r"\$(?:\s*(?:\\[A-Za-z]+|[<>=+\-*/|:;!.,^_{}~]))+\s*\$")
+# a tie between two words (not in a URL, not the accent command \~o)
+_TIE = re.compile(r"(?<=[\w.,;:)\]}'])~(?=[\w\\(\[{$])")
+_URLISH = re.compile(r"(?:https?://|www\.)\S+")
+
+
+def _closing_brace(text: str, i: int) -> int:
+    """The index of the ``}`` that closes a group opened just before ``i``, or -1 (none in the same line)."""
+    depth = 0
+    for j in range(i, min(len(text), i + 2000)):
+        c = text[j]
+        if c == "{" and text[j - 1] != "\\":
+            depth += 1
+        elif c == "}" and text[j - 1] != "\\":
+            if depth == 0:
+                return j
+            depth -= 1
+        elif c == "\n":
+            return -1
+    return -1
+
+
+def latex_view(text: str) -> tuple[str, list[int] | None]:
+    """``text`` with the LaTeX markup around words taken out, and for each character of that view its index in
+    ``text`` (None when nothing was taken out): ``We introduce \\textsc{Zorro}, tuned from Llama~2~\\cite{x}.``
+    reads as ``We introduce Zorro, tuned from Llama 2.``. Accent commands (``T\\"ULU``) stay: names are read
+    through them where they are compared."""
+    if "\\" not in text and "~" not in text and "$" not in text:
+        return text, None
+    out: list[str | None] = list(text)
+
+    def drop(s: int, e: int) -> None:
+        out[s:e] = [None] * (e - s)
+
+    if "\\" in text:
+        for m in _DROPPED.finditer(text):
+            drop(m.start(), m.end())
+        for pattern in (_STYLE_ARG, _STYLE_GROUP):
+            for m in pattern.finditer(text):
+                close = _closing_brace(text, m.end())
+                if close >= 0:
+                    drop(m.start(), m.end())
+                    drop(close, close + 1)
+        for m in _HREF.finditer(text):  # \href{URL}{words}: the URL, then the words
+            mid = _closing_brace(text, m.end())
+            if mid >= 0 and text.startswith("{", mid + 1):
+                close = _closing_brace(text, mid + 2)
+                if close >= 0:
+                    drop(m.start(), m.end())
+                    out[mid], out[mid + 1] = " ", None
+                    drop(close, close + 1)
+    if "$" in text:
+        for m in _SYMBOL_MATH.finditer(text):
+            s, e = m.start(), m.end()
+            between_words = s > 0 and e < len(text) and not text[s - 1].isspace() and not text[e].isspace()
+            drop(s, e)
+            if between_words:
+                out[s] = " "  # ("English$\rightarrow$German": two words)
+    if "~" in text:
+        urls = [(m.start(), m.end()) for m in _URLISH.finditer(text)]
+        for m in _TIE.finditer(text):
+            if out[m.start()] is not None and not any(s <= m.start() < e for s, e in urls):
+                out[m.start()] = " "
+    if all(c is not None for c in out):
+        view = "".join(out)
+        return view, None
+    index = [i for i, c in enumerate(out) if c is not None]
+    return "".join(c for c in out if c is not None), index

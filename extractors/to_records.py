@@ -14,8 +14,8 @@ from typing import Iterable
 from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
 from .candidates import GENERIC_SUFFIX
-from .components import DATAISH, MentionSpan, RelationSpan, singular_key, doc_text, entity_type
-from .normalize import delatex, name_key, parse_params, strip_variant
+from .components import DATAISH, FIELD_SEP, MentionSpan, RelationSpan, singular_key, doc_text, entity_type
+from .normalize import delatex, latex_view, name_key, parse_params, strip_variant
 from .relations import PAPER
 from .rules import RuleData
 
@@ -100,6 +100,7 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
     res = doc if isinstance(doc, DocResult) else DocResult.from_doc(doc)
     a0 = res.abstract_start
     text = res.text
+    fields = _as_read(paper, text, a0)
     groups: dict[str, list[MentionSpan]] = {}
     for m in res.mentions:
         if m.confidence >= min_confidence:
@@ -119,7 +120,10 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         mentions = []
         for m in ms:
             fld, s, e = _field_offsets(a0, m.start, m.end)
-            mentions.append(Mention(text=m.text, field=fld, start=s, end=e, rule=m.rule, confidence=m.confidence))
+            src, index = fields[fld]
+            if index is not None:  # (the rules read "Llama 2" where the text as read has "Llama~2")
+                s, e = index[s], index[e - 1] + 1
+            mentions.append(Mention(text=src[s:e], field=fld, start=s, end=e, rule=m.rule, confidence=m.confidence))
         params = None
         if typ == "model":  # a listed model's own count first (Mixtral 8x7B has 46.7B, not 8 x 7B), else the name's
             listed = canon.rd.entries[first.gaz_id].params if first.gaz_id else None
@@ -154,15 +158,31 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         if r.predicate == "fine_tuned_from" and types.get(r.subject) != "model":
             continue  # (the subject's resolved type is no longer a model: its based_on stays)
         relations.append(Relation(subject=subj, predicate=r.predicate, object=obj, confidence=r.confidence,
-                                  rule=r.rule, evidence=_evidence(text, a0, r)))
+                                  rule=r.rule, evidence=_evidence(a0, r, fields)))
     return Extraction(paper=paper, entities=tuple(entities), relations=tuple(relations))
 
 
-def _evidence(text: str, a0: int, r: RelationSpan) -> Evidence:
-    s, e = r.sent_start, r.sent_end
-    while e > s and text[e - 1].isspace():
+def _as_read(paper: Paper, text: str, a0: int) -> dict[str, tuple[str, list[int] | None]]:
+    """Per field, the text as read and the index from the Doc's text of that field (read through its LaTeX
+    markup by ``latex_view``) to it (a Doc not made from this paper's fields is taken as it is)."""
+    views = {"title": text[:a0 - len(FIELD_SEP)] if a0 else "", "abstract": text[a0:]}
+    out: dict[str, tuple[str, list[int] | None]] = {}
+    for fld, src in (("title", paper.title), ("abstract", paper.abstract)):
+        view, index = latex_view(src)
+        out[fld] = (src, index) if view == views[fld] else (views[fld], None)
+    return out
+
+
+def _evidence(a0: int, r: RelationSpan, fields: dict) -> Evidence:
+    """The sentence as read, with the LaTeX markup around its words, its ends' spaces trimmed."""
+    fld, s, e = _field_offsets(a0, r.sent_start, r.sent_end)
+    src, index = fields[fld]
+    if index is not None:  # ("\\textsc{Zorro} outperforms ...": the markup before its first word is the sentence's)
+        s = index[s - 1] + 1 if s > 0 else 0
+        e = index[e - 1] + 1 if e < len(index) else len(src)
+    e = min(e, len(src))  # (a title's last sentence may take in the blank line after it)
+    while e > s and src[e - 1].isspace():
         e -= 1
-    while s < e and text[s].isspace():
+    while s < e and src[s].isspace():
         s += 1
-    fld, fs, fe = _field_offsets(a0, s, e)
-    return Evidence(field=fld, start=fs, end=fe, text=text[s:e])
+    return Evidence(field=fld, start=s, end=e, text=src[s:e])

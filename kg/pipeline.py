@@ -14,6 +14,7 @@ from typing import Iterable, Iterator
 
 from extractors import build_nlp
 from extractors.components import FIELD_SEP
+from extractors.normalize import latex_view
 from extractors.rules import load_rule_data
 from extractors.to_records import Canonicalizer, DocResult, doc_to_extraction
 
@@ -23,8 +24,9 @@ from .records import Extraction, Paper
 
 
 def paper_text(paper: Paper) -> str:
-    """The text a paper's Doc is made of: title, a blank line, abstract (offsets map back per field)."""
-    return paper.title + FIELD_SEP + paper.abstract
+    """The text a paper's Doc is made of: title, a blank line, abstract (offsets map back per field), each read
+    through its LaTeX markup (``latex_view``; the records' offsets are mapped back to the text as read)."""
+    return latex_view(paper.title)[0] + FIELD_SEP + latex_view(paper.abstract)[0]
 
 
 @lru_cache(maxsize=4)

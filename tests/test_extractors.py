@@ -491,6 +491,58 @@ def test_latex_accents_in_names(extract_one):
     assert not {"ULU-X", "orIA"} & ents(ext)
 
 
+@pytest.mark.parametrize("raw,view", [
+    ("We introduce \\textsc{Zorro}, tuned from Llama~2~\\cite{touvron2023}.",
+     "We introduce Zorro, tuned from Llama 2."),
+    ("{\\sc OwlBench} and \\href{https://a.org/b}{our site}.", "OwlBench and https://a.org/b our site."),
+    ("$\\sim$5\\% on English$\\rightarrow$German", "5\\% on English German"),
+    ("a $1.3$B model, $k$ shots, T\\\"ULU and V\\~oro", None),  # math of its own and accents stay
+    ("see https://x.org/~user/a~b and a~b", "see https://x.org/~user/a~b and a b"),
+    ("\\textbf{A \\emph{B} C} \\textsc{open", "A B C \\textsc{open"),  # (an unclosed group is left as it is)
+    ("plain text, no markup", None),
+])
+def test_latex_view_reads_through_markup(raw, view):
+    from extractors.normalize import latex_view
+    got, index = latex_view(raw)
+    assert got == (raw if view is None else view)
+    if view is None:
+        assert index is None
+    else:  # each character of the view comes from its place in the text as read (a tie or a dropped
+        # symbol between two words reads as a space); no index when nothing was taken out
+        index = index if index is not None else list(range(len(raw)))
+        assert len(index) == len(got) and index == sorted(set(index))
+        assert all(raw[i] == c or c == " " for i, c in zip(index, got))
+
+
+def test_names_in_latex_markup(extract_one):
+    title = "\\textsc{Zorro}: a small model"
+    abstract = ("We introduce \\textsc{Zorro}, a 7B model fine-tuned from Llama~2~\\cite{touvron2023}. "
+                "\\textsc{Zorro} outperforms Claude~3 Opus on {\\sc OwlBench} by $\\sim$5\\%. "
+                "Code: \\url{https://github.com/foo/zorro}. We further introduce T\\\"ulu-Z, a model.")
+    ext = extract_one(title, abstract)
+    assert ("p1", "Zorro") in rels(ext, "introduces"), ext.relations  # not hidden by \textsc{...}
+    assert ("Zorro", "Llama 2") in rels(ext, "based_on")  # "Llama~2" is Llama 2, not LLaMA
+    assert ("Zorro", "Claude 3 Opus") in rels(ext, "outperforms")
+    assert "OwlBench" in ents(ext, "benchmark") and "https://github.com/foo/zorro" in ents(ext, "repo")
+    for e in ext.entities:  # every mention's text is the text as read at its offsets, markup and all
+        for m in e.mentions:
+            assert (title if m.field == "title" else abstract)[m.start:m.end] == m.text
+    assert "Llama~2" in [m.text for e in ext.entities if e.name == "Llama 2" for m in e.mentions]
+    for r in ext.relations:  # and every sentence of evidence, with the markup that opens it
+        ev = r.evidence
+        assert (title if ev.field == "title" else abstract)[ev.start:ev.end] == ev.text
+    outp = [r for r in ext.relations if r.predicate == "outperforms"][0]
+    assert outp.evidence.text.startswith("\\textsc{Zorro} outperforms"), outp.evidence.text
+
+
+def test_a_listed_name_spelled_with_a_latex_accent(extract_one):
+    ext = extract_one("Instruction tuning", 'We further introduce T\\"ulu, our best instruction-tuned model suite. '
+                                            'A 65B T\\"ulu is released.')
+    assert ("p1", "Tulu") in rels(ext, "introduces"), ext.entities  # the listed Tülu, lowercase after its accent
+    tulu = [e for e in ext.entities if e.name == "Tulu"][0]
+    assert [m.text for m in tulu.mentions] == ['T\\"ulu', 'T\\"ulu']
+
+
 def test_a_name_glued_into_a_word_is_no_lineage(extract_one):
     ext = extract_one("WaveletGPT: Wavelets Meet Large Language Models", "We present WaveletGPT, a model. We compare "
                       "with GPT and BERT. We release CharBERT, a character-aware model, and Med-BERT, a model.")
