@@ -86,11 +86,12 @@ def strip_variant(name: str) -> str:
     return base.strip(" -_")
 
 
-# ------------------------------------------------------------------ LaTeX markup, read through
+# ------------------------------------------------------------------ the text the rules read
 # Abstracts exported from LaTeX (arXiv listings) carry markup around names: \textsc{Zorro}, {\sc OwlBench},
-# Llama~2, HumanEval~\cite{x}, \url{https://...}, $\sim$. The rules read a view of the text with that markup
-# taken out, and an index from each character of the view to its place in the text as read, so offsets are
-# reported in the text as read.
+# Llama~2, HumanEval~\cite{x}, \url{https://...}, $\sim$; text copied from web pages writes GPT-4o with a
+# non-breaking hyphen. The rules read a view of the text with the markup taken out and the hyphens plain, and
+# an index from each character of the view to its place in the text as read, so offsets are reported in the
+# text as read.
 _STYLE_ARG = re.compile(r"\\(?:text(?:sc|bf|it|tt|rm|sf|sl|up|md|normal)?|emph|underline|mbox|url|"
                         r"math(?:rm|bf|it|sf|tt|cal|bb)|operatorname|boldsymbol|bm)\s*\{")
 _STYLE_GROUP = re.compile(r"\{\\(?:sc|bf|it|tt|em|rm|sf|sl|scshape|bfseries|itshape|ttfamily|sffamily|rmfamily|"
@@ -122,14 +123,29 @@ def _closing_brace(text: str, i: int) -> int:
     return -1
 
 
-def latex_view(text: str) -> tuple[str, list[int] | None]:
-    """``text`` with the LaTeX markup around words taken out, and for each character of that view its index in
-    ``text`` (None when nothing was taken out): ``We introduce \\textsc{Zorro}, tuned from Llama~2~\\cite{x}.``
-    reads as ``We introduce Zorro, tuned from Llama 2.``. Accent commands (``T\\"ULU``) stay: names are read
-    through them where they are compared."""
-    if "\\" not in text and "~" not in text and "$" not in text:
+# characters a name is written with in text copied from web pages and PDFs: the hyphen (U+2010) and the
+# non-breaking hyphen (U+2011) of "GPT\u20114o" read as "-"; the soft hyphen and zero-width spaces and joiners
+# that only mark where a line may break are taken out ("Lla\u00adma")
+_HYPHENS = {"\u2010": "-", "\u2011": "-"}
+_INVISIBLE = frozenset("\u00ad\u200b\u2060\ufeff")
+_VIEW_NEEDED = re.compile("[\\\\~$\u00ad\u200b\u2060\ufeff\u2010\u2011]")
+
+
+def reading_view(text: str) -> tuple[str, list[int] | None]:
+    """The text the rules read, and for each of its characters its index in ``text`` (None when no character
+    was taken out): LaTeX markup around words taken out (``We introduce \\textsc{Zorro}, tuned from
+    Llama~2~\\cite{x}.`` reads as ``We introduce Zorro, tuned from Llama 2.``), Unicode hyphens read as "-",
+    soft hyphens and zero-width spaces taken out. Accent commands (``T\\"ULU``) stay: names are read through
+    them where they are compared."""
+    if _VIEW_NEEDED.search(text) is None:
         return text, None
     out: list[str | None] = list(text)
+    if not text.isascii():
+        for i, c in enumerate(text):
+            if c in _HYPHENS:
+                out[i] = _HYPHENS[c]
+            elif c in _INVISIBLE:
+                out[i] = None
 
     def drop(s: int, e: int) -> None:
         out[s:e] = [None] * (e - s)

@@ -15,7 +15,7 @@ from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
 from .candidates import GENERIC_SUFFIX
 from .components import DATAISH, FIELD_SEP, MentionSpan, RelationSpan, singular_key, doc_text, entity_type
-from .normalize import delatex, latex_view, name_key, parse_params, strip_variant
+from .normalize import delatex, reading_view, name_key, parse_params, strip_variant
 from .relations import PAPER
 from .rules import RuleData
 
@@ -163,12 +163,12 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
 
 
 def _as_read(paper: Paper, text: str, a0: int) -> dict[str, tuple[str, list[int] | None]]:
-    """Per field, the text as read and the index from the Doc's text of that field (read through its LaTeX
-    markup by ``latex_view``) to it (a Doc not made from this paper's fields is taken as it is)."""
+    """Per field, the text as read and the index from the Doc's text of that field (``reading_view``: LaTeX
+    markup out, Unicode hyphens plain) to it (a Doc not made from this paper's fields is taken as it is)."""
     views = {"title": text[:a0 - len(FIELD_SEP)] if a0 else "", "abstract": text[a0:]}
     out: dict[str, tuple[str, list[int] | None]] = {}
     for fld, src in (("title", paper.title), ("abstract", paper.abstract)):
-        view, index = latex_view(src)
+        view, index = reading_view(src)
         out[fld] = (src, index) if view == views[fld] else (views[fld], None)
     return out
 

@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from extractors import build_nlp
 from extractors.components import FIELD_SEP
-from extractors.normalize import latex_view
+from extractors.normalize import reading_view
 from extractors.rules import load_rule_data
 from extractors.to_records import Canonicalizer, DocResult, doc_to_extraction
 
@@ -24,9 +24,10 @@ from .records import Extraction, Paper
 
 
 def paper_text(paper: Paper) -> str:
-    """The text a paper's Doc is made of: title, a blank line, abstract (offsets map back per field), each read
-    through its LaTeX markup (``latex_view``; the records' offsets are mapped back to the text as read)."""
-    return latex_view(paper.title)[0] + FIELD_SEP + latex_view(paper.abstract)[0]
+    """The text a paper's Doc is made of: title, a blank line, abstract (offsets map back per field), each as
+    the rules read it (``reading_view``: LaTeX markup out, Unicode hyphens plain; the records' offsets are
+    mapped back to the text as read)."""
+    return reading_view(paper.title)[0] + FIELD_SEP + reading_view(paper.abstract)[0]
 
 
 @lru_cache(maxsize=4)

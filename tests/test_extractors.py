@@ -500,10 +500,11 @@ def test_latex_accents_in_names(extract_one):
     ("see https://x.org/~user/a~b and a~b", "see https://x.org/~user/a~b and a b"),
     ("\\textbf{A \\emph{B} C} \\textsc{open", "A B C \\textsc{open"),  # (an unclosed group is left as it is)
     ("plain text, no markup", None),
+    ("GPT\u20114o and Lla\u00adma\u200b 3", "GPT-4o and Llama 3"),
 ])
-def test_latex_view_reads_through_markup(raw, view):
-    from extractors.normalize import latex_view
-    got, index = latex_view(raw)
+def test_reading_view_reads_through_markup(raw, view):
+    from extractors.normalize import reading_view
+    got, index = reading_view(raw)
     assert got == (raw if view is None else view)
     if view is None:
         assert index is None
@@ -511,7 +512,7 @@ def test_latex_view_reads_through_markup(raw, view):
         # symbol between two words reads as a space); no index when nothing was taken out
         index = index if index is not None else list(range(len(raw)))
         assert len(index) == len(got) and index == sorted(set(index))
-        assert all(raw[i] == c or c == " " for i, c in zip(index, got))
+        assert all(raw[i] == c or c in " -" for i, c in zip(index, got))
 
 
 def test_names_in_latex_markup(extract_one):
@@ -533,6 +534,21 @@ def test_names_in_latex_markup(extract_one):
         assert (title if ev.field == "title" else abstract)[ev.start:ev.end] == ev.text
     outp = [r for r in ext.relations if r.predicate == "outperforms"][0]
     assert outp.evidence.text.startswith("\\textsc{Zorro} outperforms"), outp.evidence.text
+
+
+@pytest.mark.parametrize("hyphen", ["\u2010", "\u2011"])
+def test_names_written_with_unicode_hyphens_or_soft_hyphens(extract_one, hyphen):
+    h = hyphen  # (web pages write "GPT-4o" with a non-breaking hyphen; PDFs leave soft hyphens inside words)
+    abstract = (f"We introduce Zorro{h}7B, fine{h}tuned from Llama{h}2{h}7B. Zorro{h}7B outperforms GPT{h}4o "
+                f"and Lla\u00adma 3 on MMLU{h}Pro.")
+    ext = extract_one("Zorro", abstract)
+    assert ("p1", "Zorro-7B") in rels(ext, "introduces"), ext.entities
+    assert ("Zorro-7B", "Llama-2-7B") in rels(ext, "based_on")
+    assert {("Zorro-7B", "GPT-4o"), ("Zorro-7B", "Llama 3")} <= rels(ext, "outperforms")
+    assert ("p1", "MMLU-Pro") in rels(ext, "evaluated_on")
+    for e in ext.entities:  # mentions are the text as read
+        assert all(abstract[m.start:m.end] == m.text for m in e.mentions)
+    assert [m.text for e in ext.entities if e.name == "Llama 3" for m in e.mentions] == ["Lla\u00adma 3"]
 
 
 def test_a_listed_name_spelled_with_a_latex_accent(extract_one):
