@@ -102,6 +102,10 @@ _DROPPED = re.compile(r"~?\\(?:cite[a-zA-Z]*|ref|eqref|autoref|cref|Cref|label)\
 # inline math made only of symbols and symbol commands: $\sim$, $>$, $\times$, $\rightarrow$ (math with a
 # number or a letter of its own, $1.3$B, $k$, stays as written)
 _SYMBOL_MATH = re.compile(r"\$(?:\s*(?:\\[A-Za-z]+|[<>=+\-*/|:;!.,^_{}~]))+\s*\$")
+# a number set as math ("a $1.3$B model"): the number without its dollars
+_NUMBER_MATH = re.compile(r"\$(\d+(?:\.\d+)?)\$")
+# an escaped special character (5\%, Q\&A, code\_llama): the character without its backslash
+_ESCAPED = re.compile(r"\\(?=[%&_#])")
 # a tie between two words (not in a URL, not the accent command \~o)
 _TIE = re.compile(r"(?<=[\w.,;:)\]}'])~(?=[\w\\(\[{$])")
 _URLISH = re.compile(r"(?:https?://|www\.)\S+")
@@ -167,7 +171,12 @@ def reading_view(text: str) -> tuple[str, list[int] | None]:
                     drop(m.start(), m.end())
                     out[mid], out[mid + 1] = " ", None
                     drop(close, close + 1)
+    if "\\" in text:
+        for m in _ESCAPED.finditer(text):
+            out[m.start()] = None
     if "$" in text:
+        for m in _NUMBER_MATH.finditer(text):
+            out[m.start()] = out[m.end() - 1] = None
         for m in _SYMBOL_MATH.finditer(text):
             s, e = m.start(), m.end()
             between_words = s > 0 and e < len(text) and not text[s - 1].isspace() and not text[e].isspace()

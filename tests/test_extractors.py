@@ -495,8 +495,10 @@ def test_latex_accents_in_names(extract_one):
     ("We introduce \\textsc{Zorro}, tuned from Llama~2~\\cite{touvron2023}.",
      "We introduce Zorro, tuned from Llama 2."),
     ("{\\sc OwlBench} and \\href{https://a.org/b}{our site}.", "OwlBench and https://a.org/b our site."),
-    ("$\\sim$5\\% on English$\\rightarrow$German", "5\\% on English German"),
-    ("a $1.3$B model, $k$ shots, T\\\"ULU and V\\~oro", None),  # math of its own and accents stay
+    ("$\\sim$5\\% on English$\\rightarrow$German", "5% on English German"),
+    ("a $1.3$B model, $k$ shots, T\\\"ULU and V\\~oro", "a 1.3B model, $k$ shots, T\\\"ULU and V\\~oro"),
+    ("$k$ shots, T\\\"ULU and V\\~oro, \\$5", None),  # math with a letter, accents and an escaped dollar stay
+    ("5\\% on Q\\&A with code\\_llama", "5% on Q&A with code_llama"),
     ("see https://x.org/~user/a~b and a~b", "see https://x.org/~user/a~b and a b"),
     ("\\textbf{A \\emph{B} C} \\textsc{open", "A B C \\textsc{open"),  # (an unclosed group is left as it is)
     ("plain text, no markup", None),
