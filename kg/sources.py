@@ -85,9 +85,21 @@ def clean_chars(s: str) -> str:
     return BAD_CHARS_RE.sub(lambda m: "\ufffd" if m.group() >= "\ud800" else " ", s)
 
 
+# a line broken after a hyphen inside a word or a name ("fine-\ntuned", "Llama-\n2-7B", text copied from a PDF or
+# wrapped in a CSV cell): the hyphen stays, the line break goes; and a link broken after a slash
+_HYPHEN_BREAK_RE = re.compile(r"(?<=[^\W_])-[ \t]*\r?\n\s*(?=[^\W_])")
+_URL_BREAK_RE = re.compile(r"((?:https?://|www\.)[^\s/]*(?:/[^\s/]*)*/)[ \t]*\r?\n\s*(?=[\w.\-~%])")
+
+
 def clean_text(s: str) -> str:
-    """``clean_chars``, then collapse whitespace runs (incl. newlines inside a field) to one space."""
-    return re.sub(r"\s+", " ", clean_chars(s)).strip()
+    """``clean_chars``, then join lines broken after a hyphen in a word or a slash in a link, then collapse
+    whitespace runs (incl. the other newlines inside a field) to one space."""
+    s = clean_chars(s)
+    if "\n" in s:
+        s = _HYPHEN_BREAK_RE.sub("-", s)
+        if "/\n" in s or "/ " in s or "/\r" in s:
+            s = _URL_BREAK_RE.sub(r"\1", s)
+    return re.sub(r"\s+", " ", s).strip()
 
 
 def make_paper(*, title: str, abstract: str, source: str, id: str | None = None, url: str | None = None,

@@ -464,3 +464,21 @@ def test_input_format_forces_one_reader(tmp_path):
     out = tmp_path / "x.jsonl"
     assert main(["extract", str(listing), "--input-format", "jsonl", "-o", str(out), "--no-progress"]) == 0
     assert json.loads(out.read_text())["paper"]["id"] == "2401.00001"
+
+
+@pytest.mark.parametrize("raw,read", [
+    ("a model fine-\ntuned from Llama-\n  2-7B", "a model fine-tuned from Llama-2-7B"),  # a PDF's line breaks
+    ("code at https://github.com/\nfoo/zorro.", "code at https://github.com/foo/zorro."),
+    ("GSM-\r\n8K and the model -\nnot a word", "GSM-8K and the model - not a word"),  # (a dash between words)
+    ("two\nlines  and\ttabs", "two lines and tabs"),
+])
+def test_lines_broken_inside_a_word_or_a_link_are_joined(raw, read):
+    from kg.sources import clean_text
+    assert clean_text(raw) == read
+
+
+def test_a_csv_cell_wrapped_inside_a_name_reads_whole(tmp_path):
+    f = tmp_path / "papers.csv"
+    f.write_text('title,abstract\nZorro,"We introduce Zorro-7B, fine-\ntuned from Llama-\n2-7B."\n', encoding="utf-8")
+    res = read_sources([str(f)])
+    assert [p.abstract for p in res.papers] == ["We introduce Zorro-7B, fine-tuned from Llama-2-7B."]
