@@ -34,7 +34,9 @@ class Candidate:
 URL_RE = re.compile(
     r"(?:https?:[ ]?//|www\.|(?<![\w.@/])(?:github\.com|gitlab\.com|huggingface\.co|huggingface\.host|hf\.co|"
     r"modelscope\.cn|bitbucket\.org|aka\.ms|bit\.ly|shorturl\.at|tinyurl\.com|git\.io|goo\.gl|t\.ly|rb\.gy|is\.gd)/)"
-    r"[^\s<>\"'\[\]{}|\\^`]+", re.IGNORECASE)  # (code hosts and link shorteners are links without a scheme)
+    r"[^\s<>\"'\[\]{}|\\^`\u201c\u201d\u2018\u2019\u00ab\u00bb\u2026\u2600-\u27bf\U0001f300-\U0001faff]+",
+    re.IGNORECASE)  # (code hosts and link shorteners are links without a scheme; typographic quotes, an ellipsis
+# or an emoji end a link)
 _TRAIL = ".,;:!?)]}>'\"*"
 HOST_ALIASES = {"huggingface.host": "huggingface.co", "hf.co": "huggingface.co", "www.github.com": "github.com",
                 "www.huggingface.co": "huggingface.co", "www.modelscope.cn": "modelscope.cn"}
@@ -60,6 +62,8 @@ def normalize_url(url: str) -> str:
     if host.startswith("www.") and host not in ("www.",):
         host = host[4:]
     path = m.group(3).rstrip("/")
+    if host in ("github.com", "gitlab.com", "huggingface.co", "modelscope.cn") and "#" in path:
+        path = path[:path.index("#")].rstrip("/")  # ("#readme": a place on the repository's page, not another one)
     if host in ("github.com", "gitlab.com") and path.endswith(".git"):
         path = path[:-4]
     return f"https://{host}{path}"

@@ -469,6 +469,30 @@ def title_type(title_rest: str, rd=None) -> str:
     return min(hits)[1] if hits else "method"
 
 
+def _shouting(title: str) -> bool:
+    """A title in capitals throughout ("ZORRO-7B: A SMALL MODEL"), where every word has the shape of a name."""
+    return not any(c.islower() for c in title) and len(_CAPS_WORD.findall(title)) >= 3
+
+
+_CAPS_WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _spelled_as_in_abstract(cands: list[Candidate], text: str, a0: int) -> list[Candidate]:
+    """In a title in capitals, only names the abstract writes too (in any case) are names, each spelled as the
+    abstract spells it ("ZORRO-7B" is the abstract's "Zorro-7B"; "SMALL" is no name)."""
+    out = []
+    for c in cands:
+        if c.start >= a0:
+            out.append(c)
+            continue
+        m = re.search(rf"(?<![\w-]){re.escape(c.text)}(?![\w-])", text[a0:], re.IGNORECASE)
+        if m is not None:
+            out.append(replace(c, name=m.group()) if m.group() != c.text and c.name is None else c)
+        elif not text[:c.start].strip() and text[c.end:a0].lstrip().startswith(":"):
+            out.append(c)  # (the title's lead-in before its colon is a name in any case: "ZORRO-7B: A ...")
+    return out
+
+
 class NameShapeComponent(_RuleComponent):
     def __call__(self, doc: Doc) -> Doc:
         text = doc_text(doc)
@@ -481,6 +505,8 @@ class NameShapeComponent(_RuleComponent):
         long_of = {(s, e): lf for (_, _, lf, s, e, _) in abbrevs}
         out = []
         cands = find_name_shapes(text, rd) + self._long_names(doc, abbrevs)
+        if a0 and _shouting(title):
+            cands = _spelled_as_in_abstract(cands, text, a0)
         for c in doc._.kg_candidates or []:
             if c.rule.startswith("gazetteer") and c.type in ("benchmark", "dataset"):
                 cands.append(c)

@@ -6,6 +6,7 @@
 """
 from __future__ import annotations
 
+import html
 import re
 import unicodedata
 
@@ -128,28 +129,62 @@ def _closing_brace(text: str, i: int) -> int:
 
 
 # characters a name is written with in text copied from web pages and PDFs: the hyphen (U+2010) and the
-# non-breaking hyphen (U+2011) of "GPT\u20114o" read as "-"; the soft hyphen and zero-width spaces and joiners
-# that only mark where a line may break are taken out ("Lla\u00adma")
+# non-breaking hyphen (U+2011) of "GPT\u20114o" read as "-", and so do the figure dash, the en dash and the minus
+# sign between two letters or digits ("GPT\u20134o", "Llama\u22122"); ligatures are their letters
+# ("\ufb01ne-tuned"); the soft hyphen and zero-width spaces that only mark where a line may break are taken out
+# ("Lla\u00adma"), and so are footnote marks glued to a word ("GPT-4o\u00b9", "Zorro\u2020", "Zorro*:")
 _HYPHENS = {"\u2010": "-", "\u2011": "-"}
+_DASH_BETWEEN = re.compile(r"(?<=[^\W_])[\u2012\u2013\u2212](?=[^\W_])")
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+              "\ufb06": "st"}
 _INVISIBLE = frozenset("\u00ad\u200b\u2060\ufeff")
-_VIEW_NEEDED = re.compile("[\\\\~$\u00ad\u200b\u2060\ufeff\u2010\u2011]")
+_FOOTNOTE_MARK = re.compile(r"(?<=[^\W_])(?:[\u00b9\u00b2\u00b3\u2070\u2074-\u2079\u2020\u2021]+|\*+(?![\w*]))")
+# verbs of the relation cues written apart: "out-performs" (a line broken after its hyphen), "fine tuned"
+_OUT_HYPHEN = re.compile(r"(?<![\w-])[Oo]ut(-)(?=perform)")
+_FINE_SPACE = re.compile(r"(?<![\w-])[Ff]ine( )(?=tun(?:ed|ing|es?)\b)")
+# an HTML character reference left in scraped or twice-escaped text: "GPT-4o &amp; Mistral", "Llama&nbsp;2"
+_HTML_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_VIEW_NEEDED = re.compile("ut-perform|ine tun|[\\\\~$&*\u00ad\u00b9\u00b2\u00b3\u200b\u2010-\u2013\u2020\u2021\u2060\u2070-\u2079"
+                          "\u2212\ufb00-\ufb06\ufeff]")
 
 
 def reading_view(text: str) -> tuple[str, list[int] | None]:
-    """The text the rules read, and for each of its characters its index in ``text`` (None when no character
-    was taken out): LaTeX markup around words taken out (``We introduce \\textsc{Zorro}, tuned from
-    Llama~2~\\cite{x}.`` reads as ``We introduce Zorro, tuned from Llama 2.``), Unicode hyphens read as "-",
-    soft hyphens and zero-width spaces taken out. Accent commands (``T\\"ULU``) stay: names are read through
-    them where they are compared."""
+    """The text the rules read, and for each of its characters its index in ``text`` (None when each
+    character stands at its own place): LaTeX markup around words taken out (``We introduce \\textsc{Zorro},
+    tuned from Llama~2~\\cite{x}.`` reads as ``We introduce Zorro, tuned from Llama 2.``), Unicode hyphens
+    and dashes inside names read as "-", ligatures as their letters, HTML character references decoded, soft
+    hyphens, zero-width spaces and footnote marks taken out. Accent commands (``T\\"ULU``) stay: names are
+    read through them where they are compared."""
     if _VIEW_NEEDED.search(text) is None:
         return text, None
-    out: list[str | None] = list(text)
+    out: list[str | None] = list(text)  # per character of the text: what the view has for it
     if not text.isascii():
         for i, c in enumerate(text):
             if c in _HYPHENS:
                 out[i] = _HYPHENS[c]
             elif c in _INVISIBLE:
                 out[i] = None
+            elif c in _LIGATURES:
+                out[i] = _LIGATURES[c]
+        for m in _DASH_BETWEEN.finditer(text):
+            out[m.start()] = "-"
+    if "*" in text or not text.isascii():
+        for m in _FOOTNOTE_MARK.finditer(text):
+            out[m.start():m.end()] = [None] * (m.end() - m.start())
+    for m in _OUT_HYPHEN.finditer(text):
+        out[m.start(1)] = None
+    for m in _FINE_SPACE.finditer(text):
+        out[m.start(1)] = "-"
+    if "&" in text:
+        for m in _HTML_REF.finditer(text):
+            decoded = html.unescape(m.group())
+            if decoded in _HYPHENS or decoded in "\u2012\u2013\u2212" and \
+                    text[m.start() - 1:m.start()].isalnum() and text[m.end():m.end() + 1].isalnum():
+                decoded = "-"  # ("Llama&#8209;2")
+            elif decoded.isspace():
+                decoded = " "  # ("Llama&nbsp;2")
+            if decoded != m.group():
+                out[m.start():m.end()] = [decoded] + [None] * (m.end() - m.start() - 1)
 
     def drop(s: int, e: int) -> None:
         out[s:e] = [None] * (e - s)
@@ -188,8 +223,7 @@ def reading_view(text: str) -> tuple[str, list[int] | None]:
         for m in _TIE.finditer(text):
             if out[m.start()] is not None and not any(s <= m.start() < e for s, e in urls):
                 out[m.start()] = " "
-    if all(c is not None for c in out):
-        view = "".join(out)
-        return view, None
-    index = [i for i, c in enumerate(out) if c is not None]
-    return "".join(c for c in out if c is not None), index
+    if all(c is not None and len(c) == 1 for c in out):
+        return "".join(out), None
+    index = [i for i, c in enumerate(out) if c for _ in c]  # (a ligature's letters all stand at its place)
+    return "".join(c for c in out if c), index

@@ -216,8 +216,31 @@ _ALIAS_PAREN = re.compile(rf"{SLOT}\s*\(({SLOT})\)")
 _BRACKETED = re.compile(rf"\s*\(({SLOT})\)")
 
 
+# a name in the possessive before a model name: its maker ("Mistral's Mistral-7B", "Meta’s Llama-2-7B")
+_MAKER_OF_NEXT = re.compile(r"['’]s\s+[A-Z]")
+# from a name to a comparison verb: an apposition describing the name ("A, a B-based model, outperforms")
+_APPOSITION_TO_CUE = re.compile(r",\s*(?:a|an|the|our|its)\s[^,;()]{1,100},\s*(?:[a-z]+ly\s+)?")
+
+
 def _unslot(text: str) -> str:
     return text.replace(SLOT_OPEN, " ").replace(SLOT_CLOSE, " ")
+
+
+# what wraps a name without being part of the sentence around it: quotes, emphasis (**X**, `X`, <b>X</b>), an
+# emoji before it, a link's target after it ([X](url)), footnote marks (X†, X¹), a space left before a comma
+_OPEN_WRAP = re.compile(r"(?:<(?:b|i|em|strong|code|tt|u)>|\*\*?|[“\"‘«`\[{]|_(?=$)|"
+                        r"[\U0001F300-\U0001FAFF\u2600-\u27BF]\ufe0f?\s*)+$", re.IGNORECASE)
+_CLOSE_WRAP = re.compile(r"^(?:</(?:b|i|em|strong|code|tt|u)>|<sup>[^<>]{0,8}</sup>|\*\*?|\]\([^()\s]{0,300}\)|"
+                         r"[”\"»`\]}†‡§¹²³⁴⁵⁶⁷⁸⁹⁰]|_|[’'](?![a-z]))*(?:\s+(?=[,.;:]))?", re.IGNORECASE)
+
+
+def _unwrapped(gap: str, after_name: bool) -> str:
+    """The words between two names (or a name and the sentence's end) without what wraps the names: the
+    patterns read "We introduce “A”, a model fine-tuned from **B**." as "We introduce A, a model fine-tuned
+    from B."."""
+    if after_name:
+        gap = _CLOSE_WRAP.sub("", gap, count=1)
+    return _OPEN_WRAP.sub("", gap, count=1)
 
 
 def _lowered(pattern: str) -> re.Pattern:
@@ -599,10 +622,17 @@ class RelationComponent(_RuleComponent):
             objs = [m for m in ms if cm.end() <= m.start < stop and m.type in MODELISH
                     and not _TOOL_CONTEXT.search(text, max(s0, m.start - 12), m.start)
                     and not _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start)
-                    and not _KIND_SUFFIX.match(text, m.end)]  # "surpass GNN-based baselines": a kind of system
+                    and not _KIND_SUFFIX.match(text, m.end)  # "surpass GNN-based baselines": a kind of system
+                    and not _MAKER_OF_NEXT.match(text, m.end)]  # "Mistral's Mistral-7B": the maker's name
             before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
                       and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
             subj = before[-1] if before else None
+            if subj is not None and len(before) > 1:
+                # "A, a B-based model, outperforms C": the name the apposition describes is the subject
+                head = next((m for m in reversed(before[:-1]) if m.end <= subj.start
+                             and _APPOSITION_TO_CUE.fullmatch(text, m.end, cm.start())), None)
+                if head is not None:
+                    subj = head
             if subj is not None and _ENUM_MARK.search(text, subj.end, cm.start()):
                 # "A 1) rivals B ..., 3) matches C and D ..., and 4) outperforms E": the numbered claims share the
                 # subject named before the first number ("(1) A rivals B and (2) outperforms C": or just after it)
@@ -770,10 +800,10 @@ class RelationComponent(_RuleComponent):
                 pos = m.end
                 continue
             head = i
-            parts.append(_unslot(text[pos:m.start]))
+            parts.append(_unslot(_unwrapped(text[pos:m.start], i > 0)))
             parts.append(f"{SLOT_OPEN}{i}{SLOT_CLOSE}")
             pos = m.end
-        parts.append(_unslot(text[pos:s1]))
+        parts.append(_unslot(_CLOSE_WRAP.sub("", text[pos:s1], count=1) if ms else text[pos:s1]))
         # "A (A-short), based on B", "Label Supervised LLaMA (LS-LLaMA), based on B": the bracketed name stands
         # for the phrase before it
         slotted = _BRACKETED.sub(r" \1", _ALIAS_PAREN.sub(r"\2", "".join(parts)))

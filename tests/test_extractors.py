@@ -553,6 +553,58 @@ def test_names_written_with_unicode_hyphens_or_soft_hyphens(extract_one, hyphen)
     assert [m.text for e in ext.entities if e.name == "Llama 3" for m in e.mentions] == ["Lla\u00adma 3"]
 
 
+@pytest.mark.parametrize("abstract", [
+    "We introduce “Zorro-7B”, a model fine-tuned from ‘Llama-2-7B’.",  # quotes
+    "We introduce **Zorro-7B**, a model fine-tuned from `Llama-2-7B`.",  # Markdown
+    "We introduce <b>Zorro-7B</b>, a model fine-tuned from <i>Llama-2-7B</i>.",  # HTML tags left in
+    "We introduce Zorro-7B\u2020, a model fine-tuned from \U0001f999 Llama-2-7B.",  # a footnote mark, an emoji
+    "We introduce Zorro-7B\u00b9 , a model ﬁne-tuned from Llama−2−7B.",  # a ligature, minus signs
+    "We introduce Zorro-7B, a model fine tuned from Llama&#8209;2&#8209;7B.",  # "fine tuned", HTML references
+])
+def test_lineage_read_through_what_wraps_the_names(extract_one, abstract):
+    ext = extract_one("Zorro-7B: a small model", abstract)
+    assert rels(ext, "based_on") == {("Zorro-7B", "Llama-2-7B")}, (ext.entities, ext.relations)
+    assert ents(ext, "model") == {"Zorro-7B", "Llama-2-7B"}
+    for e in ext.entities:
+        assert all(abstract[m.start:m.end] == m.text for m in e.mentions if m.field == "abstract")
+
+
+def test_comparisons_read_through_dashes_entities_and_footnote_marks(extract_one):
+    abstract = ("We introduce Zorro-7B. Zorro-7B out-performs GPT\u20134o\u00b9, Mistral\u20127B &amp; "
+                "Llama&nbsp;2&nbsp;7B on MMLU*.")
+    ext = extract_one("Zorro-7B", abstract)
+    assert {o for _, o in rels(ext, "outperforms")} == {"GPT-4o", "Mistral 7B", "Llama-2-7B"}, ext.relations
+    assert ("p1", "MMLU") in rels(ext, "evaluated_on")
+    gpt = [e for e in ext.entities if e.name == "GPT-4o"][0]
+    assert [m.text for m in gpt.mentions] == ["GPT\u20134o"]  # the text as read; the mark is not in the name
+
+
+def test_the_subject_of_a_comparison_is_the_name_an_apposition_describes(extract_one):
+    ext = extract_one("Zorro", "Zorro-7B, a Llama-2-7B-based model, outperforms GPT-4o. Kestrel-13B, a model tuned "
+                               "from Llama-2-13B, consistently beats Mistral-7B.")
+    assert rels(ext, "outperforms") == {("Zorro-7B", "GPT-4o"), ("Kestrel-13B", "Mistral 7B")}, ext.relations
+
+
+def test_a_makers_name_in_the_possessive_is_no_opponent(extract_one):
+    ext = extract_one("Zorro", "We introduce Zorro-7B. Zorro-7B outperforms OpenAI's GPT-4o and Mistral's Mistral-7B.")
+    assert rels(ext, "outperforms") == {("Zorro-7B", "GPT-4o"), ("Zorro-7B", "Mistral 7B")}, ext.relations
+
+
+def test_a_title_in_capitals_names_only_what_the_abstract_names(extract_one):
+    ext = extract_one("ZORRO-7B: A SMALL MODEL FOR EVERY DEVICE",
+                      "We introduce Zorro-7B, a model fine-tuned from Llama-2-7B.")
+    assert ents(ext) == {"Zorro-7B", "Llama-2-7B"}, ents(ext)  # no SMALL, EVERY, DEVICE: every word is in capitals
+    assert ("p1", "Zorro-7B") in rels(ext, "introduces")  # spelled as the abstract spells it
+    ext = extract_one("KESTREL: AN OPEN MODEL", "We train a model on public data.")
+    assert ents(ext) == {"KESTREL"}, ents(ext)  # the lead-in before the colon is a name in any case
+
+
+def test_links_end_at_typographic_quotes_and_lose_page_anchors(extract_one):
+    ext = extract_one("Zorro", "Code: “https://github.com/foo/zorro”. See https://github.com/foo/zorro#readme "
+                               "and https://huggingface.co/foo/zorro-7b\U0001f680 or https://github.com/foo/zorro…")
+    assert ents(ext, "repo") == {"https://github.com/foo/zorro", "https://huggingface.co/foo/zorro-7b"}
+
+
 def test_a_listed_name_spelled_with_a_latex_accent(extract_one):
     ext = extract_one("Instruction tuning", 'We further introduce T\\"ulu, our best instruction-tuned model suite. '
                                             'A 65B T\\"ulu is released.')
