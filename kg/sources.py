@@ -133,7 +133,9 @@ def make_paper(*, title: str, abstract: str, source: str, id: str | None = None,
 # ---------------------------------------------------------------- HF daily-papers page text
 CHROME_RE = re.compile(
     r"^(new|subscribe|get trending papers in your email inbox( once a day)?!?|by ?ak and the research community"
-    r"|daily papers|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(, \d{4})?)$",
+    r"|daily papers|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(, \d{4})?"
+    # a paper card's own lines: who submitted it, its upvotes, its author and comment counts
+    r"|submitted by \S+|(▲|upvote)? ?[\d,.]+k?|upvote|·? ?\d+ authors?|\d+ comments?|published on .{3,20})$",
     re.IGNORECASE)
 
 
@@ -144,15 +146,34 @@ def _is_abstract_line(line: str) -> bool:
     return len(line) >= 120 and line.endswith((".", ")", "!", "?", '"')) and sentences >= 2
 
 
-def read_hf_page(text: str, name: str) -> Iterator[Item]:
-    """Read a Hugging Face daily-papers page copied as text (either layout)."""
-    pending: tuple[int, str] | None = None  # (line number, title)
+def _page_units(text: str) -> Iterator[tuple[int, str]]:
+    """The page's titles and abstracts with their line numbers: one per line where a line holds a whole field
+    (both layouts of the page), and one per block of lines between blank lines where the page text was
+    wrapped (a title on two lines, an abstract broken into lines of 80 characters)."""
+    block: list[tuple[int, str]] = []
+
+    def flush() -> Iterator[tuple[int, str]]:
+        if len(block) > 1 and not any(_is_abstract_line(line) for _, line in block):
+            yield block[0][0], "\n".join(line for _, line in block)  # (made one line as fields are read)
+        else:
+            yield from block
+        block.clear()
+
     for lineno, raw in enumerate(lines(text), 1):
         line = raw.strip()
         if re.match(r"Subscribe(?=[A-Z0-9\"'(])", line):  # the page's button text glued to the first title
             line = line[len("Subscribe"):].strip()
-        if not line or CHROME_RE.match(line):
-            continue
+        if not line:
+            yield from flush()
+        elif not CHROME_RE.match(line):
+            block.append((lineno, line))
+    yield from flush()
+
+
+def read_hf_page(text: str, name: str) -> Iterator[Item]:
+    """Read a Hugging Face daily-papers page copied as text (either layout)."""
+    pending: tuple[int, str] | None = None  # (line number, title)
+    for lineno, line in _page_units(text):
         if _is_abstract_line(line):
             if pending is None:
                 yield Skip(f"{name}:{lineno}", "abstract without a title on the line(s) before it")

@@ -39,6 +39,21 @@ def test_hf_page_layouts(tmp_path):
     assert a.papers[0].source.endswith("a.txt:11")
 
 
+def test_hf_page_text_wrapped_into_lines_and_paper_card_lines(tmp_path):
+    import textwrap
+    f = tmp_path / "page.txt"
+    wrapped = textwrap.fill(ABSTRACT + " It is also tuned for long contexts and fine-tuned with preference data "
+                            "from twelve languages.", 60, break_on_hyphens=True)
+    assert "\n" in wrapped and not any(len(x) >= 120 for x in wrapped.split("\n"))
+    f.write_text("Daily Papers\n\nSubmitted by akhaliq\n\n\u25b2 42\n\nFooLM: A Model for Reasoning\nand Code\n\n"
+                 + wrapped + "\n\n\u00b7 5 authors\n\n3 comments\n\nUpvote\n\n1.2k\n")
+    res = read_sources([str(f)])
+    assert res.skips == [], [str(x) for x in res.skips]  # card lines are page chrome, not titles
+    assert [p.title for p in res.papers] == ["FooLM: A Model for Reasoning and Code"]  # a title on two lines
+    assert res.papers[0].abstract == " ".join(wrapped.split("\n"))  # one abstract, however wrapped
+    assert res.papers[0].source.endswith("page.txt:7")  # the line the title starts on
+
+
 def test_hf_page_abstract_without_title_and_title_without_abstract(tmp_path):
     f = tmp_path / "page.txt"
     f.write_text(ABSTRACT + "\n\nLonely Title\n\nGood Title\n\n" + ABSTRACT + "\n\nLast Title\n")
