@@ -39,7 +39,8 @@ Reader = Callable[[str, str], Iterator[Item]]
 ARXIV_RE = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(?:v\d+)?(?![\d])")
 OLD_ARXIV_RE = re.compile(r"\b([a-z\-]+(?:\.[A-Z]{2})?/\d{7})(?:v\d+)?\b")
 _ARXIV = r"(\d{4}\.\d{4,5}|[a-z\-]+(?:\.[A-Z]{2})?/\d{7})"
-ARXIV_URL_RE = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.(?:co|host)/papers/|hf\.co/papers/)"
+ARXIV_URL_RE = re.compile(r"(?:arxiv\.org/(?:abs|pdf)/|huggingface\.(?:co|host)/papers/|hf\.co/papers/|"
+                          r"10\.48550/(?i:arxiv)\.)"  # (the DOI arXiv gives every paper: 10.48550/arXiv.2401.01234)
                           + _ARXIV + r"(?!\d)")
 ARXIV_ID_RE = re.compile(r"(?i:arxiv:)?\s*" + _ARXIV + r"(?:v\d+)?")
 BAD_CHARS_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
@@ -246,10 +247,16 @@ def _scalar(value: object) -> str | None:
     return None
 
 
+_ONE_SURNAME_FIRST = re.compile(r"[^\W\d][\w'\-]*(?: [^\W\d][\w'\-]*)?, (?:[A-Z]\.? ?){1,3}|[^\W\d][\w'\-]*, [A-Z][a-z]+")
+
+
 def _authors(value: object) -> list[str]:
-    """Author names from a string ("A, B and C"), a list of strings, or a list of ``{"name": ...}`` objects."""
+    """Author names from a string ("A, B and C"; "Doe, Jane; Roe, Rick" as reference managers write them), a
+    list of strings, or a list of ``{"name": ...}`` objects."""
     if _is_text(value):
-        return [a for a in re.split(r",|;| and ", value) if a.strip()]
+        if ";" in value or _ONE_SURNAME_FIRST.fullmatch(value.strip()):
+            return [a.strip() for a in value.split(";") if a.strip()]  # (each name written surname first)
+        return [a.strip() for a in re.split(r",| and ", value) if a.strip()]
     if not isinstance(value, list):
         return []
     names = []
@@ -376,8 +383,23 @@ def read_json(text: str, name: str) -> Iterator[Item]:
 CSV_DELIMITERS = ",\t;"
 
 
+# column names of reference managers' and bibliographic databases' exports, read as ours: Zotero ("Abstract
+# Note", "Author", "Url"), IEEE Xplore ("Document Title", "PDF Link"), Web of Science ("Article Title", and its
+# tags TI, AB, AU, DI), Scopus ("Authors", "Link")
+COLUMN_ALIASES = {"abstract note": "abstract", "ab": "abstract", "document title": "title",
+                  "article title": "title", "ti": "title", "author": "authors", "au": "authors",
+                  "author full names": "authors", "af": "authors", "pdf link": "link", "di": "doi",
+                  "publication date": "published", "publication year": "published"}
+
+
+def column_name(name: str | None) -> str:
+    """A column's name as read: trimmed, lowercased, and an export's name for one of ours made ours."""
+    n = (name or "").strip().lower()
+    return COLUMN_ALIASES.get(n, n)
+
+
 def _header_ok(names: Iterable[str]) -> bool:
-    names = {(n or "").strip().lower() for n in names}
+    names = {column_name(n) for n in names}
     return "title" in names and bool({"abstract", "summary"} & names)
 
 
@@ -441,7 +463,7 @@ def read_csv(text: str, name: str, delimiter: str | None = None) -> Iterator[Ite
     src = _Lines(text)
     reader = csv.DictReader(src, delimiter=delimiter)
     try:
-        fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
+        fields = {column_name(f): f for f in reader.fieldnames or []}
     except csv.Error as exc:
         yield Skip(f"{name}:1", f"malformed CSV header ({exc})")
         return
@@ -467,7 +489,15 @@ def read_csv(text: str, name: str, delimiter: str | None = None) -> Iterator[Ite
                 yield Skip(f"{name}:{lineno}", "row has more cells than the header")
                 continue
             del row[None]  # empty cells after the last column, as spreadsheets export them: nothing is lost
-        obj = {k.strip().lower(): v for k, v in row.items() if k}
+        obj: dict = {}
+        for k, v in row.items():
+            if k and v not in (None, "") and column_name(k) not in obj:  # (ours first, where both are there)
+                obj[column_name(k)] = v
+        for k, v in row.items():
+            if k and column_name(k) not in obj:
+                obj[column_name(k)] = v
+        if "doi" in obj and not obj.get("id") and find_arxiv_id(obj["doi"]):
+            obj["id"] = obj["doi"]  # (an arXiv DOI names the arXiv paper)
         yield _from_obj(obj, f"{name}:{lineno}")
 
 
@@ -754,7 +784,10 @@ def iter_items(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIOBa
             if skip:
                 yield skip
                 continue
-            yield from read_text(text, name, fmt or EXTENSIONS.get(f.suffix.lower()))
+            by_name = EXTENSIONS.get(f.suffix.lower())
+            if by_name == "hf-page" and not fmt and csv_delimiter(text) is not None:
+                by_name = "csv"  # (a .txt export that is a table: Web of Science's tab-delimited "savedrecs.txt")
+            yield from read_text(text, name, fmt or by_name)
 
 
 def merge(a: Paper, b: Paper) -> Paper:

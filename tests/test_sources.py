@@ -497,3 +497,23 @@ def test_a_csv_cell_wrapped_inside_a_name_reads_whole(tmp_path):
     f.write_text('title,abstract\nZorro,"We introduce Zorro-7B, fine-\ntuned from Llama-\n2-7B."\n', encoding="utf-8")
     res = read_sources([str(f)])
     assert [p.abstract for p in res.papers] == ["We introduce Zorro-7B, fine-tuned from Llama-2-7B."]
+
+
+def test_reference_manager_and_database_exports(tmp_path):
+    zotero = tmp_path / "zotero.csv"
+    zotero.write_text('"Key","Item Type","Publication Year","Author","Title","Abstract Note","DOI","Url"\n'
+                      '"AB12","preprint","2024","Doe, Jane; Roe, Rick","FooLM: A Model","' + ABSTRACT + '",'
+                      '"10.48550/arXiv.2401.01234","https://arxiv.org/abs/2401.01234"\n', encoding="utf-8")
+    wos = tmp_path / "savedrecs.txt"  # Web of Science tab-delimited, by its field tags
+    wos.write_text("PT\tAU\tTI\tAB\tDI\nJ\tDoe, J\tBarBench: A Benchmark\t" + ABSTRACT + "\t10.1000/xyz\n",
+                   encoding="utf-8")
+    ieee = tmp_path / "export.csv"
+    ieee.write_text('"Document Title","Authors","Abstract","PDF Link"\n"BazNet: A Network","J. Doe","' + ABSTRACT
+                    + '","https://ieeexplore.ieee.org/stamp/stamp.jsp?arnumber=1"\n', encoding="utf-8")
+    res = read_sources([str(zotero), str(ieee)]), read_sources([str(wos)])  # (a header names the format)
+    papers = [p for r in res for p in r.papers]
+    assert [p.title for p in papers] == ["FooLM: A Model", "BazNet: A Network", "BarBench: A Benchmark"]
+    assert all(p.abstract == ABSTRACT for p in papers) and not any(r.skips for r in res)
+    assert papers[0].id == "2401.01234" and papers[0].authors == ("Doe, Jane", "Roe, Rick")
+    assert papers[1].url == "https://ieeexplore.ieee.org/stamp/stamp.jsp?arnumber=1"
+    assert papers[2].authors == ("Doe, J",) and papers[1].authors == ("J. Doe",)
