@@ -221,17 +221,41 @@ def _from_obj(obj: object, source: str) -> Item:
         for k in ("title", "summary"):
             inner.setdefault(k, obj.get(k))
         obj = inner
-    title = obj.get("title") or ""
+    title = obj.get("title") or obj.get("display_name") or ""
     abstract = obj.get("abstract") or obj.get("summary") or ""
+    if not abstract and isinstance(obj.get("abstract_inverted_index"), dict):
+        abstract = _uninvert(obj["abstract_inverted_index"])  # (OpenAlex gives the abstract word by position)
     if not _is_text(title) or not _is_text(abstract):
         return Skip(source, "'title' and 'abstract' must be strings")
     pid = _scalar(obj.get("id")) or _scalar(obj.get("arxiv_id")) or _scalar(obj.get("paper_id"))
+    external = obj.get("externalIds") if isinstance(obj.get("externalIds"), dict) else {}
+    arxiv = _scalar(external.get("ArXiv")) or next(
+        (v for v in (_scalar(obj.get("doi")), _scalar((obj.get("ids") or {}).get("doi") if isinstance(
+            obj.get("ids"), dict) else None)) if v and find_arxiv_id(v)), None)
+    if arxiv and not find_arxiv_id(pid):  # (Semantic Scholar's externalIds.ArXiv; an arXiv DOI, as OpenAlex has)
+        pid = find_arxiv_id(arxiv) or arxiv
     url = next((v.strip() for v in (obj.get("url"), obj.get("link")) if _is_text(v) and v.strip()), None)
     if not url and find_arxiv_id(pid):
         url = f"https://arxiv.org/abs/{find_arxiv_id(pid)}"
-    published = _scalar(obj.get("published")) or _scalar(obj.get("publishedAt")) or _scalar(obj.get("date"))
+    published = (_scalar(obj.get("published")) or _scalar(obj.get("publishedAt")) or _scalar(obj.get("date"))
+                 or _scalar(obj.get("publicationDate")) or _scalar(obj.get("publication_date")))
+    authors = obj.get("authors")
+    if authors is None and isinstance(obj.get("authorships"), list):  # OpenAlex
+        authors = [a["author"].get("display_name") for a in obj["authorships"]
+                   if isinstance(a, dict) and isinstance(a.get("author"), dict)]
     return make_paper(title=title, abstract=abstract, source=source, id=pid, url=url,
-                      authors=_authors(obj.get("authors")), published=published)
+                      authors=_authors(authors), published=published)
+
+
+def _uninvert(index: dict) -> str:
+    """An abstract from an inverted index (word -> its positions), as OpenAlex gives it."""
+    at: dict[int, str] = {}
+    for word, places in index.items():
+        if isinstance(places, list):
+            for i in places:  # (numbers are read as the text of the number)
+                if isinstance(i, (int, str)) and not isinstance(i, bool) and str(i).isdigit() and int(i) < 100_000:
+                    at[int(i)] = str(word)
+    return " ".join(at[i] for i in sorted(at))
 
 
 def _type_name(value: object) -> str:
@@ -347,7 +371,7 @@ def _member_starts(text: str, i: int) -> dict[str, int]:
 
 
 def read_json(text: str, name: str) -> Iterator[Item]:
-    """One JSON document: an array of papers, an object holding one under "papers"/"data"/"items"/"records",
+    """One JSON document: an array of papers, an object holding one under "papers"/"data"/"items"/"records"/"results",
     or a single paper object. Text that is JSON Lines (one object per line) is read as JSON Lines."""
     try:
         data = _loads(text)
@@ -360,7 +384,8 @@ def read_json(text: str, name: str) -> Iterator[Item]:
     top = _skip_ws(text, 0)
     where: int | str | None = top  # offset of the array of papers, the member holding it, or None: one paper
     if isinstance(data, dict):
-        key = next((k for k in ("papers", "data", "items", "records") if isinstance(data.get(k), list)), None)
+        key = next((k for k in ("papers", "data", "items", "records", "results") if isinstance(data.get(k), list)),
+                   None)  # ("results": an OpenAlex or Semantic Scholar API answer)
         data, where = ([data], None) if key is None else (data[key], key)
     if not isinstance(data, list):
         yield Skip(f"{name}:1", "expected a JSON array of paper objects")

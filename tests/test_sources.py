@@ -517,3 +517,26 @@ def test_reference_manager_and_database_exports(tmp_path):
     assert papers[0].id == "2401.01234" and papers[0].authors == ("Doe, Jane", "Roe, Rick")
     assert papers[1].url == "https://ieeexplore.ieee.org/stamp/stamp.jsp?arnumber=1"
     assert papers[2].authors == ("Doe, J",) and papers[1].authors == ("J. Doe",)
+
+
+def test_openalex_and_semantic_scholar_answers(tmp_path):
+    words = ABSTRACT.split(" ")
+    index: dict[str, list[int]] = {}
+    for i, w in enumerate(words):
+        index.setdefault(w, []).append(i)
+    openalex = tmp_path / "openalex.json"
+    openalex.write_text(json.dumps({"meta": {"count": 2}, "results": [
+        {"id": "https://openalex.org/W1", "doi": "https://doi.org/10.48550/arxiv.2401.01234",
+         "display_name": "FooLM: A Model", "publication_date": "2024-01-02",
+         "authorships": [{"author": {"display_name": "Jane Doe"}}], "abstract_inverted_index": index},
+        {"id": "https://openalex.org/W2", "display_name": "No Abstract Here", "abstract_inverted_index": None}]}))
+    s2 = tmp_path / "s2.json"
+    s2.write_text(json.dumps({"total": 1, "data": [
+        {"paperId": "abc", "externalIds": {"ArXiv": "2401.05678", "DOI": "10.1/x"}, "title": "BarLM",
+         "abstract": ABSTRACT, "authors": [{"authorId": "1", "name": "Rick Roe"}], "publicationDate": "2024-01-05"}]}))
+    res = read_sources([str(openalex), str(s2)])
+    foo, bar = res.papers
+    assert (foo.id, foo.title, foo.abstract, foo.authors, foo.published) == \
+        ("2401.01234", "FooLM: A Model", ABSTRACT, ("Jane Doe",), "2024-01-02")  # the abstract put back in order
+    assert (bar.id, bar.authors, bar.published) == ("2401.05678", ("Rick Roe",), "2024-01-05")
+    assert len(res.skips) == 1 and "'No Abstract Here' has no abstract" in str(res.skips[0])  # named, not lost
