@@ -584,6 +584,189 @@ def read_atom(text: str, name: str) -> Iterator[Item]:
                          authors=authors, published=published or None)
 
 
+# ---------------------------------------------------------------- BibTeX and RIS
+_BIB_ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
+_BIB_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.]*)\s*=\s*")
+# braces that only keep a word's case ("{BERT}: Pre-training of ...", "{{GPT}-4}"), not a command's argument
+_CASE_BRACES = re.compile(r"(?<![\\A-Za-z])\{([^{}\\]*)\}")
+
+
+_BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
+_BIB_KEY = re.compile(r"\s*([^,\s{}()]*)\s*,")
+_BIB_WORD = re.compile(r"[\w\-:.]+")
+_NEXT_ENTRY = re.compile(r"^\s*@", re.MULTILINE)
+
+
+def _bib_value(text: str, i: int, strings: dict[str, str]) -> tuple[str, int]:
+    """One field value at ``i``: ``{...}`` (nested), ``"..."``, a number or a ``@string`` name, joined by ``#``;
+    returns (value, index after it). Raises ValueError where the entry is broken."""
+    parts = []
+    while True:
+        i = _skip_ws(text, i)
+        if i >= len(text):
+            raise ValueError("the entry ends inside a field")
+        c = text[i]
+        if c == "{":
+            depth, j = 0, -1
+            for b in _BRACE_OR_ESCAPE.finditer(text, i):  # (from brace to brace, not character by character)
+                if b.group() == "{":
+                    depth += 1
+                elif b.group() == "}":
+                    depth -= 1
+                    if depth == 0:
+                        j = b.start()
+                        break
+            if j < 0:
+                raise ValueError("a '{' is never closed")
+            parts.append(text[i + 1:j])
+            i = j + 1
+        elif c == '"':
+            depth, j = 0, i + 1
+            while j < len(text) and not (text[j] == '"' and depth == 0 and text[j - 1] != "\\"):
+                depth += (text[j] == "{") - (text[j] == "}")
+                j += 1
+            if j >= len(text):
+                raise ValueError("a '\"' is never closed")
+            parts.append(text[i + 1:j])
+            i = j + 1
+        else:
+            m = _BIB_WORD.match(text, i)
+            if not m:
+                raise ValueError(f"unexpected {c!r} where a field value should be")
+            parts.append(strings.get(m.group().lower(), m.group()))
+            i = m.end()
+        i = _skip_ws(text, i)
+        if i < len(text) and text[i] == "#":
+            i += 1
+            continue
+        return "".join(parts), i
+
+
+def _unbrace(value: str) -> str:
+    """A title or abstract as read from BibTeX: the braces that only keep case taken away, innermost first."""
+    for _ in range(8):
+        new = _CASE_BRACES.sub(r"\1", value)
+        if new == value:
+            break
+        value = new
+    return value
+
+
+def read_bibtex(text: str, name: str) -> Iterator[Item]:
+    """BibTeX (a reference manager's or arXiv's export): one paper per entry with a title and an abstract;
+    ``eprint`` (with ``archivePrefix = arXiv``), an arXiv DOI, URL or journal line give the arXiv id."""
+    strings: dict[str, str] = {}
+    pos, found = 0, 0
+    counted, line = 0, 1  # (lines are counted from the last entry on: a large file is read in one pass)
+    while True:
+        m = _BIB_ENTRY.search(text, pos)
+        if m is None:
+            break
+        kind = m.group(1).lower()
+        line += text.count("\n", counted, m.start())
+        counted = m.start()
+        source = f"{name}:{line}"
+        close = "}" if m.group(2) == "{" else ")"
+        i = m.end()
+        if kind in ("comment", "preamble"):
+            try:
+                _, i = _bib_value(text, m.end() - 1, strings) if m.group(2) == "{" else ("", m.end())
+            except ValueError:
+                i = m.end()
+            pos = max(i, m.end())
+            continue
+        fields: dict[str, str] = {}
+        try:
+            if kind != "string":
+                key = _BIB_KEY.match(text, i)
+                if key is None:
+                    raise ValueError("no citation key and comma after the entry's opening brace")
+                i = key.end()
+            while True:
+                i = _skip_ws(text, i)
+                if i < len(text) and text[i] == close:
+                    i += 1
+                    break
+                f = _BIB_FIELD.match(text, i)
+                if f is None:
+                    raise ValueError(f"expected 'field = value' at {text[i:i + 20]!r}")
+                value, i = _bib_value(text, f.end(), strings)
+                fields[f.group(1).lower()] = value
+                i = _skip_ws(text, i)
+                if i < len(text) and text[i] == ",":
+                    i += 1
+        except ValueError as exc:
+            yield Skip(source, f"malformed BibTeX entry ({exc}); the entry was not read")
+            nxt = _NEXT_ENTRY.search(text, m.end())  # go on at the next entry
+            pos = nxt.start() if nxt else len(text)
+            continue
+        pos = i
+        if kind == "string":
+            strings.update({k: v for k, v in fields.items()})
+            continue
+        found += 1
+        eprint = fields.get("eprint", "")
+        arxiv = find_arxiv_id(eprint) if "arxiv" in fields.get("archiveprefix", "arxiv").lower() else None
+        arxiv = arxiv or find_arxiv_id(fields.get("doi"), fields.get("url"))
+        if arxiv is None:
+            j = re.search(r"arxiv:\s*" + _ARXIV, fields.get("journal", "") + " " + fields.get("note", ""), re.I)
+            arxiv = j.group(1) if j else None
+        authors = [a for a in re.split(r"\s+and\s+", fields.get("author", "").replace("\n", " ")) if a.strip()]
+        yield make_paper(title=_unbrace(fields.get("title", "")), abstract=_unbrace(fields.get("abstract", "")),
+                         source=source, id=arxiv, url=fields.get("url") or None,
+                         authors=[_unbrace(a) for a in authors], published=fields.get("year") or None)
+    if not found:
+        yield Skip(f"{name}:1", "no BibTeX entries (@article{...}, @misc{...}) found")
+
+
+_RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  - ?(.*)$")
+_RIS_FIELDS = {"TI": "title", "T1": "title", "AB": "abstract", "N2": "abstract", "AU": "authors", "A1": "authors",
+               "DO": "doi", "UR": "url", "PY": "published", "Y1": "published", "DA": "published"}
+
+
+def read_ris(text: str, name: str) -> Iterator[Item]:
+    """RIS (Scopus, Web of Science, Zotero, EndNote exports): one paper per record from ``TY`` to ``ER``."""
+    record: dict[str, list[str]] | None = None
+    start, last, found = 0, None, 0
+    for lineno, raw in enumerate(lines(text), 1):
+        m = _RIS_LINE.match(raw.rstrip())
+        if m is None:
+            if record is not None and last is not None and raw.strip():
+                record[last][-1] += " " + raw.strip()  # a value continued on the next line
+            continue
+        tag, value = m.group(1), m.group(2).strip()
+        if tag == "TY":
+            if record is not None:
+                yield Note(f"{name}:{start}", "RIS record has no 'ER  -' line before the next 'TY  -'; read as ending there")
+                found += 1
+                yield _ris_paper(record, f"{name}:{start}")
+            record, start, last = {}, lineno, None
+        elif tag == "ER":
+            if record is not None:
+                found += 1
+                yield _ris_paper(record, f"{name}:{start}")
+            record, last = None, None
+        elif record is not None:
+            key = _RIS_FIELDS.get(tag)
+            if key:
+                record.setdefault(key, []).append(value)
+                last = key
+            else:
+                last = None
+    if record is not None:
+        found += 1
+        yield _ris_paper(record, f"{name}:{start}")
+    if not found:
+        yield Skip(f"{name}:1", "no RIS records ('TY  - ...' to 'ER  -') found")
+
+
+def _ris_paper(record: dict[str, list[str]], source: str) -> Item:
+    one = {k: v[0] for k, v in record.items()}
+    return make_paper(title=one.get("title", ""), abstract=" ".join(record.get("abstract", [])), source=source,
+                      id=find_arxiv_id(one.get("doi"), one.get("url")), url=one.get("url"),
+                      authors=record.get("authors", []), published=one.get("published"))
+
+
 READERS: dict[str, Reader] = {
     "hf-page": read_hf_page,
     "jsonl": read_jsonl,
@@ -591,9 +774,12 @@ READERS: dict[str, Reader] = {
     "csv": read_csv,
     "tsv": lambda text, name: read_csv(text, name, "\t"),
     "atom": read_atom,
+    "bibtex": read_bibtex,
+    "ris": read_ris,
 }
 EXTENSIONS = {".txt": "hf-page", ".md": "hf-page", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "json",
-              ".csv": "csv", ".tsv": "tsv", ".xml": "atom", ".atom": "atom"}
+              ".csv": "csv", ".tsv": "tsv", ".xml": "atom", ".atom": "atom", ".bib": "bibtex", ".bibtex": "bibtex",
+              ".ris": "ris"}
 # read from directories: a README.md next to the listings is not a listing (a .md file named on its own is read)
 DIR_EXTENSIONS = frozenset(EXTENSIONS) - {".md"}
 
@@ -616,6 +802,10 @@ def _sniff(text: str) -> tuple[str, bool]:
             return "atom", False
     if csv_delimiter(head) is not None:
         return "csv", True
+    if re.match(r"@\s*[A-Za-z]+\s*[{(]", head):
+        return "bibtex", True
+    if re.match(r"TY  - ", head):
+        return "ris", True
     return "hf-page", True
 
 

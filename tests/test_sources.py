@@ -540,3 +540,67 @@ def test_openalex_and_semantic_scholar_answers(tmp_path):
         ("2401.01234", "FooLM: A Model", ABSTRACT, ("Jane Doe",), "2024-01-02")  # the abstract put back in order
     assert (bar.id, bar.authors, bar.published) == ("2401.05678", ("Rick Roe",), "2024-01-05")
     assert len(res.skips) == 1 and "'No Abstract Here' has no abstract" in str(res.skips[0])  # named, not lost
+
+
+BIB = r"""@string{arx = "arXiv preprint"}
+% a comment line
+@article{devlin2019bert,
+  title = {{BERT}: Pre-training of Deep Bidirectional Transformers},
+  author = {Devlin, Jacob and Chang, Ming-Wei},
+  journal = arx # { arXiv:1810.04805},
+  year = 2018,
+  abstract = {We introduce a new language representation model called {BERT}, which stands for
+    Bidirectional Encoder Representations from Transformers. It is fine-tuned with one more layer.},
+}
+@misc{zorro2024,
+  title = "Zorro-7B: a Small Model",
+  eprint = {2401.01234}, archivePrefix = {arXiv},
+  abstract = {We introduce \textsc{Zorro}-7B, a model fine-tuned from {L}lama~2 on public data.}
+}
+@inproceedings{broken,
+  title = {Broken {entry,
+  abstract = {x}
+}
+@misc{noabs, title={No Abstract}}
+"""
+
+
+def test_bibtex_entries_with_abstracts(tmp_path):
+    f = tmp_path / "refs.bib"
+    f.write_text(BIB, encoding="utf-8")
+    res = read_sources([str(f)])
+    bert, zorro = res.papers
+    assert (bert.id, bert.title, bert.authors, bert.published) == \
+        ("1810.04805", "BERT: Pre-training of Deep Bidirectional Transformers", ("Devlin, Jacob", "Chang, Ming-Wei"),
+         "2018")  # case-keeping braces gone; the arXiv id from the journal line (a @string joined by #)
+    assert bert.abstract.startswith("We introduce a new language representation model called BERT, which stands")
+    assert zorro.id == "2401.01234" and "\\textsc{Zorro}-7B" in zorro.abstract and "Llama~2" in zorro.abstract
+    reasons = [str(s) for s in res.skips]
+    assert len(reasons) == 2
+    assert reasons[0].startswith(f"{f}:16") and "malformed BibTeX entry" in reasons[0]  # and reading goes on
+    assert reasons[1].startswith(f"{f}:20") and "'No Abstract' has no abstract" in reasons[1]
+
+
+def test_bibtex_text_is_recognised_and_extracted(tmp_path):
+    from kg.pipeline import extract
+    f = tmp_path / "refs"  # no extension: the content says BibTeX
+    f.write_text(BIB, encoding="utf-8")
+    res = read_sources([str(f)])
+    ext = list(extract(res.papers))
+    zorro = ext[1]
+    assert {(r.subject, r.predicate, r.object) for r in zorro.relations} >= \
+        {("2401.01234", "introduces", "Zorro-7B"), ("Zorro-7B", "based_on", "Llama 2")}
+
+
+def test_ris_records(tmp_path):
+    f = tmp_path / "scopus.ris"
+    f.write_text("TY  - JOUR\nTI  - FooLM: A Model\nAU  - Doe, Jane\nAU  - Roe, Rick\n"
+                 "AB  - " + ABSTRACT[:60] + "\n  " + ABSTRACT[60:].lstrip() + "\nDO  - 10.48550/arXiv.2401.01234\n"
+                 "PY  - 2024\nER  - \nTY  - JOUR\nTI  - No abstract\nER  - \nTY  - JOUR\nTI  - Last One\nAB  - "
+                 + ABSTRACT + "\n", encoding="utf-8")
+    res = read_sources([str(f)])
+    assert [p.title for p in res.papers] == ["FooLM: A Model", "Last One"]  # (the last record has no ER line)
+    foo = res.papers[0]
+    assert (foo.id, foo.authors, foo.published) == ("2401.01234", ("Doe, Jane", "Roe, Rick"), "2024")
+    assert foo.abstract == ABSTRACT[:60].rstrip() + " " + ABSTRACT[60:].lstrip()  # a value continued on a line
+    assert [str(s).split(": ", 1)[0] for s in res.skips] == [f"{f}:10"]

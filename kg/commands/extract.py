@@ -16,8 +16,10 @@ HELP = "extract entities and relations from paper listings to JSON Lines"
 DESCRIPTION = """Extract named models, datasets, benchmarks, methods and repository URLs, and the relations
 introduces / evaluated_on / outperforms / based_on (each with its evidence sentence), from paper listings.
 
-Inputs: Hugging Face daily-papers page text, JSON Lines, JSON arrays (incl. the daily-papers API shape),
-CSV/TSV with title+abstract columns, arXiv Atom XML, directories (recursive) and '-' for stdin.
+Inputs: Hugging Face daily-papers page text, JSON Lines, JSON arrays (incl. the daily-papers API shape,
+OpenAlex and Semantic Scholar records), CSV/TSV with title+abstract columns (incl. Zotero, IEEE Xplore and
+Web of Science exports), arXiv Atom XML, BibTeX and RIS with abstracts, directories (recursive) and '-' for
+stdin.
 With no input, the bundled sample corpus is used.
 
 examples:
