@@ -168,6 +168,9 @@ def _as_read(paper: Paper, text: str, a0: int) -> dict[str, tuple[str, list[int]
     views = {"title": text[:a0 - len(FIELD_SEP)] if a0 else "", "abstract": text[a0:]}
     out: dict[str, tuple[str, list[int] | None]] = {}
     for fld, src in (("title", paper.title), ("abstract", paper.abstract)):
+        if views[fld] == src:
+            out[fld] = (src, None)  # (most texts: nothing to read through)
+            continue
         view, index = reading_view(src)
         out[fld] = (src, index) if view == views[fld] else (views[fld], None)
     return out
