@@ -107,6 +107,10 @@ _SYMBOL_MATH = re.compile(r"\$(?:\s*(?:\\[A-Za-z]+|[<>=+\-*/|:;!.,^_{}~]))+\s*\$
 _NUMBER_MATH = re.compile(r"\$(\d+(?:\.\d+)?)\$")
 # an escaped special character (5\%, Q\&A, code\_llama): the character without its backslash
 _ESCAPED = re.compile(r"\\(?=[%&_#])")
+# LaTeX's discretionary hyphen, a place a word may break: "Lla\-ma"
+_DISCRETIONARY = re.compile(r"\\-(?=\w)")
+# Markdown emphasis with underscores around a name: "_GPT-4o_" ("code_llama" and "__init__" stay)
+_UNDERSCORE_EMPHASIS = re.compile(r"(?<![\w\\])_(?=[^\W_])[^\s_]+(?:\s[^\s_]+){0,4}(?<=[^\W_]|[.)\]])_(?!\w)")
 # a tie between two words (not in a URL, not the accent command \~o)
 _TIE = re.compile(r"(?<=[\w.,;:)\]}'])~(?=[\w\\(\[{$])")
 _URLISH = re.compile(r"(?:https?://|www\.)\S+")
@@ -144,7 +148,7 @@ _OUT_HYPHEN = re.compile(r"(?<![\w-])[Oo]ut(-)(?=perform)")
 _FINE_SPACE = re.compile(r"(?<![\w-])[Ff]ine( )(?=tun(?:ed|ing|es?)\b)")
 # an HTML character reference left in scraped or twice-escaped text: "GPT-4o &amp; Mistral", "Llama&nbsp;2"
 _HTML_REF = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
-_VIEW_NEEDED = re.compile("ut-perform|ine tun|[\\\\~$&*\u00ad\u00b9\u00b2\u00b3\u200b\u2010-\u2013\u2020\u2021\u2060\u2070-\u2079"
+_VIEW_NEEDED = re.compile("ut-perform|ine tun|[_\uff01-\uff5e\\\\~$&*\u00ad\u00b9\u00b2\u00b3\u200b\u2010-\u2013\u2020\u2021\u2060\u2070-\u2079"
                           "\u2212\ufb00-\ufb06\ufeff]")
 
 
@@ -166,6 +170,8 @@ def reading_view(text: str) -> tuple[str, list[int] | None]:
                 out[i] = None
             elif c in _LIGATURES:
                 out[i] = _LIGATURES[c]
+            elif "\uff01" <= c <= "\uff5e":
+                out[i] = chr(ord(c) - 0xFEE0)  # fullwidth forms: "ＧＰＴ－４ｏ" is GPT-4o
         for m in _DASH_BETWEEN.finditer(text):
             out[m.start()] = "-"
     if "*" in text or not text.isascii():
@@ -209,6 +215,11 @@ def reading_view(text: str) -> tuple[str, list[int] | None]:
     if "\\" in text:
         for m in _ESCAPED.finditer(text):
             out[m.start()] = None
+        for m in _DISCRETIONARY.finditer(text):
+            out[m.start():m.end()] = [None, None]
+    if "_" in text:
+        for m in _UNDERSCORE_EMPHASIS.finditer(text):
+            out[m.start()] = out[m.end() - 1] = None
     if "$" in text:
         for m in _NUMBER_MATH.finditer(text):
             out[m.start()] = out[m.end() - 1] = None
