@@ -62,8 +62,10 @@ def normalize_url(url: str) -> str:
     if host.startswith("www.") and host not in ("www.",):
         host = host[4:]
     path = m.group(3).rstrip("/")
-    if host in ("github.com", "gitlab.com", "huggingface.co", "modelscope.cn") and "#" in path:
-        path = path[:path.index("#")].rstrip("/")  # ("#readme": a place on the repository's page, not another one)
+    if host in ("github.com", "gitlab.com", "huggingface.co", "modelscope.cn") and "#" in path and \
+            not path[path.index("#") + 1:].startswith("/"):
+        path = path[:path.index("#")].rstrip("/")  # ("#readme": a place on the repository's page, not another
+        # one; "#/models/x" is a page of its own on a site that routes by the fragment)
     if host in ("github.com", "gitlab.com") and path.endswith(".git"):
         path = path[:-4]
     return f"https://{host}{path}"

@@ -22,7 +22,7 @@ import numpy as np
 from spacy.attrs import SENT_START
 from spacy.tokens import Doc, Span
 
-from .candidates import (_PLURAL_ACRONYM, Candidate, _family_id, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes,
+from .candidates import (_FUNCTION_WORDS, _PLURAL_ACRONYM, Candidate, _family_id, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes,
                          find_urls, type_from_part, type_from_suffix, type_from_words, with_type)
 from .normalize import fold, name_key
 from .rules import RuleData, load_rule_data
@@ -477,19 +477,24 @@ def _shouting(title: str) -> bool:
 _CAPS_WORD = re.compile(r"[^\W\d_]{2,}")
 
 
-def _spelled_as_in_abstract(cands: list[Candidate], text: str, a0: int) -> list[Candidate]:
-    """In a title in capitals, only names the abstract writes too (in any case) are names, each spelled as the
-    abstract spells it ("ZORRO-7B" is the abstract's "Zorro-7B"; "SMALL" is no name)."""
+def _spelled_as_in_abstract(cands: list[Candidate], text: str, a0: int, rd) -> list[Candidate]:
+    """In a title in capitals, the names are those of its lead-in before a colon ("ZORRO-7B: A ...",
+    "MEDALPACA AND MEDBENCH: ...") and those the abstract writes as names too, each spelled as the abstract
+    spells it ("ZORRO-7B" is the abstract's "Zorro-7B"; "SMALL" is no name, nor is the abstract's "small")."""
+    colon = text.find(":", 0, a0)
     out = []
     for c in cands:
         if c.start >= a0:
             out.append(c)
             continue
-        m = re.search(rf"(?<![\w-]){re.escape(c.text)}(?![\w-])", text[a0:], re.IGNORECASE)
-        if m is not None:
-            out.append(replace(c, name=m.group()) if m.group() != c.text and c.name is None else c)
-        elif not text[:c.start].strip() and text[c.end:a0].lstrip().startswith(":"):
-            out.append(c)  # (the title's lead-in before its colon is a name in any case: "ZORRO-7B: A ...")
+        abstract = text[a0:]
+        spelled = next((m.group() for m in re.finditer(rf"(?<![\w-]){re.escape(c.text)}(?![\w-])", abstract,
+                                                       re.IGNORECASE)
+                        if is_name_shaped(m.group(), rd.stop) or rd.lookup(m.group()) is not None), None)
+        if spelled is not None:
+            out.append(replace(c, name=spelled) if spelled != c.text and c.name is None else c)
+        elif 0 <= colon and c.end <= colon and not rd.is_stop(c.text) and c.text.casefold() not in _FUNCTION_WORDS:
+            out.append(c)  # (the lead-in before the colon names the paper's own work, in any case)
     return out
 
 
@@ -506,7 +511,7 @@ class NameShapeComponent(_RuleComponent):
         out = []
         cands = find_name_shapes(text, rd) + self._long_names(doc, abbrevs)
         if a0 and _shouting(title):
-            cands = _spelled_as_in_abstract(cands, text, a0)
+            cands = _spelled_as_in_abstract(cands, text, a0, rd)
         for c in doc._.kg_candidates or []:
             if c.rule.startswith("gazetteer") and c.type in ("benchmark", "dataset"):
                 cands.append(c)

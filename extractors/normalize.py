@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 import unicodedata
+from typing import NamedTuple
 
 _THE = re.compile(r"^the\s+")
 _BILLION = re.compile(r"(?<=\d)\s*(?:billion)\b")
@@ -116,16 +117,20 @@ _TIE = re.compile(r"(?<=[\w.,;:)\]}'])~(?=[\w\\(\[{$])")
 _URLISH = re.compile(r"(?:https?://|www\.)\S+")
 
 
+_BRACE_OR_LINE = re.compile(r"\\[{}]|[{}\n]")
+
+
 def _closing_brace(text: str, i: int) -> int:
-    """The index of the ``}`` that closes a group opened just before ``i``, or -1 (none in the same line)."""
+    """The index of the ``}`` that closes a group opened just before ``i``, or -1 (none in the same line or
+    the next 300 characters)."""
     depth = 0
-    for j in range(i, min(len(text), i + 2000)):
-        c = text[j]
-        if c == "{" and text[j - 1] != "\\":
+    for m in _BRACE_OR_LINE.finditer(text, i, min(len(text), i + 300)):
+        c = m.group()
+        if c == "{":
             depth += 1
-        elif c == "}" and text[j - 1] != "\\":
+        elif c == "}":
             if depth == 0:
-                return j
+                return m.start()
             depth -= 1
         elif c == "\n":
             return -1
@@ -152,16 +157,37 @@ _VIEW_NEEDED = re.compile("ut-perform|ine tun|[_\uff01-\uff5e\\\\~$&*\u00ad\u00b
                           "\u2212\ufb00-\ufb06\ufeff]")
 
 
-def reading_view(text: str) -> tuple[str, list[int] | None]:
-    """The text the rules read, and for each of its characters its index in ``text`` (None when each
+class Spans(NamedTuple):
+    """Where each character of a reading view comes from in the text as read: ``starts[i]`` to ``ends[i]``
+    (one character, or the whole of what it stands for: ``&alpha;`` for "α", ``$\\to$`` for " ")."""
+
+    starts: list[int]
+    ends: list[int]
+
+    def span(self, s: int, e: int) -> tuple[int, int]:
+        """The text as read behind the view's characters ``s`` to ``e`` (end exclusive)."""
+        return self.starts[s], self.ends[e - 1]
+
+
+def reading_view(text: str) -> tuple[str, Spans | None]:
+    """The text the rules read, and where each of its characters comes from in ``text`` (None when each
     character stands at its own place): LaTeX markup around words taken out (``We introduce \\textsc{Zorro},
     tuned from Llama~2~\\cite{x}.`` reads as ``We introduce Zorro, tuned from Llama 2.``), Unicode hyphens
-    and dashes inside names read as "-", ligatures as their letters, HTML character references decoded, soft
-    hyphens, zero-width spaces and footnote marks taken out. Accent commands (``T\\"ULU``) stay: names are
-    read through them where they are compared."""
+    and dashes inside names read as "-", ligatures and fullwidth forms as their letters, HTML character
+    references decoded, soft hyphens, zero-width spaces and footnote marks taken out. Accent commands
+    (``T\\"ULU``) stay: names are read through them where they are compared."""
     if _VIEW_NEEDED.search(text) is None:
         return text, None
     out: list[str | None] = list(text)  # per character of the text: what the view has for it
+    width: dict[int, int] = {}  # where one view character stands for several of the text: how many
+
+    def drop(s: int, e: int) -> None:
+        out[s:e] = [None] * (e - s)
+
+    def replace_run(s: int, e: int, by: str) -> None:
+        out[s:e] = [by] + [None] * (e - s - 1)
+        width[s] = e - s
+
     if not text.isascii():
         for i, c in enumerate(text):
             if c in _HYPHENS:
@@ -176,7 +202,7 @@ def reading_view(text: str) -> tuple[str, list[int] | None]:
             out[m.start()] = "-"
     if "*" in text or not text.isascii():
         for m in _FOOTNOTE_MARK.finditer(text):
-            out[m.start():m.end()] = [None] * (m.end() - m.start())
+            drop(m.start(), m.end())
     for m in _OUT_HYPHEN.finditer(text):
         out[m.start(1)] = None
     for m in _FINE_SPACE.finditer(text):
@@ -190,11 +216,7 @@ def reading_view(text: str) -> tuple[str, list[int] | None]:
             elif decoded.isspace():
                 decoded = " "  # ("Llama&nbsp;2")
             if decoded != m.group():
-                out[m.start():m.end()] = [decoded] + [None] * (m.end() - m.start() - 1)
-
-    def drop(s: int, e: int) -> None:
-        out[s:e] = [None] * (e - s)
-
+                replace_run(m.start(), m.end(), decoded)
     if "\\" in text:
         for m in _DROPPED.finditer(text):
             drop(m.start(), m.end())
@@ -210,13 +232,12 @@ def reading_view(text: str) -> tuple[str, list[int] | None]:
                 close = _closing_brace(text, mid + 2)
                 if close >= 0:
                     drop(m.start(), m.end())
-                    out[mid], out[mid + 1] = " ", None
+                    replace_run(mid, mid + 2, " ")
                     drop(close, close + 1)
-    if "\\" in text:
         for m in _ESCAPED.finditer(text):
             out[m.start()] = None
         for m in _DISCRETIONARY.finditer(text):
-            out[m.start():m.end()] = [None, None]
+            drop(m.start(), m.end())
     if "_" in text:
         for m in _UNDERSCORE_EMPHASIS.finditer(text):
             out[m.start()] = out[m.end() - 1] = None
@@ -225,16 +246,24 @@ def reading_view(text: str) -> tuple[str, list[int] | None]:
             out[m.start()] = out[m.end() - 1] = None
         for m in _SYMBOL_MATH.finditer(text):
             s, e = m.start(), m.end()
-            between_words = s > 0 and e < len(text) and not text[s - 1].isspace() and not text[e].isspace()
-            drop(s, e)
-            if between_words:
-                out[s] = " "  # ("English$\rightarrow$German": two words)
+            if s > 0 and e < len(text) and not text[s - 1].isspace() and not text[e].isspace():
+                replace_run(s, e, " ")  # ("English$\rightarrow$German": two words)
+            else:
+                drop(s, e)
     if "~" in text:
-        urls = [(m.start(), m.end()) for m in _URLISH.finditer(text)]
+        in_url = bytearray(len(text))
+        for m in _URLISH.finditer(text):
+            in_url[m.start():m.end()] = b"\x01" * (m.end() - m.start())
         for m in _TIE.finditer(text):
-            if out[m.start()] is not None and not any(s <= m.start() < e for s, e in urls):
+            if out[m.start()] is not None and not in_url[m.start()]:
                 out[m.start()] = " "
-    if all(c is not None and len(c) == 1 for c in out):
+    if not width and all(c is not None and len(c) == 1 for c in out):
         return "".join(out), None
-    index = [i for i, c in enumerate(out) if c for _ in c]  # (a ligature's letters all stand at its place)
-    return "".join(c for c in out if c), index
+    starts, ends = [], []
+    for i, c in enumerate(out):
+        if c:
+            end = i + width.get(i, 1)
+            for _ in c:  # (a ligature's letters all stand for it)
+                starts.append(i)
+                ends.append(end)
+    return "".join(c for c in out if c), Spans(starts, ends)

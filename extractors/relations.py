@@ -217,7 +217,14 @@ _BRACKETED = re.compile(rf"\s*\(({SLOT})\)")
 
 
 # a name in the possessive before a model name: its maker ("Mistral's Mistral-7B", "Meta’s Llama-2-7B")
-_MAKER_OF_NEXT = re.compile(r"['’]s\s+[A-Z]")
+_POSSESSIVE = re.compile(r"['’]s\s+")
+
+
+def _makers_name(text: str, m, ms) -> bool:
+    """Is ``m`` a maker's name in the possessive before a model it makes ("Mistral's Mistral-7B")? Not before
+    anything else: "GPT-4's MMLU accuracy" still names GPT-4 as the one compared with."""
+    p = _POSSESSIVE.match(text, m.end)
+    return p is not None and any(o.start == p.end() and o.type in MODELISH for o in ms)
 # from a name to a comparison verb: an apposition describing the name ("A, a B-based model, outperforms")
 _APPOSITION_TO_CUE = re.compile(r",\s*(?:a|an|the|our|its)\s[^,;()]{1,100},\s*(?:[a-z]+ly\s+)?")
 
@@ -623,7 +630,7 @@ class RelationComponent(_RuleComponent):
                     and not _TOOL_CONTEXT.search(text, max(s0, m.start - 12), m.start)
                     and not _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start)
                     and not _KIND_SUFFIX.match(text, m.end)  # "surpass GNN-based baselines": a kind of system
-                    and not _MAKER_OF_NEXT.match(text, m.end)]  # "Mistral's Mistral-7B": the maker's name
+                    and not _makers_name(text, m, ms)]  # "Mistral's Mistral-7B": the maker's name
             before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
                       and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
             subj = before[-1] if before else None

@@ -15,7 +15,7 @@ from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
 from .candidates import GENERIC_SUFFIX
 from .components import DATAISH, FIELD_SEP, MentionSpan, RelationSpan, singular_key, doc_text, entity_type
-from .normalize import delatex, reading_view, name_key, parse_params, strip_variant
+from .normalize import Spans, delatex, name_key, parse_params, reading_view, strip_variant
 from .relations import PAPER
 from .rules import RuleData
 
@@ -120,9 +120,9 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
         mentions = []
         for m in ms:
             fld, s, e = _field_offsets(a0, m.start, m.end)
-            src, index = fields[fld]
-            if index is not None:  # (the rules read "Llama 2" where the text as read has "Llama~2")
-                s, e = index[s], index[e - 1] + 1
+            src, spans = fields[fld]
+            if spans is not None:  # (the rules read "Llama 2" where the text as read has "Llama~2")
+                s, e = spans.span(s, e)
             mentions.append(Mention(text=src[s:e], field=fld, start=s, end=e, rule=m.rule, confidence=m.confidence))
         params = None
         if typ == "model":  # a listed model's own count first (Mixtral 8x7B has 46.7B, not 8 x 7B), else the name's
@@ -162,27 +162,27 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
     return Extraction(paper=paper, entities=tuple(entities), relations=tuple(relations))
 
 
-def _as_read(paper: Paper, text: str, a0: int) -> dict[str, tuple[str, list[int] | None]]:
+def _as_read(paper: Paper, text: str, a0: int) -> dict[str, tuple[str, Spans | None]]:
     """Per field, the text as read and the index from the Doc's text of that field (``reading_view``: LaTeX
     markup out, Unicode hyphens plain) to it (a Doc not made from this paper's fields is taken as it is)."""
     views = {"title": text[:a0 - len(FIELD_SEP)] if a0 else "", "abstract": text[a0:]}
-    out: dict[str, tuple[str, list[int] | None]] = {}
+    out: dict[str, tuple[str, Spans | None]] = {}
     for fld, src in (("title", paper.title), ("abstract", paper.abstract)):
         if views[fld] == src:
             out[fld] = (src, None)  # (most texts: nothing to read through)
             continue
-        view, index = reading_view(src)
-        out[fld] = (src, index) if view == views[fld] else (views[fld], None)
+        view, spans = reading_view(src)
+        out[fld] = (src, spans) if view == views[fld] else (views[fld], None)
     return out
 
 
 def _evidence(a0: int, r: RelationSpan, fields: dict) -> Evidence:
     """The sentence as read, with the LaTeX markup around its words, its ends' spaces trimmed."""
     fld, s, e = _field_offsets(a0, r.sent_start, r.sent_end)
-    src, index = fields[fld]
-    if index is not None:  # ("\\textsc{Zorro} outperforms ...": the markup before its first word is the sentence's)
-        s = index[s - 1] + 1 if s > 0 else 0
-        e = index[e - 1] + 1 if e < len(index) else len(src)
+    src, spans = fields[fld]
+    if spans is not None:  # ("\\textsc{Zorro} outperforms ...": the markup before its first word is the sentence's)
+        s = spans.ends[s - 1] if s > 0 else 0
+        e = spans.ends[e - 1] if e < len(spans.ends) else len(src)
     e = min(e, len(src))  # (a title's last sentence may take in the blank line after it)
     while e > s and src[e - 1].isspace():
         e -= 1
