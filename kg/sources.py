@@ -89,7 +89,9 @@ def clean_chars(s: str) -> str:
 # a line broken after a hyphen inside a word or a name ("fine-\ntuned", "Llama-\n2-7B", text copied from a PDF or
 # wrapped in a CSV cell): the hyphen stays, the line break goes; and a link broken after a slash
 _HYPHEN_BREAK_RE = re.compile(r"(?<=[^\W_])-[ \t]*\r?\n\s*(?=[^\W_])")
-_URL_BREAK_RE = re.compile(r"((?:https?://|www\.)[^\s/]*(?:/[^\s/]*)*/)[ \t]*\r?\n\s*(?=[\w.\-~%])")
+# (a link's path goes on in the next line when the next line starts with more path: "foo/bar", not "We ...")
+_SLASH_BREAK_RE = re.compile(r"/[ \t]*\r?\n[ \t]*(?=[\w.\-~%]+/)")
+_LINK_START_RE = re.compile(r"(?:https?://|www\.)\S*$")
 
 
 def clean_text(s: str) -> str:
@@ -98,13 +100,24 @@ def clean_text(s: str) -> str:
     s = clean_chars(s)
     if "\n" in s:
         s = _HYPHEN_BREAK_RE.sub("-", s)
-        if "/\n" in s or "/ " in s or "/\r" in s:
-            s = _URL_BREAK_RE.sub(r"\1", s)
+        if "/" in s:
+            s = _join_broken_links(s)
     return re.sub(r"\s+", " ", s).strip()
 
 
+def _join_broken_links(s: str) -> str:
+    """A link broken into lines after a slash, put together where the next line goes on with its path."""
+    parts, pos = [], 0
+    for m in _SLASH_BREAK_RE.finditer(s):
+        word_start = max(s.rfind(" ", 0, m.start()), s.rfind("\n", 0, m.start()), s.rfind("\t", 0, m.start())) + 1
+        if _LINK_START_RE.match(s, word_start, m.start()):
+            parts.append(s[pos:m.start() + 1])
+            pos = m.end()
+    return "".join(parts) + s[pos:] if parts else s
+
+
 def make_paper(*, title: str, abstract: str, source: str, id: str | None = None, url: str | None = None,
-               authors: Iterable[str] = (), published: str | None = None) -> Item:
+               authors: Iterable[str] = (), published: str | None = None, arxiv: str | None = None) -> Item:
     """Build a ``Paper`` or a ``Skip`` explaining what is missing.
 
     The id is the one given, except that an arXiv id in any form (``arXiv:2401.01234v2``, an arxiv.org or
@@ -124,7 +137,7 @@ def make_paper(*, title: str, abstract: str, source: str, id: str | None = None,
                             f"{MAX_RECORD_CHARS:,} a title and abstract may have (give the abstract, not the full text)")
     given = clean_text(str(id)) if id is not None else ""
     url = clean_text(url) if url else None
-    arxiv = find_arxiv_id(given, url)
+    arxiv = find_arxiv_id(given, url) or (find_arxiv_id(arxiv) if arxiv else None)
     pid = find_arxiv_id(given) or given or arxiv or title_id(title)
     return Paper(id=pid, title=title, abstract=abstract, source=source, url=url or None,
                  authors=tuple(a for a in (clean_text(str(x)) for x in authors) if a),
@@ -135,8 +148,10 @@ def make_paper(*, title: str, abstract: str, source: str, id: str | None = None,
 CHROME_RE = re.compile(
     r"^(new|subscribe|get trending papers in your email inbox( once a day)?!?|by ?ak and the research community"
     r"|daily papers|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(, \d{4})?"
-    # a paper card's own lines: who submitted it, its upvotes, its author and comment counts
-    r"|submitted by \S+|(▲|upvote)? ?[\d,.]+k?|upvote|·? ?\d+ authors?|\d+ comments?|published on .{3,20})$",
+    # a paper card's own lines: who submitted it, its upvotes (a count of up to three digits, or 1.2k), its
+    # author and comment counts, its date (a title such as "1984", "3.5" or "7 Authors" stays a title)
+    r"|submitted by \S+|(▲|upvote) ?[\d,.]+k?|\d{1,3}|\d+(\.\d)?k|upvote|(?-i:· ?\d+ authors?|\d+ authors|\d+ comments?)"
+    r"|published on (jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]* \d{1,2}(, \d{4})?)$",
     re.IGNORECASE)
 
 
@@ -232,8 +247,9 @@ def _from_obj(obj: object, source: str) -> Item:
     arxiv = _scalar(external.get("ArXiv")) or next(
         (v for v in (_scalar(obj.get("doi")), _scalar((obj.get("ids") or {}).get("doi") if isinstance(
             obj.get("ids"), dict) else None)) if v and find_arxiv_id(v)), None)
-    if arxiv and not find_arxiv_id(pid):  # (Semantic Scholar's externalIds.ArXiv; an arXiv DOI, as OpenAlex has)
-        pid = find_arxiv_id(arxiv) or arxiv
+    arxiv = find_arxiv_id(arxiv) if arxiv else None  # (Semantic Scholar's externalIds.ArXiv; an arXiv DOI)
+    if arxiv and pid is None:
+        pid = arxiv  # (a record's own id stays its id; the arXiv id is known beside it)
     url = next((v.strip() for v in (obj.get("url"), obj.get("link")) if _is_text(v) and v.strip()), None)
     if not url and find_arxiv_id(pid):
         url = f"https://arxiv.org/abs/{find_arxiv_id(pid)}"
@@ -244,7 +260,7 @@ def _from_obj(obj: object, source: str) -> Item:
         authors = [a["author"].get("display_name") for a in obj["authorships"]
                    if isinstance(a, dict) and isinstance(a.get("author"), dict)]
     return make_paper(title=title, abstract=abstract, source=source, id=pid, url=url,
-                      authors=_authors(authors), published=published)
+                      authors=_authors(authors), published=published, arxiv=arxiv)
 
 
 def _uninvert(index: dict) -> str:
@@ -386,6 +402,8 @@ def read_json(text: str, name: str) -> Iterator[Item]:
     if isinstance(data, dict):
         key = next((k for k in ("papers", "data", "items", "records", "results") if isinstance(data.get(k), list)),
                    None)  # ("results": an OpenAlex or Semantic Scholar API answer)
+        if key is not None and any(k in data for k in ("title", "abstract", "summary", "paper")):
+            key = None  # (one paper with a list of its own results)
         data, where = ([data], None) if key is None else (data[key], key)
     if not isinstance(data, list):
         yield Skip(f"{name}:1", "expected a JSON array of paper objects")
@@ -514,15 +532,10 @@ def read_csv(text: str, name: str, delimiter: str | None = None) -> Iterator[Ite
                 yield Skip(f"{name}:{lineno}", "row has more cells than the header")
                 continue
             del row[None]  # empty cells after the last column, as spreadsheets export them: nothing is lost
-        obj: dict = {}
-        for k, v in row.items():
-            if k and v not in (None, "") and column_name(k) not in obj:  # (ours first, where both are there)
+        obj = {k.strip().lower(): v for k, v in row.items() if k}  # our own column names first
+        for k, v in row.items():  # an export's names fill what ours leave empty
+            if k and column_name(k) != k.strip().lower() and v not in (None, "") and not obj.get(column_name(k)):
                 obj[column_name(k)] = v
-        for k, v in row.items():
-            if k and column_name(k) not in obj:
-                obj[column_name(k)] = v
-        if "doi" in obj and not obj.get("id") and find_arxiv_id(obj["doi"]):
-            obj["id"] = obj["doi"]  # (an arXiv DOI names the arXiv paper)
         yield _from_obj(obj, f"{name}:{lineno}")
 
 
@@ -588,7 +601,7 @@ def read_atom(text: str, name: str) -> Iterator[Item]:
 _BIB_ENTRY = re.compile(r"@\s*([A-Za-z]+)\s*([{(])")
 _BIB_FIELD = re.compile(r"\s*([A-Za-z][\w\-:.]*)\s*=\s*")
 # braces that only keep a word's case ("{BERT}: Pre-training of ...", "{{GPT}-4}"), not a command's argument
-_CASE_BRACES = re.compile(r"(?<![\\A-Za-z])\{([^{}\\]*)\}")
+_CASE_BRACES = re.compile(r"(?<![\\A-Za-z_^])\{([^{}\\]*)\}")  # (not x_{i}, x^{2})
 
 
 _BRACE_OR_ESCAPE = re.compile(r"\\.|[{}]", re.DOTALL)
@@ -597,18 +610,19 @@ _BIB_WORD = re.compile(r"[\w\-:.]+")
 _NEXT_ENTRY = re.compile(r"^\s*@", re.MULTILINE)
 
 
-def _bib_value(text: str, i: int, strings: dict[str, str]) -> tuple[str, int]:
+def _bib_value(text: str, i: int, strings: dict[str, str], limit: int | None = None) -> tuple[str, int]:
     """One field value at ``i``: ``{...}`` (nested), ``"..."``, a number or a ``@string`` name, joined by ``#``;
     returns (value, index after it). Raises ValueError where the entry is broken."""
     parts = []
+    limit = len(text) if limit is None else limit
     while True:
         i = _skip_ws(text, i)
-        if i >= len(text):
+        if i >= limit:
             raise ValueError("the entry ends inside a field")
         c = text[i]
         if c == "{":
             depth, j = 0, -1
-            for b in _BRACE_OR_ESCAPE.finditer(text, i):  # (from brace to brace, not character by character)
+            for b in _BRACE_OR_ESCAPE.finditer(text, i, limit):  # (from brace to brace, not char by char)
                 if b.group() == "{":
                     depth += 1
                 elif b.group() == "}":
@@ -622,10 +636,10 @@ def _bib_value(text: str, i: int, strings: dict[str, str]) -> tuple[str, int]:
             i = j + 1
         elif c == '"':
             depth, j = 0, i + 1
-            while j < len(text) and not (text[j] == '"' and depth == 0 and text[j - 1] != "\\"):
+            while j < limit and not (text[j] == '"' and depth == 0 and text[j - 1] != "\\"):
                 depth += (text[j] == "{") - (text[j] == "}")
                 j += 1
-            if j >= len(text):
+            if j >= limit:
                 raise ValueError("a '\"' is never closed")
             parts.append(text[i + 1:j])
             i = j + 1
@@ -676,6 +690,8 @@ def read_bibtex(text: str, name: str) -> Iterator[Item]:
             pos = max(i, m.end())
             continue
         fields: dict[str, str] = {}
+        nxt = _NEXT_ENTRY.search(text, m.end())
+        limit = nxt.start() if nxt else len(text)  # (a broken entry is read no further than the next one)
         try:
             if kind != "string":
                 key = _BIB_KEY.match(text, i)
@@ -690,15 +706,15 @@ def read_bibtex(text: str, name: str) -> Iterator[Item]:
                 f = _BIB_FIELD.match(text, i)
                 if f is None:
                     raise ValueError(f"expected 'field = value' at {text[i:i + 20]!r}")
-                value, i = _bib_value(text, f.end(), strings)
-                fields[f.group(1).lower()] = value
+                value, i = _bib_value(text, f.end(), strings, limit)
+                fields.setdefault(f.group(1).lower(), value)  # (a field given twice: the first, as BibTeX reads)
                 i = _skip_ws(text, i)
                 if i < len(text) and text[i] == ",":
                     i += 1
         except ValueError as exc:
+            found += 1
             yield Skip(source, f"malformed BibTeX entry ({exc}); the entry was not read")
-            nxt = _NEXT_ENTRY.search(text, m.end())  # go on at the next entry
-            pos = nxt.start() if nxt else len(text)
+            pos = limit  # go on at the next entry
             continue
         pos = i
         if kind == "string":
@@ -726,21 +742,22 @@ _RIS_FIELDS = {"TI": "title", "T1": "title", "AB": "abstract", "N2": "abstract",
 
 def read_ris(text: str, name: str) -> Iterator[Item]:
     """RIS (Scopus, Web of Science, Zotero, EndNote exports): one paper per record from ``TY`` to ``ER``."""
-    record: dict[str, list[str]] | None = None
-    start, last, found = 0, None, 0
+    record: dict[str, list[list[str]]] | None = None  # field -> its values, each a list of lines
+    start, last, found, orphan = 0, None, 0, False
     for lineno, raw in enumerate(lines(text), 1):
-        m = _RIS_LINE.match(raw.rstrip())
+        m = _RIS_LINE.match(raw.lstrip("\ufeff").rstrip())  # (files joined by cat keep their byte-order marks)
         if m is None:
             if record is not None and last is not None and raw.strip():
-                record[last][-1] += " " + raw.strip()  # a value continued on the next line
+                record[last][-1].append(raw.strip())  # a value continued on the next line
             continue
         tag, value = m.group(1), m.group(2).strip()
         if tag == "TY":
             if record is not None:
-                yield Note(f"{name}:{start}", "RIS record has no 'ER  -' line before the next 'TY  -'; read as ending there")
+                yield Note(f"{name}:{start}", "RIS record has no 'ER  -' line before the next 'TY  -'; read as "
+                                              "ending there")
                 found += 1
                 yield _ris_paper(record, f"{name}:{start}")
-            record, start, last = {}, lineno, None
+            record, start, last, orphan = {}, lineno, None, False
         elif tag == "ER":
             if record is not None:
                 found += 1
@@ -749,22 +766,30 @@ def read_ris(text: str, name: str) -> Iterator[Item]:
         elif record is not None:
             key = _RIS_FIELDS.get(tag)
             if key:
-                record.setdefault(key, []).append(value)
-                last = key
+                record.setdefault(key if key != "abstract" or tag == "AB" else "abstract2", []).append([value])
+                last = key if key != "abstract" or tag == "AB" else "abstract2"
             else:
                 last = None
+        elif not orphan:
+            orphan = True  # (once per run of such lines)
+            yield Skip(f"{name}:{lineno}", f"RIS field '{tag}' outside a record (no 'TY  -' line before it); "
+                                           "its record was not read")
     if record is not None:
         found += 1
         yield _ris_paper(record, f"{name}:{start}")
-    if not found:
+    if not found and not orphan:
         yield Skip(f"{name}:1", "no RIS records ('TY  - ...' to 'ER  -') found")
 
 
-def _ris_paper(record: dict[str, list[str]], source: str) -> Item:
-    one = {k: v[0] for k, v in record.items()}
-    return make_paper(title=one.get("title", ""), abstract=" ".join(record.get("abstract", [])), source=source,
-                      id=find_arxiv_id(one.get("doi"), one.get("url")), url=one.get("url"),
-                      authors=record.get("authors", []), published=one.get("published"))
+def _ris_paper(record: dict[str, list[list[str]]], source: str) -> Item:
+    def first(key: str) -> str | None:
+        values = record.get(key)
+        return "\n".join(values[0]) if values else None  # (continued lines are joined as fields are read)
+
+    abstract = record.get("abstract") or record.get("abstract2") or []  # AB, else N2 (not both: often the same)
+    return make_paper(title=first("title") or "", abstract="\n".join("\n".join(v) for v in abstract),
+                      source=source, id=find_arxiv_id(first("doi"), first("url")), url=first("url"),
+                      authors=["\n".join(v) for v in record.get("authors", [])], published=first("published"))
 
 
 READERS: dict[str, Reader] = {

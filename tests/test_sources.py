@@ -536,8 +536,9 @@ def test_openalex_and_semantic_scholar_answers(tmp_path):
          "abstract": ABSTRACT, "authors": [{"authorId": "1", "name": "Rick Roe"}], "publicationDate": "2024-01-05"}]}))
     res = read_sources([str(openalex), str(s2)])
     foo, bar = res.papers
-    assert (foo.id, foo.title, foo.abstract, foo.authors, foo.published) == \
-        ("2401.01234", "FooLM: A Model", ABSTRACT, ("Jane Doe",), "2024-01-02")  # the abstract put back in order
+    assert (foo.id, foo.arxiv_id, foo.title, foo.abstract, foo.authors, foo.published) == \
+        ("https://openalex.org/W1", "2401.01234", "FooLM: A Model", ABSTRACT, ("Jane Doe",), "2024-01-02")
+    # (the record's own id stays its id, the arXiv id is known from its DOI; the abstract is put back in order)
     assert (bar.id, bar.authors, bar.published) == ("2401.05678", ("Rick Roe",), "2024-01-05")
     assert len(res.skips) == 1 and "'No Abstract Here' has no abstract" in str(res.skips[0])  # named, not lost
 
@@ -604,3 +605,52 @@ def test_ris_records(tmp_path):
     assert (foo.id, foo.authors, foo.published) == ("2401.01234", ("Doe, Jane", "Roe, Rick"), "2024")
     assert foo.abstract == ABSTRACT[:60].rstrip() + " " + ABSTRACT[60:].lstrip()  # a value continued on a line
     assert [str(s).split(": ", 1)[0] for s in res.skips] == [f"{f}:10"]
+
+
+def test_review_findings_on_readers(tmp_path):
+    from kg.sources import clean_text
+    # a link that ends a line is whole: the next line is not its path
+    assert clean_text("Page: https://zorro-ai.github.io/\nWe release code.\nCode: https://github.com/foo/zorro/\n"
+                      "Demo at x.") == ("Page: https://zorro-ai.github.io/ We release code. Code: "
+                                        "https://github.com/foo/zorro/ Demo at x.")
+    # one paper with a list of results of its own is a paper, not a list of papers
+    one = tmp_path / "one.json"
+    one.write_text(json.dumps({"title": "Zorro", "abstract": ABSTRACT, "results": [{"benchmark": "MMLU"}]}))
+    assert [p.title for p in read_sources([str(one)]).papers] == ["Zorro"]
+    # a record's own id stays its id beside an arXiv DOI
+    own = tmp_path / "own.jsonl"
+    own.write_text(json.dumps({"id": "mine-1", "doi": "10.48550/arXiv.2401.01234", "title": "A", "abstract": ABSTRACT})
+                   + "\n")
+    (p,) = read_sources([str(own)]).papers
+    assert (p.id, p.arxiv_id) == ("mine-1", "2401.01234")
+    # our own column names win over an export's names for the same field
+    both = tmp_path / "both.csv"
+    both.write_text("Title,AB,Abstract,Author,Authors\nT,group-a," + ABSTRACT.replace(",", "") + ",X Y,A B;C D\n")
+    (p,) = read_sources([str(both)]).papers
+    assert p.abstract == ABSTRACT.replace(",", "") and p.authors == ("A B", "C D")
+    # titles that look like a paper card's numbers stay titles
+    page = tmp_path / "page.txt"
+    page.write_text("1984\n\n" + ABSTRACT + "\n\n7 Authors\n\n" + ABSTRACT + "\n\nPublished on the Web: How Papers\n"
+                    "Spread Online\n\n" + ABSTRACT + "\n")
+    assert [p.title for p in read_sources([str(page)]).papers] == \
+        ["1984", "7 Authors", "Published on the Web: How Papers Spread Online"]
+
+
+def test_review_findings_on_ris_and_bibtex(tmp_path):
+    ris = tmp_path / "a.ris"  # two exports joined by cat: the second keeps its byte-order mark
+    ris.write_text("TY  - JOUR\nTI  - First\nAB  - " + ABSTRACT + "\nER  - \n\ufeffTY  - JOUR\nTI  - Second\n"
+                   "AB  - We present Zorro, fine-\n  tuned from Llama-2-7B.\nN2  - We present Zorro, fine-tuned from "
+                   "Llama-2-7B.\nER  - \nTI  - Orphan\nAB  - " + ABSTRACT + "\nER  - \n", encoding="utf-8")
+    res = read_sources([str(ris)])
+    assert [p.title for p in res.papers] == ["First", "Second"]
+    assert res.papers[1].abstract == "We present Zorro, fine-tuned from Llama-2-7B."  # AB only, its lines joined
+    assert [str(s).split(": ", 1)[0] for s in res.skips] == [f"{ris}:11"]  # the orphan fields are named
+    assert "outside a record" in str(res.skips[0])
+    bib = tmp_path / "b.bib"
+    bib.write_text("@misc{a, title={First}, title={Second}, abstract={On $x_{i}$ and $y^{2}$ " + ABSTRACT + "}}\n"
+                   "@misc{b, title={Last}, abstract={" + ABSTRACT + "}\n", encoding="utf-8")
+    res = read_sources([str(bib)])
+    assert [p.title for p in res.papers] == ["First"]  # a field given twice: the first
+    assert res.papers[0].abstract.startswith("On $x_{i}$ and $y^{2}$ ")  # math braces stay
+    reasons = [str(s) for s in res.skips]
+    assert len(reasons) == 1 and reasons[0].startswith(f"{bib}:2") and "malformed BibTeX" in reasons[0]
