@@ -24,7 +24,7 @@ from spacy.tokens import Doc, Span
 
 from .candidates import (_FUNCTION_WORDS, _PLURAL_ACRONYM, Candidate, _family_id, find_abbreviations, is_name_shaped, find_gazetteer, find_name_shapes,
                          find_urls, type_from_part, type_from_suffix, type_from_words, with_type)
-from .normalize import fold, name_key
+from .normalize import fold, name_key, strip_variant
 from .rules import RuleData, load_rule_data
 
 for _name, _default in (("kg_text", None), ("kg_candidates", None), ("kg_abbreviations", None), ("kg_mentions", None),
@@ -354,6 +354,9 @@ _VERB_AFTER_SCORES = re.compile(r"\s*(?:\d|(?:higher|lower|better|worse|above|be
                                 re.IGNORECASE)
 _SLOGAN = re.compile(r"n['\u2019]t\b|[?!]", re.IGNORECASE)
 _COINED = ("introduced-word", "named-phrase", "title-name")
+# the confidence of a coined name's type guessed from nothing (a title that says no kind: "Marlin: Technical
+# Report" gives a method); any cue's type wins over it
+GUESS = 0.6
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", "we call",
                 "we name", "we dub", "we term", ":", ",", "named as", "called as", "termed as")
 _LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
@@ -394,6 +397,22 @@ _DATA_AFTER = re.compile(r"[\s\-]+(?:data|dataset|datasets|corpus|corpora|instru
 _TUNE_BEFORE = re.compile(r"\b(?:fine-?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing)|pre-?train(?:s|ed|ing)?|"
                           r"distill(?:s|ed|ing)?|instruction-tun(?:e|es|ed|ing))\s+(?:the\s+|a\s+|an\s+)?"
                           r"(?:pre-?trained\s+|base\s+|original\s+)?$", re.IGNORECASE)
+# a name said to be made from a model by training it: whatever is fine-tuned, distilled or initialised is a model
+# ("X is a fine-tuned version of B", "X, fine-tuned from B", "X is trained on top of B"; not "adapted from",
+# which a dataset can be)
+_MADE_FROM_AFTER = re.compile(
+    r"\s*,?\s*(?:(?:is|was|has\s+been)\s+)?(?:(?:a|an|the)\s+(?:[\w.\-]+\s+){0,3}?)?(?:"
+    r"(?:fine-?tuned|finetuned|instruction-tuned|distilled|quantized|continually\s+pre-?trained)\s+"
+    r"(?:version|variant|checkpoint)\s+of|(?:LoRA\s+)?fine-?tune\s+of|continual\s+pre-?training\s+of|"
+    r"(?:fine-?tuned|finetuned|instruction-tuned|distilled|initiali[sz]ed|continually\s+pre-?trained|further\s+"
+    r"(?:pre-?)?trained)\s+(?:from|on|upon)|trained\s+on\s+top\s+of|"
+    r"(?:uses|adopts|employs|takes)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+as\s+(?:its|the)\s+(?:[\w\-]+\s+)?"
+    r"(?:backbone|base\s+model|base\s+LLM))\b", re.IGNORECASE)
+_ADAPTED_FROM_AFTER = re.compile(r"\s*,?\s*(?:(?:is|was|has\s+been)\s+)?(?:(?:a|an)\s+)?(?:adapted|derived|built|"
+                                 r"builds|developed|extends)\s+(?:(?:from|(?:up)?on)\s+)?(?:the\s+)?"
+                                 r"([A-Z][\w.]*(?:-[\w.]+)*(?: \d[\w.]*)?)|"
+                                 r"\s+(?:is|was)\s+(?:a|an)\s+([A-Z][\w.]*(?:-[\w.]+)*(?: \d[\w.]*)?)\s+"
+                                 r"(?:derivative|variant|fine-?tune|model)\b")
 _VARIANT_OF = re.compile(r"(?:[\w\-]+\s+){0,3}?(?:version|variant|extension|adaptation|subset|derivative|translation)s?"
                          r"\s+of\s+(?:the\s+)?(.+)")
 
@@ -593,7 +612,7 @@ class NameShapeComponent(_RuleComponent):
                     if last is not None and last.type == "model":
                         typ = "model"  # "UMLS-KGI-BERT: Data-Centric ...": a name ending in a listed model is one
                     # the title naming what it is is evidence; the fallback ("method") is a weak guess
-                    conf = 0.74 if _TITLE_SAYS.search(title[colon + 1:]) else 0.6
+                    conf = 0.74 if _TITLE_SAYS.search(title[colon + 1:]) else GUESS
                     out.append(Candidate(ps, ps + len(name), name, typ, "title-name", conf))
         lead = _TITLE_PROCESS.match(title) if title and colon != 0 and not _SURVEY.search(title) else None
         if lead and (colon < 0 or lead.end(1) < colon) and self._process_name_ok(lead.group(1)) \
@@ -759,6 +778,13 @@ class NameShapeComponent(_RuleComponent):
                     continue  # "ZorbLM scores higher than GPT-4": a verb, not "the MMLU scores"
                 if typ and not (n == 1 and words[0].lower() in ("data",)):
                     return typ, "head-noun", 0.82
+        if _MADE_FROM_AFTER.match(after):
+            return "model", "made-from", 0.85  # "X is fine-tuned from ...": what is fine-tuned is a model
+        m = _ADAPTED_FROM_AFTER.match(after)
+        base = m and (m.group(1) or m.group(2))
+        if base and (listed := rd.lookup(base) or rd.lookup(strip_variant(base))) is not None and \
+                listed.type == "model":
+            return "model", "made-from", 0.85  # "X is adapted from Mistral-7B": made from a model, a model
         m = _APPOS.match(after)
         if m:
             v = _VARIANT_OF.match(m.group(1))
@@ -824,7 +850,9 @@ class NameShapeComponent(_RuleComponent):
         if _EVAL_ON.search(before[-90:]) and _EVAL_WORD.search(text, max(0, c.start - 160), c.start):
             return "benchmark", "evaluated-on-list", 0.66
         if tail.endswith(_INTRO_ENDS) and _INTRO_BEFORE.search(before):
-            return title_type(title_rest, rd), "introduced-name", 0.66
+            # (the kind the title says, else a guess that gives way to any cue: "We introduce Marlin. Marlin, a
+            # Llama-2-based chat model, ..." is a model though "Marlin: Technical Report" says no kind)
+            return title_type(title_rest, rd), "introduced-name", 0.66 if _TITLE_SAYS.search(title_rest) else GUESS
         return None, "", c.confidence
 
 
@@ -926,12 +954,17 @@ def singular_key(text: str) -> str:
 
 
 _DERIVED = ("+same-name", "+list-member", "+alias-type")
+_GUESSED = ("title-name", "introduced-name")
 
 
 def entity_type(ms: list[MentionSpan]) -> str:
     """The type over an entity's mentions: the type with the most cue weight (summed confidence) among the
     mentions a cue typed itself; a type copied from another mention ("same-name") does not vote twice."""
     own = [m for m in ms if not m.rule.endswith(_DERIVED)] or ms
+    if any(m.rule.endswith("made-from") for m in own):
+        return "model"  # (what the text says was fine-tuned from something is a model, whatever its title says)
+    cued = [m for m in own if not (m.confidence == GUESS and m.rule.endswith(_GUESSED))]
+    own = cued or own  # a type guessed for a coined name gives way to one a cue gives
     weight: dict[str, float] = {}
     for m in own:
         weight[m.type] = weight.get(m.type, 0.0) + m.confidence

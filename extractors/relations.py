@@ -363,10 +363,11 @@ class RelationComponent(_RuleComponent):
         # a cue can only match where its longest word occurs: a cheap substring gate before each scan
         self.naming_gate = _gate(c["naming_cues"])
         self.out_words = frozenset(w.lower() for w in c["outperform_cues"])
-        self.out_gate = tuple(sorted(set(_gate(c["outperform_cues"])) | {"than", "superior"}))
+        self.loss_words = frozenset(w.lower() for w in c.get("loss_cues", ()))  # "A lags behind B": B wins
+        self.out_gate = tuple(sorted(set(_gate(c["outperform_cues"] + c.get("loss_cues", []))) | {"than", "superior"}))
         self.naming_word_re = re.compile(rf"\b(?:{alt(c['naming_cues'])})\b", re.IGNORECASE)
-        self.out_re = re.compile(rf"\b(?:{alt(c['outperform_cues'])}|{'|'.join(c.get('outperform_patterns', []))})\b",
-                                 re.IGNORECASE)
+        self.out_re = re.compile(rf"\b(?:{alt(c['outperform_cues'] + c.get('loss_cues', []))}|"
+                                 rf"{'|'.join(c.get('outperform_patterns', []))})\b", re.IGNORECASE)
         self.neg_re = re.compile(rf"(?:{alt(c['negations'])})\s+(?:\w+\s+){{0,2}}$", re.IGNORECASE)
         self.self_re = re.compile(rf"\b(?:{alt(c['self_refs'])})\b|\bour\b[^.;]{{0,40}}\b(?:models?|methods?|approach|framework|system)\b",
                                   re.IGNORECASE)
@@ -618,7 +619,8 @@ class RelationComponent(_RuleComponent):
             pre = text[s0:cm.start()]
             if self.neg_re.search(pre):
                 continue
-            passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed")
+            passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed") or \
+                " ".join(cm.group().lower().split()) in self.loss_words  # ("B is outperformed by A", "A trails B")
             stop = s1
             for rx in (_CLAUSE_END, self.break_re, _SCOPE_PREP):
                 b = rx.search(text, cm.end(), stop)

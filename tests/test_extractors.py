@@ -616,6 +616,35 @@ def test_a_title_in_capitals_names_only_what_the_abstract_names(extract_one):
     assert ents(ext) == {"Zorro-7B"}, ents(ext)  # the abstract's "small" is no name
 
 
+@pytest.mark.parametrize("name,sentence,base", [
+    ("Hoopoe", "Hoopoe is a fine-tuned version of Falcon-40B.", "Falcon-40B"),
+    ("Quokka-Med", "Quokka-Med is adapted from Mistral-7B to the clinical domain.", "Mistral 7B"),
+    ("Gannet", "Gannet is trained on top of Llama-3-8B with reasoning traces.", "Llama-3-8B"),
+    ("Marlin", "Marlin, a Llama-2-based chat model, supports tool use.", "Llama 2"),
+    ("Tern", "Tern uses RoBERTa-large as its backbone and adds a span classification head.", "RoBERTa-large"),
+    ("Plover", "Plover is a 1.3B student distilled from Llama-2-70B.", "Llama-2-70B"),
+    ("Kea", "Kea is a Qwen2-7B derivative specialised for chemistry.", "Qwen2-7B"),
+    ("Takahe", "Takahe is a LoRA fine-tune of Llama-2-7B on legal texts.", "Llama-2-7B"),
+    ("Auk", "Auk builds on Llama-3-8B by adding a routing layer.", "Llama-3-8B"),
+])
+def test_lineage_of_a_name_whose_title_says_no_kind(extract_one, name, sentence, base):
+    # "X: Technical Report" names no kind, and a coined name's type is then a guess ("method"); the sentence
+    # saying what X was made from is the cue that it is a model, and its lineage is kept
+    ext = extract_one(f"{name}: Technical Report", f"We introduce {name}. {sentence}")
+    assert (name, base) in rels(ext, "based_on"), (ext.entities, ext.relations)
+    assert [e.type for e in ext.entities if e.name == name] == ["model"]
+
+
+def test_a_loss_is_a_win_for_the_other(extract_one):
+    ext = extract_one("Tern-2B", "We introduce Tern-2B. Tern-2B underperforms Llama-2-7B on knowledge tasks. "
+                                 "Tern-2B lags behind GPT-4, falls short of Claude 3 Opus and trails Mistral-7B. "
+                                 "Tern-2B outperforms Phi-2 and performs comparably to Gemma-2B.")
+    assert rels(ext, "outperforms") == {("Llama-2-7B", "Tern-2B"), ("GPT-4", "Tern-2B"), ("Claude 3 Opus", "Tern-2B"),
+                                        ("Mistral 7B", "Tern-2B"), ("Tern-2B", "Phi-2")}, ext.relations
+    ext = extract_one("Tern-2B", "We introduce Tern-2B. Tern-2B does not lag behind GPT-4.")
+    assert not rels(ext, "outperforms")  # (a negated loss states no win)
+
+
 def test_links_end_at_typographic_quotes_and_lose_page_anchors(extract_one):
     ext = extract_one("Zorro", "Code: “https://github.com/foo/zorro”. See https://github.com/foo/zorro#readme "
                                "and https://huggingface.co/foo/zorro-7b\U0001f680 or https://github.com/foo/zorro…")
