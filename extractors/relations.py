@@ -229,6 +229,19 @@ def _makers_name(text: str, m, ms) -> bool:
 _APPOSITION_TO_CUE = re.compile(r",\s*(?:a|an|the|our|its)\s[^,;()]{1,100},\s*(?:[a-z]+ly\s+)?")
 
 
+# an evaluation others made: "prior work that evaluates only on", "existing models are typically evaluated on"
+_OTHERS_EVAL = re.compile(r"\b(?:unlike|prior|previous|existing|earlier|most|many|other)\s+(?:[\w\-]+\s+){0,2}?"
+                          r"(?:work|works|studies|research|methods|models|approaches|LLMs|systems|benchmarks|papers)\b"
+                          r"[^.;]{0,80}?\b(?:evaluat\w*|tested|test|benchmarked|report\w*)\b", re.IGNORECASE)
+_WE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
+
+
+def _others_evaluation(text: str, s0: int, at: int) -> bool:
+    """Does the clause that names data at ``at`` speak of others' evaluation, with no "we" or "our" since?"""
+    o = _OTHERS_EVAL.search(text, s0, at)
+    return o is not None and not _WE.search(text, o.start(), at)
+
+
 def _unslot(text: str) -> str:
     return text.replace(SLOT_OPEN, " ").replace(SLOT_CLOSE, " ")
 
@@ -575,6 +588,8 @@ class RelationComponent(_RuleComponent):
                     if m.key not in intro_keys and (_TRAINED_ON_BEFORE.search(text, max(s0, m.start - 50), m.start)
                                                     or _TRAIN_SPLIT_AFTER.match(text, m.end)):
                         continue  # "we train on MedQA and evaluate on PubMedQA": training data, not a test bed
+                    if m.key not in intro_keys and _others_evaluation(text, s0, m.start):
+                        continue  # "unlike prior work that evaluates only on MMLU, we ...": not this paper's
                     add(PAPER, "evaluated_on", m.key, sent, "benchmark-in-eval" if has_eval else "own-benchmark",
                         0.8 if has_eval else 0.6)
                     evaluated_here.add(m.key)

@@ -645,6 +645,13 @@ def test_a_loss_is_a_win_for_the_other(extract_one):
     assert not rels(ext, "outperforms")  # (a negated loss states no win)
 
 
+def test_evaluation_others_made_is_not_the_papers(extract_one):
+    ext = extract_one("Wren", "We introduce Wren. Unlike prior work that evaluates only on MMLU, we focus on open-ended "
+                              "generation. Existing models are typically evaluated on GSM8K, which is saturated. "
+                              "We validate Wren on MT-Bench and AlpacaEval.")
+    assert {o for _, o in rels(ext, "evaluated_on")} == {"MT-Bench", "AlpacaEval"}, ext.relations
+
+
 def test_links_end_at_typographic_quotes_and_lose_page_anchors(extract_one):
     ext = extract_one("Zorro", "Code: “https://github.com/foo/zorro”. See https://github.com/foo/zorro#readme "
                                "and https://huggingface.co/foo/zorro-7b\U0001f680 or https://github.com/foo/zorro…")
