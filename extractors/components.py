@@ -402,17 +402,15 @@ _TUNE_BEFORE = re.compile(r"\b(?:fine-?tun(?:e|es|ed|ing)|finetun(?:e|es|ed|ing)
 # which a dataset can be)
 _MADE_FROM_AFTER = re.compile(
     r"\s*,?\s*(?:(?:is|was|has\s+been)\s+)?(?:(?:a|an|the)\s+(?:[\w.\-]+\s+){0,3}?)?(?:"
-    r"(?:fine-?tuned|finetuned|instruction-tuned|distilled|quantized|continually\s+pre-?trained)\s+"
+    r"(?:fine-?tuned|finetuned|instruction-tuned|quantized|continually\s+pre-?trained)\s+"
     r"(?:version|variant|checkpoint)\s+of|(?:LoRA\s+)?fine-?tune\s+of|continual\s+pre-?training\s+of|"
-    r"(?:fine-?tuned|finetuned|instruction-tuned|distilled|initiali[sz]ed|continually\s+pre-?trained|further\s+"
-    r"(?:pre-?)?trained)\s+(?:from|on|upon)|trained\s+on\s+top\s+of|"
-    r"(?:uses|adopts|employs|takes)\s+(?:the\s+)?\S+(?:\s+\S+)?\s+as\s+(?:its|the)\s+(?:[\w\-]+\s+)?"
-    r"(?:backbone|base\s+model|base\s+LLM))\b", re.IGNORECASE)
-_ADAPTED_FROM_AFTER = re.compile(r"\s*,?\s*(?:(?:is|was|has\s+been)\s+)?(?:(?:a|an)\s+)?(?:adapted|derived|built|"
-                                 r"builds|developed|extends)\s+(?:(?:from|(?:up)?on)\s+)?(?:the\s+)?"
-                                 r"([A-Z][\w.]*(?:-[\w.]+)*(?: \d[\w.]*)?)|"
+    r"(?:fine-?tuned|finetuned|instruction-tuned|initiali[sz]ed|continually\s+pre-?trained|further\s+"
+    r"(?:pre-?)?trained)\s+(?:from|on|upon)|trained\s+on\s+top\s+of)\b", re.IGNORECASE)
+_ADAPTED_FROM_AFTER = re.compile(r"\s*,?\s*(?:(?:is|was|has\s+been)\s+)?adapted\s+from\s+(?:the\s+)?"
+                                 r"([A-Z][\w.]*(?:-[\w.]+)*(?: \d[\w.]*)?)(?!\s+(?:data|dataset|corpus|benchmark|"
+                                 r"responses|outputs|generations)\b)|"
                                  r"\s+(?:is|was)\s+(?:a|an)\s+([A-Z][\w.]*(?:-[\w.]+)*(?: \d[\w.]*)?)\s+"
-                                 r"(?:derivative|variant|fine-?tune|model)\b")
+                                 r"(?:derivative|variant|fine-?tune)\b(?!\s+(?:data|dataset|corpus|benchmark)\b)")
 _VARIANT_OF = re.compile(r"(?:[\w\-]+\s+){0,3}?(?:version|variant|extension|adaptation|subset|derivative|translation)s?"
                          r"\s+of\s+(?:the\s+)?(.+)")
 
@@ -512,7 +510,8 @@ def _spelled_as_in_abstract(cands: list[Candidate], text: str, a0: int, rd) -> l
                         if is_name_shaped(m.group(), rd.stop) or rd.lookup(m.group()) is not None), None)
         if spelled is not None:
             out.append(replace(c, name=spelled) if spelled != c.text and c.name is None else c)
-        elif 0 <= colon and c.end <= colon and not rd.is_stop(c.text) and c.text.casefold() not in _FUNCTION_WORDS:
+        elif 0 <= colon and c.end <= colon and not rd.is_stop(c.text) and c.text.casefold() not in _FUNCTION_WORDS \
+                and len(text[:colon].split()) <= 3:  # ("EFFICIENT REASONING WITH SMALL MODELS: ..." names nothing)
             out.append(c)  # (the lead-in before the colon names the paper's own work, in any case)
     return out
 
@@ -961,8 +960,6 @@ def entity_type(ms: list[MentionSpan]) -> str:
     """The type over an entity's mentions: the type with the most cue weight (summed confidence) among the
     mentions a cue typed itself; a type copied from another mention ("same-name") does not vote twice."""
     own = [m for m in ms if not m.rule.endswith(_DERIVED)] or ms
-    if any(m.rule.endswith("made-from") for m in own):
-        return "model"  # (what the text says was fine-tuned from something is a model, whatever its title says)
     cued = [m for m in own if not (m.confidence == GUESS and m.rule.endswith(_GUESSED))]
     own = cued or own  # a type guessed for a coined name gives way to one a cue gives
     weight: dict[str, float] = {}

@@ -229,17 +229,23 @@ def _makers_name(text: str, m, ms) -> bool:
 _APPOSITION_TO_CUE = re.compile(r",\s*(?:a|an|the|our|its)\s[^,;()]{1,100},\s*(?:[a-z]+ly\s+)?")
 
 
+_NOUN_USE_AFTER = re.compile(r"\s+of\b")
+_NAME_NEXT = re.compile(r"\s+(?:[a-z]+ly\s+)?(?:only\s+|just\s+)?(?:by\s+)?(?:the\s+)?[A-Z0-9]")
+# "C performs worse than", "C trails": a name right before a cue is its subject ("B and even surpasses" is not)
+_VERB_BETWEEN = re.compile(r"\s+(?!(?:and|or|but|while|then|nor)\b)(?:[a-z]+\s+){0,2}")
+_BY_AFTER = re.compile(r"\s+(?:only\s+|closely\s+|just\s+)?by\b")
+_WHICH_AFTER = re.compile(r"\s*,?\s*(?:which|who|that)\b")
 # an evaluation others made: "prior work that evaluates only on", "existing models are typically evaluated on"
-_OTHERS_EVAL = re.compile(r"\b(?:unlike|prior|previous|existing|earlier|most|many|other)\s+(?:[\w\-]+\s+){0,2}?"
-                          r"(?:work|works|studies|research|methods|models|approaches|LLMs|systems|benchmarks|papers)\b"
-                          r"[^.;]{0,80}?\b(?:evaluat\w*|tested|test|benchmarked|report\w*)\b", re.IGNORECASE)
+_OTHERS_EVAL = re.compile(r"\b(?:unlike|prior|previous|existing|earlier|most|many)\s+(?:[\w\-]+\s+){0,2}?"
+                          r"(?:work|works|studies|research|methods|models|approaches|LLMs|systems|papers)\b"
+                          r"[^.;,]{0,80}?\b(?:evaluat\w*|tested|test|benchmarked)\b", re.IGNORECASE)
 _WE = re.compile(r"\b(?:we|our|us)\b", re.IGNORECASE)
 
 
 def _others_evaluation(text: str, s0: int, at: int) -> bool:
     """Does the clause that names data at ``at`` speak of others' evaluation, with no "we" or "our" since?"""
     o = _OTHERS_EVAL.search(text, s0, at)
-    return o is not None and not _WE.search(text, o.start(), at)
+    return o is not None and "," not in text[o.end():at] and not _WE.search(text, o.start(), at)
 
 
 def _unslot(text: str) -> str:
@@ -634,8 +640,14 @@ class RelationComponent(_RuleComponent):
             pre = text[s0:cm.start()]
             if self.neg_re.search(pre):
                 continue
-            passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed") or \
-                " ".join(cm.group().lower().split()) in self.loss_words  # ("B is outperformed by A", "A trails B")
+            passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed")
+            loss = " ".join(cm.group().lower().split()) in self.loss_words  # "A trails B": B wins
+            if loss and (_NOUN_USE_AFTER.match(text, cm.end()) or
+                         cm.group().lower().startswith("trail") and not _NAME_NEXT.match(text, cm.end())):
+                continue  # "reasoning trails of tokens", "long trails, and ...": a noun
+            if loss and _BY_AFTER.match(text, cm.end()):
+                loss = passive = False  # "A leads, trailed by B", "A is trailed only by B": A wins
+            passive = passive != loss  # (the winner is named after the cue: a passive win, or a loss)
             stop = s1
             for rx in (_CLAUSE_END, self.break_re, _SCOPE_PREP):
                 b = rx.search(text, cm.end(), stop)
@@ -647,10 +659,21 @@ class RelationComponent(_RuleComponent):
                     and not _TOOL_CONTEXT.search(text, max(s0, m.start - 12), m.start)
                     and not _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start)
                     and not _KIND_SUFFIX.match(text, m.end)  # "surpass GNN-based baselines": a kind of system
-                    and not _makers_name(text, m, ms)]  # "Mistral's Mistral-7B": the maker's name
+                    and not _makers_name(text, m, ms)  # "Mistral's Mistral-7B": the maker's name
+                    and not (n + 1 < len(cues) and _VERB_BETWEEN.fullmatch(text, m.end, cues[n + 1].start()))]
+            # ("A beats B, and C performs worse than B": C is the next comparison's subject, not A's opponent)
             before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
                       and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
             subj = before[-1] if before else None
+            if loss:  # "A outperforms B, which trails C", "..., and C performs worse than B": the loser named
+                # in this clause, since the previous cue (an earlier object only where "which" takes it up)
+                since = cues[n - 1].end() if n else s0
+                near = [m for m in ms if since <= m.start and m.end <= cm.start() and m.type in MODELISH and
+                        (m.key not in used_as_object or _WHICH_AFTER.match(text, m.end) or
+                         _VERB_BETWEEN.fullmatch(text, m.end, cm.start()))]  # ("and C performs worse than B")
+                if near:
+                    subj = near[-1]
+                    before = [subj]
             if subj is not None and len(before) > 1:
                 # "A, a B-based model, outperforms C": the name the apposition describes is the subject
                 head = next((m for m in reversed(before[:-1]) if m.end <= subj.start
@@ -674,7 +697,8 @@ class RelationComponent(_RuleComponent):
             if subj is not None:
                 k = ms.index(subj)
                 while k > 0 and ms[k - 1].type in MODELISH and ms[k - 1].start >= s0 and \
-                        _SUBJECT_LIST_SEP.fullmatch(text, ms[k - 1].end, ms[k].start):
+                        _SUBJECT_LIST_SEP.fullmatch(text, ms[k - 1].end, ms[k].start) and \
+                        not (loss and ms[k - 1].key in used_as_object):  # ("A beats B, and C trails D": not B)
                     k -= 1
                     subjects.insert(0, ms[k])
             if not subjects and introduced:

@@ -90,7 +90,11 @@ def clean_chars(s: str) -> str:
 # wrapped in a CSV cell): the hyphen stays, the line break goes; and a link broken after a slash
 _HYPHEN_BREAK_RE = re.compile(r"(?<=[^\W_])-[ \t]*\r?\n\s*(?=[^\W_])")
 # (a link's path goes on in the next line when the next line starts with more path: "foo/bar", not "We ...")
-_SLASH_BREAK_RE = re.compile(r"/[ \t]*\r?\n[ \t]*(?=[\w.\-~%]+/)")
+_SLASH_BREAK_RE = re.compile(r"/[ \t]*\r?\n[ \t]*(?=(?P<more>[\w.\-~%]+/)?[a-z0-9][\w.\-~%]*)")
+# a code host's link that names only an owner so far: the repository's name is the next line's word
+# ("https://github.com/zorb-lab/⏎zorb."; not "https://zorro-ai.github.io/⏎We release")
+_OWNER_ONLY_RE = re.compile(r"(?:github\.com|gitlab\.com|huggingface\.co|hf\.co|modelscope\.cn)/[\w.\-]+$",
+                            re.IGNORECASE)
 _LINK_START_RE = re.compile(r"(?:https?://|www\.)\S*$")
 
 
@@ -109,8 +113,11 @@ def _join_broken_links(s: str) -> str:
     """A link broken into lines after a slash, put together where the next line goes on with its path."""
     parts, pos = [], 0
     for m in _SLASH_BREAK_RE.finditer(s):
-        word_start = max(s.rfind(" ", 0, m.start()), s.rfind("\n", 0, m.start()), s.rfind("\t", 0, m.start())) + 1
-        if _LINK_START_RE.match(s, word_start, m.start()):
+        lo = max(0, m.start() - 2048)  # (a link is not longer than that: the look back stays bounded)
+        word_start = max(s.rfind(" ", lo, m.start()), s.rfind("\n", lo, m.start()), s.rfind("\t", lo, m.start()),
+                         lo - 1) + 1
+        link = _LINK_START_RE.match(s, word_start, m.start())
+        if link and (m.group("more") or _OWNER_ONLY_RE.search(link.group())):
             parts.append(s[pos:m.start() + 1])
             pos = m.end()
     return "".join(parts) + s[pos:] if parts else s
@@ -402,8 +409,8 @@ def read_json(text: str, name: str) -> Iterator[Item]:
     if isinstance(data, dict):
         key = next((k for k in ("papers", "data", "items", "records", "results") if isinstance(data.get(k), list)),
                    None)  # ("results": an OpenAlex or Semantic Scholar API answer)
-        if key is not None and any(k in data for k in ("title", "abstract", "summary", "paper")):
-            key = None  # (one paper with a list of its own results)
+        if key is not None and any(k in data for k in ("abstract", "summary", "paper")):
+            key = None  # (one paper with a list of its own results; a reading list's own title is no paper)
         data, where = ([data], None) if key is None else (data[key], key)
     if not isinstance(data, list):
         yield Skip(f"{name}:1", "expected a JSON array of paper objects")
@@ -666,6 +673,32 @@ def _unbrace(value: str) -> str:
     return value
 
 
+def _bib_fields(text: str, i: int, kind: str, close: str, strings: dict[str, str],
+                limit: int) -> tuple[dict[str, str], int]:
+    """An entry's fields from ``i`` (just after its opening brace) to its closing one, read no further than
+    ``limit``; returns (fields, index after the entry). Raises ValueError where the entry is broken."""
+    fields: dict[str, str] = {}
+    if kind != "string":
+        key = _BIB_KEY.match(text, i)
+        if key is None:
+            raise ValueError("no citation key and comma after the entry's opening brace")
+        i = key.end()
+    while True:
+        i = _skip_ws(text, i)
+        if i >= limit:
+            raise ValueError(f"the entry has no closing {close!r}")
+        if text[i] == close:
+            return fields, i + 1
+        f = _BIB_FIELD.match(text, i)
+        if f is None:
+            raise ValueError(f"expected 'field = value' at {text[i:i + 20]!r}")
+        value, i = _bib_value(text, f.end(), strings, limit)
+        fields.setdefault(f.group(1).lower(), value)  # (a field given twice: the first, as BibTeX reads)
+        i = _skip_ws(text, i)
+        if i < len(text) and text[i] == ",":
+            i += 1
+
+
 def read_bibtex(text: str, name: str) -> Iterator[Item]:
     """BibTeX (a reference manager's or arXiv's export): one paper per entry with a title and an abstract;
     ``eprint`` (with ``archivePrefix = arXiv``), an arXiv DOI, URL or journal line give the arXiv id."""
@@ -689,28 +722,18 @@ def read_bibtex(text: str, name: str) -> Iterator[Item]:
                 i = m.end()
             pos = max(i, m.end())
             continue
-        fields: dict[str, str] = {}
         nxt = _NEXT_ENTRY.search(text, m.end())
         limit = nxt.start() if nxt else len(text)  # (a broken entry is read no further than the next one)
+        i0 = i
         try:
-            if kind != "string":
-                key = _BIB_KEY.match(text, i)
-                if key is None:
-                    raise ValueError("no citation key and comma after the entry's opening brace")
-                i = key.end()
-            while True:
-                i = _skip_ws(text, i)
-                if i < len(text) and text[i] == close:
-                    i += 1
-                    break
-                f = _BIB_FIELD.match(text, i)
-                if f is None:
-                    raise ValueError(f"expected 'field = value' at {text[i:i + 20]!r}")
-                value, i = _bib_value(text, f.end(), strings, limit)
-                fields.setdefault(f.group(1).lower(), value)  # (a field given twice: the first, as BibTeX reads)
-                i = _skip_ws(text, i)
-                if i < len(text) and text[i] == ",":
-                    i += 1
+            try:
+                fields, i = _bib_fields(text, i0, kind, close, strings, limit)
+            except ValueError:
+                if limit == len(text):
+                    raise
+                # ("abstract = {... written as⏎@user mentions ...}": an @ at a line's start inside a field;
+                # read on, a bounded stretch further)
+                fields, i = _bib_fields(text, i0, kind, close, strings, min(len(text), limit + 100_000))
         except ValueError as exc:
             found += 1
             yield Skip(source, f"malformed BibTeX entry ({exc}); the entry was not read")

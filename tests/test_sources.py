@@ -613,6 +613,12 @@ def test_review_findings_on_readers(tmp_path):
     assert clean_text("Page: https://zorro-ai.github.io/\nWe release code.\nCode: https://github.com/foo/zorro/\n"
                       "Demo at x.") == ("Page: https://zorro-ai.github.io/ We release code. Code: "
                                         "https://github.com/foo/zorro/ Demo at x.")
+    # a code host's link broken after its owner goes on with the repository's name
+    assert clean_text("Code is at https://github.com/zorb-lab/\nzorb.") == "Code is at https://github.com/zorb-lab/zorb."
+    # a reading list with a title of its own is a list of papers
+    rl = tmp_path / "list.json"
+    rl.write_text(json.dumps({"title": "My reading list", "papers": [{"title": "Zorb", "abstract": ABSTRACT}]}))
+    assert [p.title for p in read_sources([str(rl)]).papers] == ["Zorb"]
     # one paper with a list of results of its own is a paper, not a list of papers
     one = tmp_path / "one.json"
     one.write_text(json.dumps({"title": "Zorro", "abstract": ABSTRACT, "results": [{"benchmark": "MMLU"}]}))
@@ -654,3 +660,8 @@ def test_review_findings_on_ris_and_bibtex(tmp_path):
     assert res.papers[0].abstract.startswith("On $x_{i}$ and $y^{2}$ ")  # math braces stay
     reasons = [str(s) for s in res.skips]
     assert len(reasons) == 1 and reasons[0].startswith(f"{bib}:2") and "malformed BibTeX" in reasons[0]
+    at = tmp_path / "at.bib"  # a wrapped field line that starts with "@" is no new entry
+    at.write_text("@misc{a, title={A}, abstract={Posts written as\n@user mentions. " + ABSTRACT + "}}\n"
+                  "@misc{b, title={B}, abstract={" + ABSTRACT + "}}\n", encoding="utf-8")
+    res = read_sources([str(at)])
+    assert [p.title for p in res.papers] == ["A", "B"] and not res.skips
