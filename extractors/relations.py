@@ -225,6 +225,8 @@ def _makers_name(text: str, m, ms) -> bool:
     anything else: "GPT-4's MMLU accuracy" still names GPT-4 as the one compared with."""
     p = _POSSESSIVE.match(text, m.end)
     return p is not None and any(o.start == p.end() and o.type in MODELISH for o in ms)
+
+
 # from a name to a comparison verb: an apposition describing the name ("A, a B-based model, outperforms")
 _APPOSITION_TO_CUE = re.compile(r",\s*(?:a|an|the|our|its)\s[^,;()]{1,100},\s*(?:[a-z]+ly\s+)?")
 
