@@ -174,9 +174,12 @@ def _page_units(text: str) -> Iterator[tuple[int, str]]:
     (both layouts of the page), and one per block of lines between blank lines where the page text was
     wrapped (a title on two lines, an abstract broken into lines of 80 characters)."""
     block: list[tuple[int, str]] = []
+    # (only a page laid out in blocks between blank lines has blocks to join: in the one-line-per-field layout
+    # the whole page is one block, and a line without an abstract after it is named on its own)
+    in_blocks = bool(re.search(r"\S[^\S\n]*\n[^\S\n]*\n[^\S\n]*\S", text))
 
     def flush() -> Iterator[tuple[int, str]]:
-        if len(block) > 1 and not any(_is_abstract_line(line) for _, line in block):
+        if in_blocks and len(block) > 1 and not any(_is_abstract_line(line) for _, line in block):
             yield block[0][0], "\n".join(line for _, line in block)  # (made one line as fields are read)
         else:
             yield from block

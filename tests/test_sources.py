@@ -665,3 +665,11 @@ def test_review_findings_on_ris_and_bibtex(tmp_path):
                   "@misc{b, title={B}, abstract={" + ABSTRACT + "}}\n", encoding="utf-8")
     res = read_sources([str(at)])
     assert [p.title for p in res.papers] == ["A", "B"] and not res.skips
+
+
+def test_a_page_of_titles_names_each_title_without_an_abstract(tmp_path):
+    f = tmp_path / "titles.txt"  # the one-line-per-field layout with no abstracts: each title named on its own
+    f.write_text("".join(f"Paper number {i} about models\n" for i in range(12)))
+    res = read_sources([str(f)])
+    assert not res.papers and len(res.skips) == 12
+    assert all(f"titles.txt:{i + 1}:" in str(s) and "has no abstract" in str(s) for i, s in enumerate(res.skips))
