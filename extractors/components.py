@@ -406,7 +406,7 @@ _MADE_FROM_AFTER = re.compile(
     r"(?:version|variant|checkpoint)\s+of|(?:LoRA\s+)?fine-?tune\s+of|continual\s+pre-?training\s+of|"
     r"(?:fine-?tuned|finetuned|instruction-tuned|initiali[sz]ed|continually\s+pre-?trained|further\s+"
     r"(?:pre-?)?trained)\s+(?:from|on|upon)|trained\s+on\s+top\s+of)\b", re.IGNORECASE)
-_ADAPTED_FROM_AFTER = re.compile(r"\s*,?\s*(?:(?:is|was|has\s+been)\s+)?adapted\s+from\s+(?:the\s+)?"
+_ADAPTED_FROM_AFTER = re.compile(r"\s*,?\s*(?:(?:is|was|has\s+been)\s+)?(?:adapted|distilled)\s+from\s+(?:the\s+)?"
                                  r"([A-Z][\w.]*(?:-[\w.]+)*(?: \d[\w.]*)?)(?!\s+(?:data|dataset|corpus|benchmark|"
                                  r"responses|outputs|generations)\b)|"
                                  r"\s+(?:is|was)\s+(?:a|an)\s+([A-Z][\w.]*(?:-[\w.]+)*(?: \d[\w.]*)?)\s+"

@@ -622,6 +622,7 @@ def test_a_title_in_capitals_names_only_what_the_abstract_names(extract_one):
     ("Gannet", "Gannet is trained on top of Llama-3-8B with reasoning traces.", "Llama-3-8B"),
     ("Marlin", "Marlin, a Llama-2-based chat model, supports tool use.", "Llama 2"),
     ("Kea", "Kea is a Qwen2-7B derivative specialised for chemistry.", "Qwen2-7B"),
+    ("Plover", "Plover, distilled from Llama-2-70B, runs on a phone.", "Llama-2-70B"),
     ("Takahe", "Takahe is a LoRA fine-tune of Llama-2-7B on legal texts.", "Llama-2-7B"),
 ])
 def test_lineage_of_a_name_whose_title_says_no_kind(extract_one, name, sentence, base):
