@@ -680,6 +680,14 @@ def test_evaluation_others_made_is_not_the_papers(extract_one):
     assert {o for _, o in rels(ext, "evaluated_on")} == {"MT-Bench", "AlpacaEval"}, ext.relations
 
 
+def test_a_reasoning_effort_is_a_variant_of_the_listed_model(extract_one):
+    ext = extract_one("Owl", "We adapt Llama-2-7B-low-resource settings. Owl-7B outperforms o3-mini-high, "
+                             "o4-mini-high and o4-mini-low.")
+    assert {o for _, o in rels(ext, "outperforms")} == {"o3-mini-high", "o4-mini-high", "o4-mini-low"}
+    assert {e.family for e in ext.entities if e.name.startswith("o4-mini-")} == {"o4-mini"}
+    assert "Llama-2-7B" in ents(ext, "model")  # ("low-resource" is no effort)
+
+
 def test_links_end_at_typographic_quotes_and_lose_page_anchors(extract_one):
     ext = extract_one("Zorro", "Code: “https://github.com/foo/zorro”. See https://github.com/foo/zorro#readme "
                                "and https://huggingface.co/foo/zorro-7b\U0001f680 or https://github.com/foo/zorro…")
