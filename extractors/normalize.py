@@ -169,7 +169,40 @@ class Spans(NamedTuple):
         return self.starts[s], self.ends[e - 1]
 
 
-def reading_view(text: str) -> tuple[str, Spans | None]:
+# LaTeX macros papers define for words they write often: read as those words
+_WORD_MACROS = {"eg": "e.g.", "ie": "i.e.", "etal": "et al.", "etc": "etc.", "vs": "vs.", "wrt": "w.r.t.",
+                "cf": "cf."}
+# a macro without an argument ("\\methodname", "{\\ours}"), and the braces or space that end it
+_MACRO = re.compile(r"\{?\\([A-Za-z]{2,30})(?![A-Za-z{\[])(?:\{\}|\}|\\ )?")
+# where a paper's own name stands: after a verb of introduction or a naming word ("we propose \\ours,",
+# "a novel approach, \\methodname,", "named ``\\growlength''")
+_OWN_NAME_BEFORE = re.compile(r"\b(?:propose|proposes|present|presents|introduce|introduces|develop|develops|"
+                              r"call|called|name|named|dub|dubbed|term|termed|release|releases)\b[^.;]{0,40}$",
+                              re.IGNORECASE)
+# the name a title leads with ("SwitchGPT: Adapting ..."), one word
+_TITLE_LEAD = re.compile(r"\s*([^\W\d_][\w\-.+]{1,39})\s*:")
+
+
+def own_macros(title: str, abstract: str) -> dict[str, str]:
+    """The macros an abstract uses for its paper's own name, read as the name its title leads with: a macro
+    spelled as that name ("\\growlength" for GrowLength) or one set where a paper names what it brings ("we
+    propose a novel approach, \\methodname, ..."). Other unknown macros stay as written."""
+    lead = _TITLE_LEAD.match(title)
+    if lead is None or "\\" not in abstract:
+        return {}
+    name = lead.group(1)
+    found: dict[str, str] = {}
+    for m in _MACRO.finditer(abstract):
+        macro = m.group(1)
+        if macro.lower() in _WORD_MACROS or macro in found:
+            continue
+        if macro.casefold() == re.sub(r"[\W_]", "", name).casefold() or \
+                _OWN_NAME_BEFORE.search(abstract, max(0, m.start() - 60), m.start()):
+            found[macro] = name
+    return found
+
+
+def reading_view(text: str, macros: dict[str, str] | None = None) -> tuple[str, Spans | None]:
     """The text the rules read, and where each of its characters comes from in ``text`` (None when each
     character stands at its own place): LaTeX markup around words taken out (``We introduce \\textsc{Zorro},
     tuned from Llama~2~\\cite{x}.`` reads as ``We introduce Zorro, tuned from Llama 2.``), Unicode hyphens
@@ -218,6 +251,13 @@ def reading_view(text: str) -> tuple[str, Spans | None]:
             if decoded != m.group():
                 replace_run(m.start(), m.end(), decoded)
     if "\\" in text:
+        for m in _MACRO.finditer(text):  # ("\\eg" is "e.g."; "\\methodname" the paper's own name, where known)
+            word = _WORD_MACROS.get(m.group(1).lower()) or (macros or {}).get(m.group(1))
+            if word:
+                end = m.end()
+                if text.startswith("{}", end - 2) or text.startswith("\\ ", end - 2):
+                    word += " " if text.startswith("\\ ", end - 2) else ""
+                replace_run(m.start(), end, word)
         for m in _DROPPED.finditer(text):
             drop(m.start(), m.end())
         for pattern in (_STYLE_ARG, _STYLE_GROUP):

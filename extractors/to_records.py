@@ -15,7 +15,7 @@ from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
 from .candidates import GENERIC_SUFFIX
 from .components import DATAISH, FIELD_SEP, MentionSpan, RelationSpan, singular_key, doc_text, entity_type
-from .normalize import Spans, delatex, name_key, parse_params, reading_view, strip_variant
+from .normalize import Spans, delatex, name_key, own_macros, parse_params, reading_view, strip_variant
 from .relations import PAPER
 from .rules import RuleData
 
@@ -171,7 +171,7 @@ def _as_read(paper: Paper, text: str, a0: int) -> dict[str, tuple[str, Spans | N
         if views[fld] == src:
             out[fld] = (src, None)  # (most texts: nothing to read through)
             continue
-        view, spans = reading_view(src)
+        view, spans = reading_view(src, own_macros(paper.title, src) if fld == "abstract" else None)
         out[fld] = (src, spans) if view == views[fld] else (views[fld], None)
     return out
 

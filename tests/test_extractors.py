@@ -697,6 +697,22 @@ def test_links_end_at_typographic_quotes_and_lose_page_anchors(extract_one):
     assert len(ents(ext, "repo")) == 2  # a site that routes by the fragment: each its own page
 
 
+def test_a_papers_own_name_macro_reads_as_its_title_name(extract_one):
+    title = "SwitchLM: Adapting Language Models"
+    abstract = ("We propose a novel model, \\methodname, fine-tuned from Llama-2-7B. \\methodname outperforms GPT-4 "
+                "\\eg on MMLU, coupled with the \\attname mechanism.")
+    ext = extract_one(title, abstract)
+    assert ("SwitchLM", "Llama-2-7B") in rels(ext, "based_on") and ("SwitchLM", "GPT-4") in rels(ext, "outperforms")
+    own = [e for e in ext.entities if e.name == "SwitchLM"][0]
+    assert [m.text for m in own.mentions if m.field == "abstract"] == ["\\methodname", "\\methodname"]
+    assert all(abstract[m.start:m.end] == m.text for m in own.mentions if m.field == "abstract")
+    assert not any("attname" in e.name for e in ext.entities)  # a macro not where a paper names its work stays
+    from extractors.normalize import own_macros
+    assert own_macros("GrowLength: Faster Pretraining", "a method named ``\\growlength'' that") == \
+        {"growlength": "GrowLength"}
+    assert own_macros("A Study of Things", "we propose \\methodname") == {}  # (no name leads the title)
+
+
 def test_a_listed_name_spelled_with_a_latex_accent(extract_one):
     ext = extract_one("Instruction tuning", 'We further introduce T\\"ulu, our best instruction-tuned model suite. '
                                             'A 65B T\\"ulu is released.')
