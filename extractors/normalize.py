@@ -173,7 +173,7 @@ class Spans(NamedTuple):
 _WORD_MACROS = {"eg": "e.g.", "ie": "i.e.", "etal": "et al.", "etc": "etc.", "vs": "vs.", "wrt": "w.r.t.",
                 "cf": "cf."}
 # a macro without an argument ("\\methodname", "{\\ours}"), and the braces or space that end it
-_MACRO = re.compile(r"\{?\\([A-Za-z]{2,30})(?![A-Za-z{\[])(?:\{\}|\}|\\ )?")
+_MACRO = re.compile(r"\{?\\([A-Za-z]{2,30})(?![A-Za-z\[])(?!\{[^}])(?:\{\}|\}|\\ )?")
 # where a paper's own name stands: after a verb of introduction or a naming word ("we propose \\ours,",
 # "a novel approach, \\methodname,", "named ``\\growlength''")
 _OWN_NAME_BEFORE = re.compile(r"\b(?:propose|proposes|present|presents|introduce|introduces|develop|develops|"
@@ -253,11 +253,8 @@ def reading_view(text: str, macros: dict[str, str] | None = None) -> tuple[str, 
     if "\\" in text:
         for m in _MACRO.finditer(text):  # ("\\eg" is "e.g."; "\\methodname" the paper's own name, where known)
             word = _WORD_MACROS.get(m.group(1).lower()) or (macros or {}).get(m.group(1))
-            if word:
-                end = m.end()
-                if text.startswith("{}", end - 2) or text.startswith("\\ ", end - 2):
-                    word += " " if text.startswith("\\ ", end - 2) else ""
-                replace_run(m.start(), end, word)
+            if word:  # ("\\ours\\ is": the control space that ends the macro is a space)
+                replace_run(m.start(), m.end(), word + " " if text.startswith("\\ ", m.end() - 2) else word)
         for m in _DROPPED.finditer(text):
             drop(m.start(), m.end())
         for pattern in (_STYLE_ARG, _STYLE_GROUP):
