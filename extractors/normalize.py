@@ -202,6 +202,11 @@ def own_macros(title: str, abstract: str) -> dict[str, str]:
     return found
 
 
+def reading_views(title: str, abstract: str) -> tuple[tuple[str, Spans | None], tuple[str, Spans | None]]:
+    """The reading views of a paper's title and of its abstract, which reads the paper's own-name macros."""
+    return reading_view(title), reading_view(abstract, own_macros(title, abstract))
+
+
 def reading_view(text: str, macros: dict[str, str] | None = None) -> tuple[str, Spans | None]:
     """The text the rules read, and where each of its characters comes from in ``text`` (None when each
     character stands at its own place): LaTeX markup around words taken out (``We introduce \\textsc{Zorro},

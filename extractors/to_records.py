@@ -15,7 +15,7 @@ from kg.records import Entity, Evidence, Extraction, Mention, Paper, Relation
 
 from .candidates import GENERIC_SUFFIX
 from .components import DATAISH, FIELD_SEP, MentionSpan, RelationSpan, singular_key, doc_text, entity_type
-from .normalize import Spans, delatex, name_key, own_macros, parse_params, reading_view, strip_variant
+from .normalize import Spans, delatex, name_key, parse_params, reading_views, strip_variant
 from .relations import PAPER
 from .rules import RuleData
 
@@ -163,15 +163,16 @@ def doc_to_extraction(doc, paper: Paper, canon: Canonicalizer, min_confidence: f
 
 
 def _as_read(paper: Paper, text: str, a0: int) -> dict[str, tuple[str, Spans | None]]:
-    """Per field, the text as read and the index from the Doc's text of that field (``reading_view``: LaTeX
+    """Per field, the text as read and the index from the Doc's text of that field (``reading_views``: LaTeX
     markup out, Unicode hyphens plain) to it (a Doc not made from this paper's fields is taken as it is)."""
     views = {"title": text[:a0 - len(FIELD_SEP)] if a0 else "", "abstract": text[a0:]}
     out: dict[str, tuple[str, Spans | None]] = {}
-    for fld, src in (("title", paper.title), ("abstract", paper.abstract)):
-        if views[fld] == src:
-            out[fld] = (src, None)  # (most texts: nothing to read through)
-            continue
-        view, spans = reading_view(src, own_macros(paper.title, src) if fld == "abstract" else None)
+    sources = {"title": paper.title, "abstract": paper.abstract}
+    if all(views[f] == src for f, src in sources.items()):
+        return {f: (src, None) for f, src in sources.items()}  # (most papers: nothing to read through)
+    read = dict(zip(sources, reading_views(paper.title, paper.abstract)))
+    for fld, src in sources.items():
+        view, spans = read[fld]
         out[fld] = (src, spans) if view == views[fld] else (views[fld], None)
     return out
 

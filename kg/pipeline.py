@@ -14,7 +14,7 @@ from typing import Iterable, Iterator
 
 from extractors import build_nlp
 from extractors.components import FIELD_SEP
-from extractors.normalize import own_macros, reading_view
+from extractors.normalize import reading_views
 from extractors.rules import load_rule_data
 from extractors.to_records import Canonicalizer, DocResult, doc_to_extraction
 
@@ -25,10 +25,10 @@ from .records import Extraction, Paper
 
 def paper_text(paper: Paper) -> str:
     """The text a paper's Doc is made of: title, a blank line, abstract (offsets map back per field), each as
-    the rules read it (``reading_view``: LaTeX markup out, Unicode hyphens plain; the records' offsets are
+    the rules read it (``reading_views``: LaTeX markup out, Unicode hyphens plain; the records' offsets are
     mapped back to the text as read)."""
-    macros = own_macros(paper.title, paper.abstract)  # ("we propose \\methodname" in "SwitchGPT: ...")
-    return reading_view(paper.title)[0] + FIELD_SEP + reading_view(paper.abstract, macros)[0]
+    (title, _), (abstract, _) = reading_views(paper.title, paper.abstract)
+    return title + FIELD_SEP + abstract
 
 
 @lru_cache(maxsize=4)

@@ -254,10 +254,9 @@ def _from_obj(obj: object, source: str) -> Item:
         return Skip(source, "'title' and 'abstract' must be strings")
     pid = _scalar(obj.get("id")) or _scalar(obj.get("arxiv_id")) or _scalar(obj.get("paper_id"))
     external = obj.get("externalIds") if isinstance(obj.get("externalIds"), dict) else {}
-    arxiv = _scalar(external.get("ArXiv")) or next(
-        (v for v in (_scalar(obj.get("doi")), _scalar((obj.get("ids") or {}).get("doi") if isinstance(
-            obj.get("ids"), dict) else None)) if v and find_arxiv_id(v)), None)
-    arxiv = find_arxiv_id(arxiv) if arxiv else None  # (Semantic Scholar's externalIds.ArXiv; an arXiv DOI)
+    ids = obj.get("ids") if isinstance(obj.get("ids"), dict) else {}
+    # (Semantic Scholar's externalIds.ArXiv; an arXiv DOI, as OpenAlex gives it)
+    arxiv = find_arxiv_id(_scalar(external.get("ArXiv")), _scalar(obj.get("doi")), _scalar(ids.get("doi")))
     if arxiv and pid is None:
         pid = arxiv  # (a record's own id stays its id; the arXiv id is known beside it)
     url = next((v.strip() for v in (obj.get("url"), obj.get("link")) if _is_text(v) and v.strip()), None)
