@@ -219,7 +219,8 @@ _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performan
 _INTRO_VERB = re.compile(r"\b(?:introduce|present|propose|release|develop|design|devise)s?\b")
 _INTRO_NAME = re.compile(r"\b(?:introduce|introduces|present|presents|propose|proposes|release|releases|develop|"
                          r"develops)\s+(?:the\s+)?([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})"
-                         r"(?=\s*(?:,\s*(?:a|an|the|our)\b|\(|:|--|\u2014))")
+                         r"(?=\s*(?:,\s*(?:a|an|the|our|which|that|(?:distill|fine-tun|instruction-tun|train|initiali[sz]|"
+                         r"adapt|deriv|obtain)ed)\b|\(|:|--|\u2014|\.(?:\s|$)))")
 # "we propose an Adaptive Bad-case Sampling module", "we introduce a Warmup-Stable-Decay (WSD) learning rate
 # scheduler", "using a novel Token Type Classification objective": a capitalised phrase between an article after a
 # verb of introduction (or "a novel") and the kind of thing it is

@@ -635,6 +635,30 @@ def test_lineage_of_a_name_whose_title_says_no_kind(extract_one, name, sentence,
     assert [e.type for e in ext.entities if e.name == name] == ["model"]
 
 
+@pytest.mark.parametrize("abstract", [
+    "We present Wren, distilled from Llama-3-8B with a token-level objective. Wren outperforms Gemma-2B on MMLU.",
+    "We release Wren, which is fine-tuned from Llama-3-8B. Wren outperforms Gemma-2B on MMLU.",
+    "In this paper we introduce Wren. Wren is distilled from Llama-3-8B and outperforms Gemma-2B on MMLU.",
+])
+def test_a_plain_word_introduced_without_a_kind_or_a_title_lead_in(extract_one, abstract):
+    # no name shape, no "a ... model" after it and no "Wren:" title: the verb of introduction with the name
+    # ending its clause (a full stop, "which", a participle of making) is the cue, and the lineage types it
+    ext = extract_one("Small models distilled", abstract)
+    assert ("p1", "Wren") in rels(ext, "introduces"), (ext.entities, ext.relations)
+    assert ("Wren", "Llama-3-8B") in rels(ext, "based_on")
+    assert [e.type for e in ext.entities if e.name == "Wren"] == ["model"]
+
+
+@pytest.mark.parametrize("abstract", [
+    "We present Bayesian inference for sparse models.",
+    "In Section 3 we introduce Theorem 2. It bounds the error.",
+    "We present Table 1, which lists the results.",
+])
+def test_a_capitalised_word_after_a_verb_of_introduction_is_not_always_a_name(extract_one, abstract):
+    ext = extract_one("A note on sparse models", abstract)
+    assert rels(ext, "introduces") == set(), (ext.entities, ext.relations)
+
+
 @pytest.mark.parametrize("title,abstract,name,kind", [
     ("HalluBench: A Benchmark for Hallucination", "We introduce HalluBench, a benchmark for hallucination. HalluBench is "
      "built on LLaVA-1.5 responses. We evaluate ten models on HalluBench.", "HalluBench", "benchmark"),
