@@ -104,8 +104,9 @@ VARIANT_RE = re.compile(
     r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BMT])(?![A-Za-z0-9]))?"
     r"(?:(?:[\-_]|\s(?=[A-Z]))(?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
     r"Preview|Large|large|LARGE|BASE|Small|small|Medium|medium|tiny|XL|XXL|xl|xxl|uncased|cased|SFT|DPO|RLHF|v\d+(?:\.\d+)*|"
-    r"\d+(?:\.\d+)?[BMKbm]|\d+k|\d{3,8}(?![.\d])|(?:high|low)(?!-))(?![\w]))*")  # (7b, 4k context, -0613
-# snapshots, a reasoning effort: o4-mini-high; not "low-resource")
+    r"\d+(?:\.\d+)?[BMKbm]|\d+k|\d{3,8}(?![.\d])|(?:high|low)(?!-))(?![\w])|-[TSBLHG](?:/\d+)?(?![\w/]))*")
+# (7b, 4k context, -0613 snapshots, a reasoning effort: o4-mini-high, not "low-resource"; a vision model's size
+# letter and patch size: Swin-T, DeiT-S, ConvNeXt-B, ViT-L/14)
 
 
 _RUN = re.compile(r"(?<![\w.\-/])(?:[^\W\d_]+|\d+)")

@@ -714,6 +714,16 @@ def test_a_reasoning_effort_is_a_variant_of_the_listed_model(extract_one):
     assert "Llama-2-7B" in ents(ext, "model")  # ("low-resource" is no effort)
 
 
+def test_a_vision_models_size_letter_is_a_variant_of_the_listed_model(extract_one):
+    ext = extract_one("Backbones compared", "We fine-tune Swin-T and DeiT-S on ImageNet-1K and compare with "
+                                            "ConvNeXt-B, BEiT-L and ViT-H. The Swin Transformer backbone is strong.")
+    fams = {e.name: e.family for e in ext.entities if e.type == "model"}
+    assert fams == {"Swin-T": "Swin Transformer", "DeiT-S": "DeiT", "ConvNeXt-B": "ConvNeXt", "BEiT-L": "BEiT",
+                    "ViT-H": "ViT", "Swin Transformer": None}, fams
+    ext = extract_one("A study", "We compare GPT-J with GPT-4. Plan A and plan B-S are two options.")
+    assert ents(ext) == {"GPT-J", "GPT-4"}, ents(ext)  # a listed longer name wins; a size letter needs a model
+
+
 def test_links_end_at_typographic_quotes_and_lose_page_anchors(extract_one):
     ext = extract_one("Zorro", "Code: “https://github.com/foo/zorro”. See https://github.com/foo/zorro#readme "
                                "and https://huggingface.co/foo/zorro-7b\U0001f680 or https://github.com/foo/zorro…")
