@@ -333,6 +333,9 @@ def _head_words(text: str):
     return sorted(found)
 
 
+_ONE_WORD_BEFORE = re.compile(r"\b[Tt]he\s+([A-Z][a-z]{2,})\s+$")
+# the adjective of a language, people or place ("Bengali", "Persian", "Danish", "Japanese", "Icelandic")
+_PEOPLE_WORD = re.compile(r"(?:ese|ish|ian|ean|ican|ic|i|ch|ek|ing)$")
 _TITLED_BEFORE = re.compile(r"\bthe\s+((?:[A-Z][\w\-]*\s+){1,3}(?:[A-Z][\w\-]*|[Vv]\d+(?:\.\d+)?|\d+(?:\.\d+)?))\s+$")
 _CAP_PHRASE_HEAD = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+\s+){2,3}(?:Corpus|Treebank|Dataset|Benchmark))\b")
 _NOT_NAME_START = frozenset("The A An This These That Our Their Its Each Every Both Such Any New Large Small Existing "
@@ -680,11 +683,15 @@ class NameShapeComponent(_RuleComponent):
             ap = _APPOS.match(text[m.end(1):m.end(1) + 120])
             if ap and first_head(ap.group(1), rd):
                 out.append(Candidate(start, m.end(1), name, None, "defined-word", 0.64))
+        a0 = doc._.kg_abstract_start or 0
         for h in _head_words(text):  # "the Natural Instructions V2 benchmark"
             m = _TITLED_BEFORE.search(text, max(0, h - 90), h)
             if m:
                 out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "titled-head", 0.66))
-        a0 = doc._.kg_abstract_start or 0
+            elif h > a0 and (m := _ONE_WORD_BEFORE.search(text, max(a0, h - 40), h)) and self._one_word_ok(m.group(1)):
+                # "the Iris dataset", "the Enron corpus": one capitalised word (abstracts only: a title capitalises
+                # every word) that is no language or people ("the Bengali dataset") and no everyday word
+                out.append(Candidate(m.start(1), m.end(1), m.group(1), None, "titled-head", 0.66))
         for m in (_CAP_PHRASE_HEAD.finditer(text, a0) if any(text.find(h, a0) >= 0 for h in _CAP_HEADS) else ()):
             # "the British National Corpus"
             words = m.group(1).split()  # (abstracts only: titles capitalise every word)
@@ -741,6 +748,11 @@ class NameShapeComponent(_RuleComponent):
         return len(words) >= 2 and _PROCESS_TAIL.search(name) is not None and self.rd.lookup(name) is None \
             and not self.rd.is_stop(name) and not any(self.rd.lookup(w) or w.lower() in _GENERIC_TITLE
                                                       or w.lower() in _TITLE_OPENERS for w in words[:-1])
+
+    def _one_word_ok(self, word: str) -> bool:
+        """May one capitalised word before "dataset"/"benchmark"/"corpus" be the data's name?"""
+        return not (self.rd.is_stop(word) or word in _NOT_NAME_START or _PEOPLE_WORD.search(word)
+                    or word.lower() in _STOP_WORDS)
 
     def _title_name_ok(self, name: str) -> bool:
         """A title's lead-in is a name when it is short and not a slogan ("Think Big, Generate Quick")."""

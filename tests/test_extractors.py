@@ -2357,3 +2357,15 @@ def test_names_from_an_earlier_run_give_what_a_first_run_gives():
     assert ("TÜLU", None) in first[1] and ("Tulu", "tulu") in first[0], first
     known = {name for ents_ in first for name, _ in ents_}
     assert [{(e.name, e.gazetteer_id) for e in x.entities} for x in extract(papers, known_names=known)] == first
+
+
+def test_one_capitalised_word_before_a_data_head_is_a_name(extract_one):
+    ext = extract_one("A method", "Using the Iris dataset, we first study the method. We also use the Enron corpus. "
+                                  "Experiments on the Quibbix benchmark show gains.")
+    assert ents(ext, "dataset") == {"Iris", "Enron"} and ents(ext, "benchmark") == {"Quibbix"}, ext.entities
+    assert rels_objects(ext, "evaluated_on") == {"Quibbix"}
+    # a language, people or place, and a word that is capitalised for no name, are no data's name
+    ext = extract_one("A method", "We build the Bengali dataset, the Persian corpus and the Danish benchmark. The "
+                                  "Japanese dataset, the Thai corpus and the Greek dataset are small. We study the "
+                                  "Following dataset.")
+    assert ents(ext) == set(), ext.entities
