@@ -104,7 +104,7 @@ VARIANT_RE = re.compile(
     r"(?:[\-\s_]?(?:\d+(?:\.\d+)?[BMKT]|\d+x\d+[BMT])(?![A-Za-z0-9]))?"
     r"(?:(?:[\-_]|\s(?=[A-Z]))(?:Instruct|instruct|Chat|chat|Base|base|it|Code|Coder|Math|VL|Vision|Pro|Max|Mini|mini|Plus|Lite|Flash|"
     r"Preview|Large|large|LARGE|BASE|Small|small|Medium|medium|tiny|XL|XXL|xl|xxl|uncased|cased|SFT|DPO|RLHF|v\d+(?:\.\d+)*|"
-    r"\d+(?:\.\d+)?[BMKbm]|\d+k|\d{3,8}(?![.\d])|(?:high|low)(?!-))(?![\w])|-[TSBLHG](?:/\d+)?(?![\w/]))*")
+    r"\d+(?:\.\d+)?[BMKbm]|\d+k|\d{4}-\d\d-\d\d(?!\d|\.\d)|\d{3,8}(?!\d|\.\d)|(?:high|low)(?!-))(?![\w])|-[TSBLHG](?:/\d+)?(?![\w/]))*")
 # (7b, 4k context, -0613 snapshots, a reasoning effort: o4-mini-high, not "low-resource"; a vision model's size
 # letter and patch size: Swin-T, DeiT-S, ConvNeXt-B, ViT-L/14)
 
@@ -115,7 +115,7 @@ _SIZE_NEXT = re.compile(r"[\s\-_]?\d+(?:\.\d+)?[BM]\b")
 _CAP_BEFORE = re.compile(r"(?<![.!?:]\s)(?<!^)\b(?!The\b|A\b|An\b|In\b|On\b|For\b)[A-Z][a-z]+\s$")
 
 
-_NUMBER_NEXT = re.compile(r"[\-\s]?\d")  # "gpt-3.5", "llama 2": a lowercase name with a version number
+_NUMBER_NEXT = re.compile(r"[\-\s]?[a-z]?\d")  # "gpt-3.5", "llama 2", "deepseek-r1": a lowercase name with a version
 # "roberta-base", "bert-base-uncased", "xlm-roberta-large": a checkpoint id as a model hub spells it
 _HUB_SIZE = re.compile(r"(?:-[a-z0-9.]+)*?-(?:base|large|small|medium|tiny|mini|xl|xxl|uncased|cased|\d+(?:\.\d+)?[bm])"
                        r"(?=-|(?!\w))")  # (not "bert-based")

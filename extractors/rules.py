@@ -234,6 +234,17 @@ def _squeeze(form: str) -> str:
 _LOWER_START = re.compile(r"[^\W\d_A-Z]+(?=[\s\-_]+[^\s\-_]*[A-Z]|[A-Z])")
 
 
+_JOINED = re.compile(r"(?<=[a-z])[ \-](?=[A-Z][a-z])")
+_CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z]{2})")
+
+
+def _spellings(form: str) -> set[str]:
+    """A listed form and how it is also written: its capitalised words run together ("Code Llama" as CodeLlama)
+    and its inner capitals apart ("FlashAttention" as Flash Attention, "RedPajama" as Red-Pajama). The matcher
+    finds them; whether a spelling is the name is still decided against the listed forms."""
+    return {form, _JOINED.sub("", form), _CAMEL.sub(" ", form)}
+
+
 @lru_cache(maxsize=4)
 def load_rule_data(data_dir: str | None = None) -> RuleData:
     d = Path(data_dir) if data_dir else DATA_DIR
@@ -275,7 +286,7 @@ def load_rule_data(data_dir: str | None = None) -> RuleData:
         mixed = {fold(f) for f in e.forms if _mixed_case(f)}
         if mixed:
             title_refused[e.id] = frozenset(mixed - {fold(_squeeze(f)) for f in e.forms if not _mixed_case(f)})
-    forms = [f for e in entries.values() for f in e.forms if chunks(f)]
+    forms = [s for e in entries.values() for f in e.forms if chunks(f) for s in _spellings(f)]
     by_first: dict[str, list[str]] = {}
     for f in forms:
         by_first.setdefault(chunks(f)[0], []).append(f)

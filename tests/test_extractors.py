@@ -2369,3 +2369,28 @@ def test_one_capitalised_word_before_a_data_head_is_a_name(extract_one):
                                   "Japanese dataset, the Thai corpus and the Greek dataset are small. We study the "
                                   "Following dataset.")
     assert ents(ext) == set(), ext.entities
+
+
+def test_dated_snapshots_and_point_releases_are_variants_not_aliases(extract_one):
+    ext = extract_one("A study", "We compare Mistral-7B-Instruct-v0.1, Mistral-7B-Instruct-v0.2 and "
+                                 "Mistral-7B-Instruct, and query gpt-4-0314, gpt-4-0613, gpt-4-1106-preview and GPT-4.")
+    fams = {e.name: e.family for e in ext.entities if e.type == "model"}
+    assert fams == {"Mistral-7B-Instruct-v0.1": "Mistral-7B-Instruct", "Mistral-7B-Instruct-v0.2": "Mistral-7B-Instruct",
+                    "Mistral-7B-Instruct": "Mistral", "gpt-4-0314": "GPT-4", "gpt-4-0613": "GPT-4",
+                    "gpt-4-1106-preview": "GPT-4 Turbo", "GPT-4": "GPT"}, fams
+    ext = extract_one("A study", "We use gpt-4o-2024-05-13 and gpt-4o-2024-08-06.")  # a date is one suffix
+    assert {e.name: e.family for e in ext.entities} == {"gpt-4o-2024-05-13": "GPT-4o", "gpt-4o-2024-08-06": "GPT-4o"}
+
+
+@pytest.mark.parametrize("written,name", [
+    ("CodeLlama-7B", "Code Llama 7B"), ("CodeLlama", "Code Llama"), ("Flash Attention", "FlashAttention"),
+    ("Red-Pajama", "RedPajama"), ("CommonCrawl", "Common Crawl"), ("deepseek-r1", "DeepSeek-R1"),
+])
+def test_listed_names_written_joined_apart_or_in_lowercase(extract_one, written, name):
+    ext = extract_one("A study", f"We train with {written} and report results on MMLU.")
+    assert [(e.name, [m.text for m in e.mentions]) for e in ext.entities if e.name != "MMLU"] == [(name, [written])]
+
+
+def test_a_listed_name_spelled_apart_still_ends_at_a_word_boundary(extract_one):
+    ext = extract_one("A study", "Human evaluation shows that deep seeking helps; the red pajamas are a joke.")
+    assert ents(ext) == set(), ext.entities
