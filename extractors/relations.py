@@ -62,7 +62,7 @@ _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "t
                 "encoder", "decoder", "insert", "integrat", "incorporat", "plug", "inject", "counterpart", "transfers",
                 "ports", "localiz", "localis", "to form", "to create", "to construct", "obtain", "to compose",
                 "to assemble", "same architecture", "result of", "product of", "outcome of", "pruned", "upcycl",
-                "sparsif")
+                "sparsif", "start from", "starting checkpoint", "applied to", "yields", "produces")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")
@@ -338,6 +338,8 @@ _OWN_VARIANT = re.compile(r"[\-\s]?(?:[A-Z0-9][\w.]*)(?:-[\w.]+)*")
 # "outperforms Med-PaLM, a prompt-tuned version of Flan-PaLM": the base of an opponent is no opponent
 _LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|built) on|(?:tuned|trained|initiali[sz]ed|"
                              r"distilled|derived) from)\s+(?:the\s+)?$", re.IGNORECASE)
+# a claim the sentence doubts or asks about: "we find no evidence that A outperforms B", "whether A beats B"
+_HEDGE = re.compile(r"\b(?:no evidence (?:that|of)|whether)\b[^,;:]*$", re.IGNORECASE)
 _ENUM_MARK = re.compile(r"(?<!\S)(?:\(?(?:[1-9]|i{1,3}|iv|v)\)|\([a-h]\))\s")  # "1) ", "(2) ", "iii) ", "(b) "
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent ("models
 # fine-tuned on ..." still describes one)
@@ -385,7 +387,8 @@ class RelationComponent(_RuleComponent):
         self.naming_gate = _gate(c["naming_cues"])
         self.out_words = frozenset(w.lower() for w in c["outperform_cues"])
         self.loss_words = frozenset(w.lower() for w in c.get("loss_cues", ()))  # "A lags behind B": B wins
-        self.out_gate = tuple(sorted(set(_gate(c["outperform_cues"] + c.get("loss_cues", []))) | {"than", "superior"}))
+        self.out_gate = tuple(sorted(set(_gate(c["outperform_cues"] + c.get("loss_cues", [])))
+                                     | {"than", "superior", "relative to", "compared"}))  # (and the patterns')
         self.naming_word_re = re.compile(rf"\b(?:{alt(c['naming_cues'])})\b", re.IGNORECASE)
         self.out_re = re.compile(rf"\b(?:{alt(c['outperform_cues'] + c.get('loss_cues', []))}|"
                                  rf"{'|'.join(c.get('outperform_patterns', []))})\b", re.IGNORECASE)
@@ -393,7 +396,8 @@ class RelationComponent(_RuleComponent):
         self.self_re = re.compile(rf"\b(?:{alt(c['self_refs'])})\b|\bour\b[^.;]{{0,40}}\b(?:models?|methods?|approach|framework|system)\b",
                                   re.IGNORECASE)
         self.own_re = re.compile(r"\b(?:we|our|this (?:work|paper)|named|called|dubbed)\b", re.IGNORECASE)
-        self.break_re = re.compile(rf"\b(?:{alt(c['comparison_breaks'])})\b", re.IGNORECASE)
+        # ("the comparable-size B" is an adjective before the name, no break)
+        self.break_re = re.compile(rf"\b(?:{alt(c['comparison_breaks'])})(?![\w\-])", re.IGNORECASE)
         def slots(p: str) -> re.Pattern:
             """A lineage pattern with its two name slots, compiled to run on the lowercased sentence (several
             times faster than a case-insensitive match; every lineage pattern is case-insensitive)."""
@@ -640,7 +644,7 @@ class RelationComponent(_RuleComponent):
         used_as_object: set[str] = set()
         for n, cm in enumerate(cues):
             pre = text[s0:cm.start()]
-            if self.neg_re.search(pre):
+            if self.neg_re.search(pre) or _HEDGE.search(pre):
                 continue
             passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed")
             loss = " ".join(cm.group().lower().split()) in self.loss_words  # "A trails B": B wins

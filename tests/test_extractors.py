@@ -2394,3 +2394,58 @@ def test_listed_names_written_joined_apart_or_in_lowercase(extract_one, written,
 def test_a_listed_name_spelled_apart_still_ends_at_a_word_boundary(extract_one):
     ext = extract_one("A study", "Human evaluation shows that deep seeking helps; the red pajamas are a joke.")
     assert ents(ext) == set(), ext.entities
+
+
+@pytest.mark.parametrize("sentence,pair", [
+    ("Zorro-7B improves exact-match accuracy by 4.1 points over Llama-3-8B on FinQA.", ("Zorro-7B", "Llama-3-8B")),
+    ("Zorro-7B yields gains of 8.2 pass@1 points over CodeLlama-7B.", ("Zorro-7B", "Code Llama 7B")),
+    ("Zorro-7B lowers word error rate by 38% relative to Whisper-large-v3.", ("Zorro-7B", "Whisper large-v3")),
+    ("Zorro-7B is 11% more accurate than Mistral-7B.", ("Zorro-7B", "Mistral 7B")),
+    ("Zorro-7B stays ahead of Gemma-7B on every task.", ("Zorro-7B", "Gemma 7B")),
+    ("Zorro-7B edges out Gemma-7B on two benchmarks.", ("Zorro-7B", "Gemma 7B")),
+    ("Zorro-7B is preferred over Gemma-7B by human raters.", ("Zorro-7B", "Gemma 7B")),
+    ("It outperforms the comparable-size Gemma-7B by five points.", ("Zorro-7B", "Gemma 7B")),
+    ("Zorro-7B falls behind Llama-3-70B on GSM8K.", ("Llama-3-70B", "Zorro-7B")),
+    ("Zorro-7B falls slightly short of GPT-4o on MMLU.", ("GPT-4o", "Zorro-7B")),
+])
+def test_more_ways_to_state_a_win_or_a_loss(extract_one, sentence, pair):
+    ext = extract_one("Zorro-7B: A Small Model", f"We introduce Zorro-7B, a small model. {sentence}")
+    assert rels(ext, "outperforms") == {pair}, ext.relations
+
+
+@pytest.mark.parametrize("sentence", [
+    "We find no evidence that Zorro-7B outperforms Llama-3-8B once both are tuned alike.",
+    "A larger Zorro-7B may eventually outperform GPT-4 on rare cases.",
+    "Scaling laws suggest that a bigger Zorro-7B would beat Llama-2-13B.",
+    "Zorro-7B outperforms every baseline we consider except Gemma-7B.",
+])
+def test_doubted_hypothetical_and_excepted_wins_are_no_wins(extract_one, sentence):
+    ext = extract_one("Zorro-7B: A Small Model", f"We introduce Zorro-7B, a small model. {sentence}")
+    assert rels(ext, "outperforms") == set(), ext.relations
+
+
+@pytest.mark.parametrize("sentence,pairs", [
+    ("Zorro-7B is trained in three stages starting from Qwen2-7B: pre-training, tuning and alignment.",
+     {("Zorro-7B", "Qwen2-7B")}),
+    ("Zorro-7B (continually pre-trained from Qwen2-1.5B on 1.5M files) is fast.", {("Zorro-7B", "Qwen2-1.5B")}),
+    ("Applying our recipe to Gemma-2B yields Zorro-7B, which is small.", {("Zorro-7B", "Gemma 2B")}),
+    ("Applied to Mistral-7B, the resulting Zorro-7B runs 1.8x faster.", {("Zorro-7B", "Mistral 7B")}),
+    ("We further train Mistral-7B on 30B tokens of financial text to obtain Zorro-7B.", {("Zorro-7B", "Mistral 7B")}),
+    ("We take the public OLMo-7B checkpoint and continue its pre-training on geology papers, producing Zorro-7B.",
+     {("Zorro-7B", "OLMo-7B")}),
+    ("We merge Qwen2-Math-7B-Instruct and CodeQwen1.5-7B-Chat into a single model, Zorro-7B.",
+     {("Zorro-7B", "Qwen2-Math-7B-Instruct"), ("Zorro-7B", "CodeQwen1.5-7B-Chat")}),
+    ("The checkpoint we start from, Qwen2-7B-Instruct, has no agent training.", {("Zorro-7B", "Qwen2-7B-Instruct")}),
+    ("Our starting point is DeepSeekMath-7B-RL, which we optimise with step rewards.",
+     {("Zorro-7B", "DeepSeekMath-7B-RL")}),
+])
+def test_more_ways_to_state_lineage(extract_one, sentence, pairs):
+    ext = extract_one("Zorro-7B: A Small Model", f"We introduce Zorro-7B, a small model. {sentence}")
+    assert {p for p in rels(ext, "based_on") if p[0] == "Zorro-7B"} == pairs, ext.relations
+
+
+def test_a_subset_in_a_list_of_benchmarks_is_no_lineage(extract_one):
+    ext = extract_one("Fathom-8B: Ocean Science", "We introduce Fathom-8B. Experiments across OceanBench, SciQ, "
+                                                  "and the earth-science subset of MMLU-Pro show gains. We also build "
+                                                  "GeoQA, a subset of MMLU-Pro.")
+    assert rels(ext, "based_on") == {("GeoQA", "MMLU-Pro")}, ext.relations
