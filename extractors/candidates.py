@@ -418,6 +418,21 @@ def _standing_alone(word: str, text: str, seen: dict[str, bool]) -> bool:
     return seen[word]
 
 
+_DECIMAL = re.compile(r" (\d+)\.\d+")
+
+
+def _score_after(version: str, word: str, rd: RuleData) -> bool:
+    """Is the number after a name its score, not its version? "MMLU 68.9, GSM8K 81.2": a two-digit decimal is
+    no version, nor is a decimal after a listed benchmark or metric (the versions they have are listed)."""
+    d = _DECIMAL.fullmatch(version)
+    if d is None:
+        return False
+    if len(d.group(1)) > 1:
+        return True
+    entry = rd.lookup(word)
+    return entry is not None and entry.type != "model"
+
+
 def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
     out = []
     alone: dict[str, bool] = {}
@@ -450,7 +465,7 @@ def find_name_shapes(text: str, rd: RuleData) -> list[Candidate]:
                 continue
         end = start + len(w)
         v = _VERSION_AFTER.match(text, end)
-        if v and len(w) == m_len(text, start, w):
+        if v and len(w) == m_len(text, start, w) and not _score_after(v.group(), w, rd):
             end = v.end()
         out.append(Candidate(start, end, text[start:end], None, "name-shape", 0.6))
     if "\\" in text:

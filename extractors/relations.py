@@ -588,7 +588,10 @@ class RelationComponent(_RuleComponent):
             s0, s1 = sent
             if not ms:
                 continue
-            has_eval = bool(_within(eval_at, sent))
+            # (a comparison reports a result: "A beats B on X" is an evaluation on X, unless it is others' result:
+            # "prior work showed that A beats B on X")
+            has_eval = bool(_within(eval_at, sent)) or (bool(_within(out_at, sent)) and
+                                                         not _OTHERS_BEFORE.search(text, s0, s1))
             prev, evaluated_here = None, set()  # (the data this sentence says the paper is evaluated on)
             for m in ms:
                 if m.type == "repo":

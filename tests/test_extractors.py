@@ -2449,3 +2449,17 @@ def test_a_subset_in_a_list_of_benchmarks_is_no_lineage(extract_one):
                                                   "and the earth-science subset of MMLU-Pro show gains. We also build "
                                                   "GeoQA, a subset of MMLU-Pro.")
     assert rels(ext, "based_on") == {("GeoQA", "MMLU-Pro")}, ext.relations
+
+
+def test_a_score_after_a_benchmark_is_no_version(extract_one):
+    ext = extract_one("Zorro-7B Technical Report", "We introduce Zorro-7B, a small model. It obtains the following "
+                                                   "scores: MMLU 68.9, GSM8K 81.2, MT-Bench 8.1 and MATH 40.1.")
+    assert rels_objects(ext, "evaluated_on") == {"MMLU", "GSM8K", "MT-Bench", "MATH"}, ext.entities
+    ext = extract_one("A study", "We compare ZorbLM 2.5 with Qwen 2.5 and InternLM 2.5.")
+    assert ents(ext) == {"ZorbLM 2.5", "Qwen2.5", "InternLM2.5"}  # a one-digit version is a version
+
+
+def test_a_comparison_on_benchmarks_is_an_evaluation_on_them(extract_one):
+    ext = extract_one("Zorro-7B: A Small Model", "We introduce Zorro-7B. Zorro-7B beats Gemma-7B on the average of "
+                                                 "ARC-Easy, HellaSwag and BoolQ.")
+    assert rels_objects(ext, "evaluated_on") == {"ARC-Easy", "HellaSwag", "BoolQ"}, ext.relations
