@@ -206,7 +206,7 @@ _NAMING = re.compile(r"(?:called|named|dubbed|termed|coined|namely|known as|refe
                      r"(?:\s+as)?\s*[:,]?\s*[\"'\u201c]?$",
                      re.IGNORECASE)
 _LIST_INTRO = re.compile(r"(?<![A-Za-z])([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)\s*(?:,?\s*(?:such as|including|like|e\.g\.,?|"
-                         r"namely|i\.e\.,?)|\(|:|,)\s*(?:the\s+)?$", re.IGNORECASE)
+                         r"namely|i\.e\.,?)|\(|:|,|\u2014|--)\s*(?:the\s+)?$", re.IGNORECASE)
 # "GEC datasets across multiple domains (A, B, ...)": a lowercase head, a short phrase, then the list
 _LIST_INTRO_PP = re.compile(r"(?<![A-Za-z])([a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:across|from|in|of|for|over)\s+"
                             r"(?:[\w\-]+\s+){0,2}?[\w\-]+\s*\(\s*$")
@@ -363,7 +363,9 @@ _COINED = ("introduced-word", "named-phrase", "title-name")
 GUESS = 0.6
 _NAMING_ENDS = ("called", "named", "dubbed", "termed", "coined", "namely", "known as", "referred to as", "we call",
                 "we name", "we dub", "we term", ":", ",", "named as", "called as", "termed as")
-_LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the")
+_PLURAL_NAMELY = re.compile(r"\b[a-z][\w\-]*s,?\s*namely\s*$")
+_LIST_ENDS = ("such as", "including", "like", "e.g.", "e.g.,", "namely", "i.e.", "i.e.,", "(", ":", ",", "the", "\u2014",
+              "--")
 _PLURAL_NAME = re.compile(r"[\w\-]*[A-Z]s")
 _STRONG_CONTEXT = frozenset({"head-noun", "apposition", "naming-cue", "introduced-name", "own-head", "head-before"})
 _ARTICLES = frozenset("a an the our novel new".split())
@@ -561,8 +563,11 @@ class NameShapeComponent(_RuleComponent):
             typ, rule, conf = self._context_type(text, c, long_of.get((c.start, c.end)), title_rest)
             if typ and _PLURAL_NAME.fullmatch(c.text) and rule not in _STRONG_CONTEXT:
                 typ = None  # "PTMs", "WCNs": a plural acronym names a class of things unless a cue says otherwise
-            elif typ and len(c.text) <= 3 and rule not in _STRONG_CONTEXT:
-                typ = None  # "DE", "HMM", "TM": a short acronym needs a cue to be a name
+            elif typ and len(c.text) <= 3 and rule not in _STRONG_CONTEXT and \
+                    not (rule == "list-head" and typ in DATAISH and
+                         _DATA_LIST_BEFORE.search(text, max(0, c.start - 90), c.start)):
+                typ = None  # "DE", "HMM", "TM": a short acronym needs a cue to be a name ("four datasets: SMD,
+                # MSL, ..." is one)
             elif typ and c.rule == "long-form" and rule not in _STRONG_CONTEXT | {"abbreviation-head"}:
                 typ = None  # "Computer Vision (CV)": a spelled-out phrase is typed by a cue, not by how it ends
             out.append(with_type(c, typ, rule, conf) if typ else c)
@@ -810,8 +815,11 @@ class NameShapeComponent(_RuleComponent):
             if typ:
                 return typ, "apposition", 0.78
         tail = before[-24:].rstrip(" \"'\u201c").lower()
-        if tail.endswith(_NAMING_ENDS) and _NAMING.search(before):
-            m = re.search(r"(?:a|an|the|our)\s+([^,.;:()]{0,80}?)\s*,?\s*(?:called|named|dubbed|termed|coined|namely|"
+        if tail.endswith(_NAMING_ENDS) and _NAMING.search(before) and not _PLURAL_NAMELY.search(before):
+            # ("four benchmarks, namely A, B and C" is a list, typed by its head below; the kind named is in
+            # the same field: "A new method ...\n\nWe propose a new model, namely X" names a model)
+            m = re.search(r"\b(?:a|an|the|our)\s+([^,.;:()\n]{0,80}?)\s*,?\s*"
+                          r"(?:called|named|dubbed|termed|coined|namely|"
                           r"known as|referred to as|(?:(?:which|that)\s+)?we\s+(?:call|name|dub|term))(?:\s+as)?\s*[:,]?\s*"
                           r"[\"'\u201c]?$",
                           before, re.IGNORECASE)
@@ -896,8 +904,8 @@ _WEAK_TYPING = ("+name-suffix", "+name-part", "+list-member")  # typed by the na
 _DATA_LIST_BEFORE = re.compile(r"(?:\b(?:datasets|corpora)\b(?:(?!\b(?:LLMs?|LMs?|models?)\b)[^.;:]){0,50}?|"
                                r"\b(benchmarks),?\s*)"  # (benchmarks: the list right after the word; "five
                                # benchmarks, outperforming baselines such as Mistral" lists no benchmark)
-                               r"(?:namely|such as|including|like|e\.g\.,?|i\.e\.,?|:)\s*"
-                               r"(?:[A-Z][\w\-]*\s*(?:,|,?\s*and|,?\s*or)\s*){0,4}$")
+                               r"(?:namely|such as|including|like|e\.g\.,?|i\.e\.,?|:|\u2014|--|\()\s*"
+                               r"(?:[A-Z][\w\-/]*\s*(?:,|,?\s*and|,?\s*or)\s*){0,4}$")  # ("datasets\u2014A, B\u2014")
 _LIST_SEP = re.compile(r"\s*(?:\([^()]{0,40}\)\s*)?(?:,|,?\s*(?:and|or)|/|;)\s*(?:the\s+)?")
 
 

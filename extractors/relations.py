@@ -338,6 +338,9 @@ _OWN_VARIANT = re.compile(r"[\-\s]?(?:[A-Z0-9][\w.]*)(?:-[\w.]+)*")
 # "outperforms Med-PaLM, a prompt-tuned version of Flan-PaLM": the base of an opponent is no opponent
 _LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|built) on|(?:tuned|trained|initiali[sz]ed|"
                              r"distilled|derived) from)\s+(?:the\s+)?$", re.IGNORECASE)
+# "experiments on four datasets, namely A, B, ...": "namely" lists what is used, names nothing new
+_USED_LIST = re.compile(r"\b(?:on|across|over|using|with|from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}?[\w\-]+s,?\s*namely\s*"
+                        r"(?:[^\s,;]+\s*(?:,|,?\s*and|,?\s*or)\s*){0,6}$", re.IGNORECASE)
 # a claim the sentence doubts or asks about: "we find no evidence that A outperforms B", "whether A beats B"
 _HEDGE = re.compile(r"\b(?:no evidence (?:that|of)|whether)\b[^,;:]*$", re.IGNORECASE)
 _ENUM_MARK = re.compile(r"(?<!\S)(?:\(?(?:[1-9]|i{1,3}|iv|v)\)|\([a-h]\))\s")  # "1) ", "(2) ", "iii) ", "(b) "
@@ -535,7 +538,8 @@ class RelationComponent(_RuleComponent):
             own_sent = "our " in sent_low or "proposed" in sent_low  # a cheap gate before _OWN_LIST
             for m in ms:
                 before = text[max(sent[0], m.start - 40):m.start] if named else ""
-                if named and self.naming_re.search(before):
+                if named and self.naming_re.search(before) and \
+                        not _USED_LIST.search(text, max(sent[0], m.start - 80), m.start):
                     intro(m, sent, "naming-cue", 0.86)
                 elif m.gaz_id is None and _NAME_THE_KIND.search(text, max(sent[0], m.start - 60), m.start):
                     intro(m, sent, "naming-cue", 0.84)  # "we name the resulting model X"

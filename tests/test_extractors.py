@@ -2463,3 +2463,26 @@ def test_a_comparison_on_benchmarks_is_an_evaluation_on_them(extract_one):
     ext = extract_one("Zorro-7B: A Small Model", "We introduce Zorro-7B. Zorro-7B beats Gemma-7B on the average of "
                                                  "ARC-Easy, HellaSwag and BoolQ.")
     assert rels_objects(ext, "evaluated_on") == {"ARC-Easy", "HellaSwag", "BoolQ"}, ext.relations
+
+
+@pytest.mark.parametrize("sentence", [
+    "Experiments on four datasets, namely SMD, MSL, SMAP and PSM, show gains.",
+    "Experiments on four datasets: SMD, MSL, SMAP and PSM, show gains.",
+    "Experiments on four datasets (SMD, MSL, SMAP and PSM) show gains.",
+    "Evaluation is conducted on four datasets\u2014SMD, MSL, SMAP and PSM\u2014covering server telemetry.",
+])
+def test_short_names_listed_after_a_plural_data_head_are_the_data_evaluated_on(extract_one, sentence):
+    ext = extract_one("A method for anomaly detection", sentence)
+    assert ents(ext, "dataset") == {"SMD", "MSL", "SMAP", "PSM"}, ext.entities
+    assert rels_objects(ext, "evaluated_on") == {"SMD", "MSL", "SMAP", "PSM"}
+    assert rels(ext, "introduces") == set()  # ("namely" lists what is used; it names nothing new here)
+    # a short acronym in brackets after a phrase is its abbreviation, not a list member
+    ext = extract_one("A method", "We learn from user-item interaction data in collaborative filtering (CF).")
+    assert "CF" not in ents(ext, "dataset")
+
+
+def test_a_naming_cue_takes_the_kind_from_its_own_field(extract_one):
+    ext = extract_one("A new method for anomaly detection", "We propose a new model, namely ZorbNet.")
+    assert [(e.name, e.type) for e in ext.entities] == [("ZorbNet", "model")]
+    ext = extract_one("A study", "We propose two new benchmarks, namely ZorbQA and QuuxBench.")
+    assert rels_objects(ext, "introduces") == {"ZorbQA", "QuuxBench"} and ents(ext, "benchmark") == {"ZorbQA", "QuuxBench"}
