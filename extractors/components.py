@@ -213,7 +213,8 @@ _LIST_INTRO_PP = re.compile(r"(?<![A-Za-z])([a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+
 _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|Arena|Collection|Treebank)(?: \d{4})?\b")
 _EVAL_ON = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
 _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
-                        r"outperform|achiev|recall|F1|improv|surpass", re.IGNORECASE)
+                        r"outperform|achiev|recall|F1|improv|surpass|error rate|BLEU|ROUGE|precision|perplexity|pass@|"
+                        r"exact match|\bWER\b", re.IGNORECASE)
 # where a verb of introduction stands: the patterns below that open on one are tried there only (one scan for
 # all of them instead of one per pattern)
 _INTRO_VERB = re.compile(r"\b(?:introduce|present|propose|release|develop|design|devise)s?\b")

@@ -2486,3 +2486,12 @@ def test_a_naming_cue_takes_the_kind_from_its_own_field(extract_one):
     assert [(e.name, e.type) for e in ext.entities] == [("ZorbNet", "model")]
     ext = extract_one("A study", "We propose two new benchmarks, namely ZorbQA and QuuxBench.")
     assert rels_objects(ext, "introduces") == {"ZorbQA", "QuuxBench"} and ents(ext, "benchmark") == {"ZorbQA", "QuuxBench"}
+
+
+@pytest.mark.parametrize("sentence,names", [
+    ("We report mixed error rates on ASRU-2019 and SEAME, achieving 6.9% and 14.2%.", {"ASRU-2019", "SEAME"}),
+    ("Zorro-7B raises citation precision on ALCE from 51% to 74%.", {"ALCE"}),
+])
+def test_names_a_metric_is_reported_on_are_benchmarks(extract_one, sentence, names):
+    ext = extract_one("Zorro-7B: A Small Model", f"We introduce Zorro-7B. {sentence}")
+    assert ents(ext, "benchmark") == names and rels_objects(ext, "evaluated_on") == names, ext.entities
