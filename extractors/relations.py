@@ -62,7 +62,8 @@ _BASED_STEMS = ("based", "built", "fine-tun", "finetun", "fine tun", "tuned", "t
                 "encoder", "decoder", "insert", "integrat", "incorporat", "plug", "inject", "counterpart", "transfers",
                 "ports", "localiz", "localis", "to form", "to create", "to construct", "obtain", "to compose",
                 "to assemble", "same architecture", "result of", "product of", "outcome of", "pruned", "upcycl",
-                "sparsif", "start from", "starting checkpoint", "applied to", "yields", "produces")
+                "sparsif", "start from", "starting checkpoint", "applied to", "yields", "produces", "warm-start",
+                "tower")
 # stems that only the patterns for the paper's own model use ("we compress B", "the B architecture"): a sentence
 # opened to lineage by one of these alone skips the other patterns
 _OWN_ONLY_STEMS = ("further pre", "compress", "prun", "architecture")

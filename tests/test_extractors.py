@@ -2495,3 +2495,19 @@ def test_a_naming_cue_takes_the_kind_from_its_own_field(extract_one):
 def test_names_a_metric_is_reported_on_are_benchmarks(extract_one, sentence, names):
     ext = extract_one("Zorro-7B: A Small Model", f"We introduce Zorro-7B. {sentence}")
     assert ents(ext, "benchmark") == names and rels_objects(ext, "evaluated_on") == names, ext.entities
+
+
+@pytest.mark.parametrize("sentence,bases", [
+    ("Its vision tower is initialized from SigLIP-SO400M and its language model is initialized from Gemma-2-9B.",
+     {"SigLIP-SO400M", "Gemma 2 9B"}),
+    ("Its text encoder is warm-started from Flan-T5-XL, and the decoder is trained from scratch.", {"Flan-T5-XL"}),
+    ("We use the weights of Llama-3-8B to initialize the decoder of Zorro-7B.", {"Llama-3-8B"}),
+])
+def test_a_part_initialised_from_a_model_is_lineage_of_the_whole(extract_one, sentence, bases):
+    ext = extract_one("Zorro-7B: A Small Model", f"We introduce Zorro-7B, a vision-language model. {sentence}")
+    assert {b for a, b in rels(ext, "based_on") if a == "Zorro-7B"} == bases, ext.relations
+
+
+def test_lineage_stated_in_the_title(extract_one):
+    ext = extract_one("Zorro: A Mistral-7B-Based Agent for Web Tasks", "We introduce Zorro, an agent for web tasks.")
+    assert rels(ext, "based_on") == {("Zorro", "Mistral 7B")}, ext.relations
