@@ -345,13 +345,16 @@ def is_name_shaped(w: str, stop=frozenset()) -> bool:
     for p in parts:
         if _strong_part(p) and fold(p) not in stop and fold(p.rstrip("s")) not in stop:
             return True
-    if len(parts) > 1 and parts[0][0].isupper() and _SIZE_PART.fullmatch(parts[-1]):
-        return True  # Falcon-40B, Zeta-7B: a capitalised word with a parameter size
+    sized = next((i for i, p in enumerate(parts) if i and _SIZE_PART.fullmatch(p)), 0)
+    if sized and parts[0][0].isupper() and all(_AFTER_SIZE.fullmatch(p) for p in parts[sized + 1:]):
+        return True  # Falcon-40B, Zeta-7B, Zeta-7B-Chat: a capitalised word with a parameter size (and a
+        # variant's word: not "Llama-2-7B-low-resource settings")
     if len(parts) > 1 and parts[0][0].isupper() and _TYPE_TAIL.fullmatch(parts[-1]):
         return True  # AGI-Eval, Tele-Data, Leaner-Instruct: a capitalised word with a kind of data
     return w.endswith("++") and w[0].isupper()
 
 
+_AFTER_SIZE = re.compile(r"[A-Z][\w.]*|v\d[\w.]*|\d[\w.]*|it|hf|chat|instruct|base|sft|dpo|rlhf")
 _TYPE_TAIL = re.compile(r"Eval|EVAL|Bench|BENCH|Instruct|Pretrain|GLUE|Glue|QA|Arena|Data|Corpus")
 _VERSION_AFTER = re.compile(r" (?:[Vv]?\d+(?:\.\d+)+|[Vv]\d+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM]|Large|LARGE|Base|BASE|XL|XXL|Small|"
                             r"Instruct|Chat)(?!\w|\.\d)")

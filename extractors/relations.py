@@ -342,6 +342,18 @@ _LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|bu
 # "experiments on four datasets, namely A, B, ...": "namely" lists what is used, names nothing new
 _USED_LIST = re.compile(r"\b(?:on|across|over|using|with|from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}?[\w\-]+s,?\s*namely\s*"
                         r"(?:[^\s,;]+\s*(?:,|,?\s*and|,?\s*or)\s*){0,6}$", re.IGNORECASE)
+_RESPECTIVELY = re.compile(r"\b(?:respectively|corresponding)\b", re.IGNORECASE)
+
+
+def _list_after(text: str, ms: list, i: int, skip=()) -> list[int]:
+    """The indices of the names listed right after name ``i`` ("A1, A2 and A3"), up to one in ``skip``."""
+    out = []
+    while i + 1 < len(ms) and i + 1 not in skip and _SUBJECT_LIST_SEP.fullmatch(text, ms[i].end, ms[i + 1].start):
+        i += 1
+        out.append(i)
+    return out
+
+
 # a claim the sentence doubts or asks about: "we find no evidence that A outperforms B", "whether A beats B"
 _HEDGE = re.compile(r"\b(?:no evidence (?:that|of)|whether)\b[^,;:]*$", re.IGNORECASE)
 _ENUM_MARK = re.compile(r"(?<!\S)(?:\(?(?:[1-9]|i{1,3}|iv|v)\)|\([a-h]\))\s")  # "1) ", "(2) ", "iii) ", "(b) "
@@ -879,6 +891,21 @@ class RelationComponent(_RuleComponent):
                 while subjects[0] > 0 and \
                         _SUBJECT_LIST_SEP.fullmatch(text, ms[subjects[0] - 1].end, ms[subjects[0]].start):
                     subjects.insert(0, subjects[0] - 1)  # "A1, A2, and A3 based on B": every listed name
+                if ai > bi:  # "fine-tune B ..., yielding A1, A2 and A3": the names listed after the first too
+                    subjects += _list_after(text, ms, ai)
+                    subjects = sorted(set(subjects))
+                paired = [] if rx in self.based_merge else [bi, *_list_after(text, ms, bi, subjects)]
+                if 1 < len(paired) == len(subjects) and (ai > bi or _RESPECTIVELY.search(text, s0, s1)):
+                    # "fine-tune B1, B2 and B3 ..., yielding A1, A2 and A3", "A1 and A2, fine-tuned from B1 and
+                    # B2 respectively": each name on the base in its place
+                    for a, b in zip((ms[i] for i in subjects), (ms[j] for j in paired)):
+                        if _lineage(a, b):
+                            lineage(a, b, bm.group(), sent, "based-on-pattern", 0.75)
+                            found = True
+                            if rx in self.based_made and a.gaz_id is None and a.type == "model" and \
+                                    self.own_re.search(text, s0, s1) and (a, sent) not in made:
+                                made.append((a, sent))
+                    continue
                 bases = [ms[bi]]
                 if rx in self.based_merge:  # "by merging B1 and B2": every listed base
                     while bi + 1 < len(ms) and bi + 1 != ai and \

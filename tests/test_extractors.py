@@ -2511,3 +2511,24 @@ def test_a_part_initialised_from_a_model_is_lineage_of_the_whole(extract_one, se
 def test_lineage_stated_in_the_title(extract_one):
     ext = extract_one("Zorro: A Mistral-7B-Based Agent for Web Tasks", "We introduce Zorro, an agent for web tasks.")
     assert rels(ext, "based_on") == {("Zorro", "Mistral 7B")}, ext.relations
+
+
+@pytest.mark.parametrize("sentence,pairs", [
+    ("We fine-tune three open models (Llama-3-8B, Qwen2-7B, and Gemma-7B) on it, yielding Fennel-L-8B, "
+     "Fennel-Q-7B, and Fennel-G-7B.",
+     {("Fennel-L-8B", "Llama-3-8B"), ("Fennel-Q-7B", "Qwen2-7B"), ("Fennel-G-7B", "Gemma 7B")}),
+    ("Zorb-8B and Zorb-70B are fine-tuned from Llama-3-8B and Llama-3-70B, respectively.",
+     {("Zorb-8B", "Llama-3-8B"), ("Zorb-70B", "Llama-3-70B")}),
+    ("Zorb-1B and Zorb-3B are initialized from the corresponding Pythia-1.4B and Pythia-2.8B checkpoints.",
+     {("Zorb-1B", "Pythia-1.4B"), ("Zorb-3B", "Pythia-2.8B")}),
+    ("We fine-tune Llama-3-8B on two mixtures to obtain Zorb-8B-Math and Zorb-8B-Code.",
+     {("Zorb-8B-Math", "Llama-3-8B"), ("Zorb-8B-Code", "Llama-3-8B")}),
+])
+def test_listed_models_made_from_listed_bases_pair_in_order(extract_one, sentence, pairs):
+    ext = extract_one("A family of models", sentence)
+    assert rels(ext, "based_on") == pairs, ext.relations
+
+
+def test_a_sized_name_with_a_variant_word_is_name_shaped(extract_one):
+    ext = extract_one("A family of models", "We compare Zorb-8B and Zorb-8B-Chat.")  # (not only "Zorb-8B")
+    assert ents(ext) == {"Zorb-8B", "Zorb-8B-Chat"} and rels(ext, "based_on") == {("Zorb-8B-Chat", "Zorb-8B")}
