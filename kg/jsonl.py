@@ -10,6 +10,13 @@ from .errors import InputError, KGError, NoUsableInput
 from .records import Extraction
 
 
+def json_error(exc: json.JSONDecodeError) -> str:
+    """``malformed JSON (what at column N)``; json's own message may end in "at" ("Unterminated string starting
+    at"), said once here."""
+    msg = exc.msg[:-3] if exc.msg.endswith(" at") else exc.msg
+    return f"malformed JSON ({msg} at column {exc.colno})"
+
+
 def iter_jsonl(path: str | Path, error: type[KGError] = InputError,
                fix: str = "fix or remove the line") -> Iterator[tuple[int, object]]:
     """``(line number, parsed value)`` for every non-blank line; raises ``error`` for a missing file or a bad line."""
@@ -30,7 +37,7 @@ def iter_jsonl(path: str | Path, error: type[KGError] = InputError,
         try:
             yield n, json.loads(line)
         except json.JSONDecodeError as exc:
-            raise error(f"{p}:{n}: malformed JSON ({exc.msg} at column {exc.colno})", fix) from exc
+            raise error(f"{p}:{n}: {json_error(exc)}", fix) from exc
 
 
 def read_extractions(path: str | Path, skips: list[str] | None = None) -> list[Extraction]:

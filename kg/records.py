@@ -189,17 +189,22 @@ class Extraction:
 _KIND = {str: "a string", int: "an integer", dict: "an object", list: "a list"}
 
 
+def _kind(value: Any) -> str:
+    """The type a message names: JSON's ``null`` is "null", not "NoneType"."""
+    return "null" if value is None else type(value).__name__
+
+
 def _get(obj: dict[str, Any], key: str, kind: type, where: str, *, required: bool = False) -> Any:
     """``obj[key]`` if it is of ``kind`` (``None`` when absent or null, unless ``required``)."""
     if not isinstance(obj, dict):
-        raise ValueError(f"{where.rstrip('.') or 'the record'} must be an object, not {type(obj).__name__}")
+        raise ValueError(f"{where.rstrip('.') or 'the record'} must be an object, not {_kind(obj)}")
     value = obj.get(key)
     if value is None:
         if required:
             raise ValueError(f"{where}{key} is missing")
         return None
     if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise ValueError(f"{where}{key} must be {_KIND[kind]}, not {type(value).__name__}")
+        raise ValueError(f"{where}{key} must be {_KIND[kind]}, not {_kind(value)}")
     return value
 
 
@@ -208,7 +213,7 @@ def _items(obj: dict[str, Any], key: str, kind: type, where: str) -> list:
     value = _get(obj, key, list, where)
     for i, item in enumerate(value or ()):
         if not isinstance(item, kind):
-            raise ValueError(f"{where}{key}[{i}] must be {_KIND[kind]}, not {type(item).__name__}")
+            raise ValueError(f"{where}{key}[{i}] must be {_KIND[kind]}, not {_kind(item)}")
     return value or []
 
 
@@ -217,7 +222,7 @@ def _number(obj: dict[str, Any], key: str, where: str, default: float | None = 1
     if value is None:
         return default
     if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{where}{key} must be a number, not {type(value).__name__}")
+        raise ValueError(f"{where}{key} must be a number, not {_kind(value)}")
     if not math.isfinite(value):
         raise ValueError(f"{where}{key} must be a finite number, not {value}")
     return float(value)

@@ -5,7 +5,8 @@ text (both layouts), JSON Lines, JSON arrays (incl. the daily-papers API shape),
 and arXiv API Atom XML. ``read_sources`` walks files, directories (recursively) and stdin
 (``-``), sniffs formats, merges the same paper listed twice, and keeps input order.
 Bad input never raises: every unusable record becomes a ``Skip`` with ``file:line`` and why
-(an Atom entry's line is the line of its ``<entry>`` tag).
+(an Atom entry's line is the line of its ``<entry>`` tag). A byte that is not UTF-8 costs only the line or
+record holding it (a whole XML document; a file that is mostly not text is one ``Skip``).
 
 Text is cleaned as it is read (``clean_chars``): each lone surrogate (e.g. from a JSON ``"\\ud800"`` escape)
 becomes U+FFFD and each control character other than tab, newline and CR (C0 controls, DEL) becomes a space,
@@ -30,6 +31,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Iterator, Union
 from xml.parsers import expat
 
+from .jsonl import json_error
 from .records import Paper, Skip
 from .store import LOCK_NAME
 
@@ -84,6 +86,23 @@ def find_arxiv_id(*values: str | None) -> str | None:
 def clean_chars(s: str) -> str:
     """Each lone surrogate becomes U+FFFD, each control character but tab/newline/CR a space (same length)."""
     return BAD_CHARS_RE.sub(lambda m: "\ufffd" if m.group() >= "\ud800" else " ", s)
+
+
+# a byte that is not UTF-8, as ``decode`` keeps it (a lone surrogate U+DC80..U+DCFF): the reader skips the line or
+# record holding one and keeps the rest (text decoded as UTF-8 never holds such a character; a JSON escape
+# "\udce9" is six characters until it is parsed)
+RAW_BYTE_RE = re.compile("[\udc80-\udcff]")
+NOT_UTF8_FIX = "re-save the file as UTF-8"
+
+
+def bad_byte(s: str, start: int = 0, end: int | None = None) -> tuple[int, int] | None:
+    """``(offset, byte)`` of the first byte in ``s[start:end]`` that is not UTF-8, or None."""
+    m = RAW_BYTE_RE.search(s, start, len(s) if end is None else end)
+    return (m.start(), ord(m.group()) - 0xDC00) if m else None
+
+
+def _line_col(text: str, offset: int) -> str:
+    return f"line {text.count(chr(10), 0, offset) + 1}, column {offset - text.rfind(chr(10), 0, offset)}"
 
 
 # a line broken after a hyphen inside a word or a name ("fine-\ntuned", "Llama-\n2-7B", text copied from a PDF or
@@ -162,11 +181,22 @@ CHROME_RE = re.compile(
     re.IGNORECASE)
 
 
+# what the page reader takes for an abstract: this long and this many sentences, or this long whatever it holds
+MIN_ABSTRACT_CHARS, MIN_ABSTRACT_SENTENCES, LONG_ABSTRACT_CHARS = 120, 2, 300
+
+
 def _is_abstract_line(line: str) -> bool:
-    if len(line) >= 300:
+    if len(line) >= LONG_ABSTRACT_CHARS:
         return True
     sentences = len(re.findall(r"[.!?](?:\s+|$)", line))
-    return len(line) >= 120 and line.endswith((".", ")", "!", "?", '"')) and sentences >= 2
+    return (len(line) >= MIN_ABSTRACT_CHARS and line.endswith((".", ")", "!", "?", '"'))
+            and sentences >= MIN_ABSTRACT_SENTENCES)
+
+
+def _reads_like_sentences(line: str) -> bool:
+    """Too short for an abstract, but written like one: four words or more ending with a full stop (a title seldom
+    ends so)."""
+    return line.endswith((".", '."', ".)")) and len(line.split()) >= 4
 
 
 def _page_units(text: str) -> Iterator[tuple[int, str]]:
@@ -199,19 +229,57 @@ def _page_units(text: str) -> Iterator[tuple[int, str]]:
 def read_hf_page(text: str, name: str) -> Iterator[Item]:
     """Read a Hugging Face daily-papers page copied as text (either layout)."""
     pending: tuple[int, str] | None = None  # (line number, title)
+    # the unit after a title that is no abstract but may be its abstract (one too short, or one holding a byte that
+    # is not UTF-8): the next unit says which (an abstract after it makes it a title)
+    follow: tuple[int, str] | None = None
     for lineno, line in _page_units(text):
         if _is_abstract_line(line):
+            if follow is not None:
+                yield _unpaired(name, pending)
+                pending, follow = follow, None
             if pending is None:
                 yield Skip(f"{name}:{lineno}", "abstract without a title on the line(s) before it")
             else:
-                yield make_paper(title=pending[1], abstract=line, source=f"{name}:{pending[0]}")
+                yield _page_paper(name, pending, (lineno, line))
                 pending = None
+        elif pending is not None and follow is None and (_reads_like_sentences(line) or bad_byte(line)):
+            follow = (lineno, line)
         else:
             if pending is not None:
-                yield Skip(f"{name}:{pending[0]}", f"title {pending[1][:60]!r} has no abstract after it")
-            pending = (lineno, line)
+                yield _unpaired(name, pending, follow)
+            pending, follow = (lineno, line), None
     if pending is not None:
-        yield Skip(f"{name}:{pending[0]}", f"title {pending[1][:60]!r} has no abstract after it")
+        yield _unpaired(name, pending, follow)
+
+
+def _not_utf8(name: str, units: list[tuple[int, str]]) -> Skip | None:
+    """A page's paper (its title, and the unit after it) holding a byte that is not UTF-8, skipped whole."""
+    for lineno, unit in units:
+        bad = bad_byte(unit)
+        if bad:
+            what = f"lines {units[0][0]} and {units[1][0]}" if len(units) > 1 else "this line"
+            return Skip(f"{name}:{lineno}", f"not UTF-8 (byte 0x{bad[1]:02x} at column {bad[0] + 1}); the paper of "
+                                            f"{what} was not read; {NOT_UTF8_FIX}")
+    return None
+
+
+def _page_paper(name: str, title: tuple[int, str], abstract: tuple[int, str]) -> Item:
+    return _not_utf8(name, [title, abstract]) or \
+        make_paper(title=title[1], abstract=abstract[1], source=f"{name}:{title[0]}")
+
+
+def _unpaired(name: str, title: tuple[int, str], follow: tuple[int, str] | None = None) -> Skip:
+    """Why a title on a page makes no paper; ``follow`` is the unit after it, read as no abstract."""
+    bad = _not_utf8(name, [title] + ([follow] if follow else []))
+    if bad:
+        return bad
+    where = f"{name}:{title[0]}"
+    if follow is None:
+        return Skip(where, f"title {title[1][:60]!r} has no abstract after it")
+    return Skip(where, f"title {title[1][:60]!r} has no abstract after it: line {follow[0]}: {follow[1][:40]!r} looks "
+                       f"like an abstract shorter than the page reader accepts ({MIN_ABSTRACT_CHARS} characters and "
+                       f"{MIN_ABSTRACT_SENTENCES} sentences, or {LONG_ABSTRACT_CHARS} characters); give such "
+                       "listings as JSON Lines or CSV with title and abstract")
 
 
 # ---------------------------------------------------------------- JSON / JSONL
@@ -237,7 +305,7 @@ def _is_text(value: object) -> bool:
 
 def _from_obj(obj: object, source: str) -> Item:
     if not isinstance(obj, dict):
-        return Skip(source, f"expected a JSON object, got {_type_name(obj)}")
+        return Skip(source, f"expected a paper object, got {_kind(obj)}")
     if "entities" in obj and "relations" in obj and isinstance(obj.get("paper"), dict):
         return Skip(source, "a kg extraction record (what kg extract writes), not a listing -- "
                             "build from such records with kg build --extractions FILE")
@@ -283,8 +351,13 @@ def _uninvert(index: dict) -> str:
     return " ".join(at[i] for i in sorted(at))
 
 
-def _type_name(value: object) -> str:
-    return "number" if isinstance(value, _Num) else type(value).__name__
+_KINDS = {bool: ("true or false", "true/false values"), type(None): ("null", "nulls"), list: ("a list", "lists"),
+          dict: ("an object", "objects"), _Num: ("a number", "numbers"), str: ("a string", "strings")}
+
+
+def _kind(value: object, plural: bool = False) -> str:
+    """What a JSON value is, in words: "a number", "null" (``plural``: "numbers", "nulls")."""
+    return _KINDS.get(type(value), (type(value).__name__,) * 2)[plural]
 
 
 def _scalar(value: object) -> str | None:
@@ -330,10 +403,14 @@ def read_jsonl(text: str, name: str) -> Iterator[Item]:
     for lineno, line in enumerate(lines(text), 1):
         if not line.strip():
             continue
+        bad = bad_byte(line)
+        if bad:
+            yield Skip(f"{name}:{lineno}", f"not UTF-8 (byte 0x{bad[1]:02x} at column {bad[0] + 1}); {NOT_UTF8_FIX}")
+            continue
         try:
             obj = _loads(line)
         except json.JSONDecodeError as exc:
-            yield Skip(f"{name}:{lineno}", f"malformed JSON ({exc.msg} at column {exc.colno})")
+            yield Skip(f"{name}:{lineno}", json_error(exc))
             continue
         yield _from_obj(obj, f"{name}:{lineno}")
 
@@ -404,7 +481,7 @@ def read_json(text: str, name: str) -> Iterator[Item]:
         if _is_jsonl(text, exc):
             yield from read_jsonl(text, name)
             return
-        yield Skip(f"{name}:{exc.lineno}", f"malformed JSON ({exc.msg} at column {exc.colno}); nothing read from it")
+        yield Skip(f"{name}:{exc.lineno}", f"{json_error(exc)}; nothing read from it")
         return
     top = _skip_ws(text, 0)
     where: int | str | None = top  # offset of the array of papers, the member holding it, or None: one paper
@@ -424,11 +501,45 @@ def read_json(text: str, name: str) -> Iterator[Item]:
             starts = _array_starts(text, _member_starts(text, top)[where] if isinstance(where, str) else where)
     except (ValueError, IndexError, KeyError, RecursionError):  # not expected for text that parsed
         starts = []
+    first_bad = bad_byte(text)
+    if first_bad and len(starts) < len(data):  # (where each record is, unknown: the document is not read)
+        yield Skip(f"{name}:{text.count(chr(10), 0, first_bad[0]) + 1}",
+                   f"not UTF-8 (byte 0x{first_bad[1]:02x} at {_line_col(text, first_bad[0])}); nothing read from it; "
+                   f"{NOT_UTF8_FIX}")
+        return
+
+    def label(n: int) -> str:  # (which value of the document is meant: "items[0]", "[3]")
+        return f"{where}[{n}]" if isinstance(where, str) else f"[{n}]"
+
+    def not_papers(run: list[int], line: int) -> Skip:
+        if len(run) == 1:
+            return Skip(f"{name}:{line}", f"{label(run[0])}: expected a paper object, got {_kind(data[run[0]])}")
+        kinds = " and ".join(dict.fromkeys(_kind(data[i], plural=True) for i in run))
+        return Skip(f"{name}:{line}", f"{label(run[0])} to {label(run[-1])} ({len(run)} values): expected paper "
+                                      f"objects, got {kinds}")
+
     line, at = 1, 0  # (lines counted on from the previous record: counting from the top each time is quadratic)
+    run: list[int] = []  # values that are not objects, on one line: said in one warning
+    run_line = 0
     for n, obj in enumerate(data):
         if n < len(starts) and starts[n] >= at:
             line, at = line + text.count("\n", at, starts[n]), starts[n]
-        yield _from_obj(obj, f"{name}:{line if n < len(starts) else 1}")
+        here = line if n < len(starts) else 1
+        if run and (isinstance(obj, dict) or here != run_line):
+            yield not_papers(run, run_line)
+            run = []
+        if not isinstance(obj, dict):
+            run.append(n)
+            run_line = here
+            continue
+        bad = first_bad and bad_byte(text, starts[n], _DECODER.raw_decode(text, starts[n])[1])
+        if bad:
+            yield Skip(f"{name}:{here}", f"not UTF-8 (byte 0x{bad[1]:02x} at {_line_col(text, bad[0])}); "
+                                         f"{NOT_UTF8_FIX}")
+            continue
+        yield _from_obj(obj, f"{name}:{here}")
+    if run:
+        yield not_papers(run, run_line)
 
 
 # ---------------------------------------------------------------- CSV / TSV
@@ -478,13 +589,18 @@ def _cells(line: str, delimiter: str) -> list[str]:
 
 class _Lines:
     """The lines of a CSV text for ``csv.reader``, remembering the line a row starts on (blank lines make no
-    row, and a quoted cell may span lines)."""
+    row, and a quoted cell may span lines) and whether the text is read to its end."""
 
     def __init__(self, text: str) -> None:
         self._lines = iter(io.StringIO(text, newline=""))
+        self._left = len(text)
         self.count = 0
         self.row_start = 0
         self._marked = False
+
+    @property
+    def at_end(self) -> bool:
+        return self._left == 0
 
     def mark(self) -> None:
         """The next non-blank line starts a row."""
@@ -496,9 +612,31 @@ class _Lines:
     def __next__(self) -> str:
         line = next(self._lines)
         self.count += 1
+        self._left -= len(line)
         if self._marked and line.strip("\r\n"):
             self.row_start, self._marked = self.count, False
         return line
+
+
+def _unclosed_quote(cells: Iterable[object], text: str, last_line: int) -> int | None:
+    """The line where a quote opens that is never closed, or None. Such a cell runs to the end of the text over
+    several lines, and the text ends with it rather than with a closing quote."""
+    tail = text.rstrip()
+    for cell in cells:
+        if isinstance(cell, str) and "\n" in cell and tail.endswith(cell.replace('"', '""').rstrip()):
+            return last_line - cell.count("\n") + cell.endswith("\n")
+    return None
+
+
+def _bad_cell(row: dict) -> str | None:
+    """Why a CSV row cannot be read: a cell holding a byte that is not UTF-8 (the cell named), or None."""
+    for key, value in row.items():
+        for cell in value if key is None else [value]:
+            bad = bad_byte(cell) if isinstance(cell, str) else None
+            if bad:
+                where = f"the '{key}' cell" if key is not None else "a cell past the header's columns"
+                return f"not UTF-8 (byte 0x{bad[1]:02x} in {where}); {NOT_UTF8_FIX}"
+    return None
 
 
 def read_csv(text: str, name: str, delimiter: str | None = None) -> Iterator[Item]:
@@ -512,30 +650,55 @@ def read_csv(text: str, name: str, delimiter: str | None = None) -> Iterator[Ite
     # no cell can be longer than the text: a huge row is then read whole and reported by make_paper with its
     # size, instead of a csv.Error that loses the rest of the file
     csv.field_size_limit(max(csv.field_size_limit(), len(text) + 1))
+    again: str | None = text
+    while again is not None:  # (read again past a quote that is never closed)
+        again = yield from _csv_rows(again, name, delimiter)
+
+
+def _csv_rows(text: str, name: str, delimiter: str) -> Iterator[Item]:
+    """The rows of a CSV text. A quote that is never closed is skipped with its row, and the text is returned with
+    the lines up to that row blanked, to be read again (line numbers stay as they are); else None."""
     src = _Lines(text)
     reader = csv.DictReader(src, delimiter=delimiter)
     try:
         fields = {column_name(f): f for f in reader.fieldnames or []}
     except csv.Error as exc:
         yield Skip(f"{name}:1", f"malformed CSV header ({exc})")
-        return
+        return None
+    header_lines = src.count
+    bad = bad_byte("".join(reader.fieldnames or []))
+    if bad:
+        yield Skip(f"{name}:1", f"not UTF-8 (byte 0x{bad[1]:02x} in the header); nothing read from it; {NOT_UTF8_FIX}")
+        return None
     if not _header_ok(fields):
         yield Skip(f"{name}:1", f"CSV header needs 'title' and 'abstract' (or 'summary') columns, has {sorted(fields)}")
-        return
+        return None
     while True:
         src.mark()
         seen = src.count
         try:
             row = next(reader)
         except StopIteration:
-            return
+            return None
         except csv.Error as exc:
             if src.count == seen:  # no progress: the reader cannot go on
                 yield Skip(f"{name}:{src.count}", f"malformed CSV ({exc}); the rest of the file was not read")
-                return
+                return None
             yield Skip(f"{name}:{src.row_start}", f"malformed CSV row ({exc})")
             continue
         lineno = src.row_start
+        cells = [v for k, v in row.items() if k is not None] + list(row.get(None) or [])
+        opened = _unclosed_quote(cells, text, src.count) if src.at_end and src.count > lineno else None
+        if opened is not None:
+            yield Skip(f"{name}:{opened}", "a quote opened on this line is never closed: its row was not read, and "
+                                           "the lines after it were read as rows (not as one cell); close the quote, "
+                                           "or write a quote inside a cell as \"\"")
+            rows = io.StringIO(text, newline="").readlines()
+            return "".join(rows[:header_lines]) + "\n" * (opened - header_lines) + "".join(rows[opened:])
+        bad = _bad_cell(row)
+        if bad:
+            yield Skip(f"{name}:{lineno}", bad)
+            continue
         if None in row:
             if any(cell.strip() for cell in row[None] if isinstance(cell, str)):
                 yield Skip(f"{name}:{lineno}", "row has more cells than the header")
@@ -582,6 +745,12 @@ def _child(el: ET.Element, tag: str) -> ET.Element | None:
 
 
 def read_atom(text: str, name: str) -> Iterator[Item]:
+    bad = bad_byte(text)
+    if bad:  # (an XML document is read whole)
+        yield Skip(f"{name}:{text.count(chr(10), 0, bad[0]) + 1}",
+                   f"not UTF-8 (byte 0x{bad[1]:02x} at {_line_col(text, bad[0])}); nothing read from it; "
+                   f"{NOT_UTF8_FIX}")
+        return
     try:
         root, where = parse_xml(text)
     except expat.ExpatError as exc:
@@ -746,6 +915,11 @@ def read_bibtex(text: str, name: str) -> Iterator[Item]:
             strings.update({k: v for k, v in fields.items()})
             continue
         found += 1
+        bad = next(((k, b) for k, v in fields.items() for b in [bad_byte(v)] if b), None)
+        if bad:
+            yield Skip(source, f"not UTF-8 (byte 0x{bad[1][1]:02x} in its '{bad[0]}'); the entry was not read; "
+                               f"{NOT_UTF8_FIX}")
+            continue
         eprint = fields.get("eprint", "")
         arxiv = find_arxiv_id(eprint) if "arxiv" in fields.get("archiveprefix", "arxiv").lower() else None
         arxiv = arxiv or find_arxiv_id(fields.get("doi"), fields.get("url"))
@@ -807,6 +981,10 @@ def read_ris(text: str, name: str) -> Iterator[Item]:
 
 
 def _ris_paper(record: dict[str, list[list[str]]], source: str) -> Item:
+    bad = next((b for values in record.values() for v in values for line in v for b in [bad_byte(line)] if b), None)
+    if bad:
+        return Skip(source, f"not UTF-8 (byte 0x{bad[1]:02x}); the record was not read; {NOT_UTF8_FIX}")
+
     def first(key: str) -> str | None:
         values = record.get(key)
         return "\n".join(values[0]) if values else None  # (continued lines are joined as fields are read)
@@ -890,16 +1068,24 @@ def decode(data: bytes, name: str) -> tuple[str | None, Skip | None]:
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        return None, Skip(f"{name}:{line}", f"not UTF-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
-                                            "re-save the file as UTF-8")
+        first = exc.start
+    # some bytes are not UTF-8: each is kept as a lone surrogate, and the readers skip only the lines or records
+    # that hold one; a file that is mostly not text is one warning, not one per line
+    text = data.decode("utf-8-sig", "surrogateescape")
+    odd = len(BAD_CHARS_RE.findall(text))  # (those bytes, and control characters)
+    if odd * 4 > len(text):
+        line = data[:first].count(b"\n") + 1
+        return None, Skip(f"{name}:{line}", f"not UTF-8 text: {odd * 100 // len(text)}% of it is binary or in another "
+                                            f"encoding (first at byte 0x{data[first]:02x}, offset {first}); "
+                                            "give a listing saved as UTF-8 text")
+    return text, None
 
 
 def read_text(text: str, name: str, fmt: str | None = None) -> Iterator[Item]:
     """Read text in ``fmt``, or in the sniffed format. Text that starts like JSON or XML but does not parse is
     read as page text if that finds papers, else the parse error is reported."""
     if fmt is None:
-        fmt, sure = _sniff(text)
+        fmt, sure = _sniff(RAW_BYTE_RE.sub("\ufffd", text))  # (the XML parser takes no lone surrogate)
         if not sure:
             page = list(read_hf_page(text, name))
             if any(isinstance(item, Paper) for item in page):
@@ -914,10 +1100,10 @@ def _scan(path: Path, seen: set[tuple[int, int]]) -> tuple[list[os.DirEntry], Sk
         st = path.stat()
         entries = sorted(os.scandir(path), key=lambda e: e.name)
     except OSError as exc:
-        return [], Skip(f"{display_name(path)}:0", f"cannot read directory ({exc.strerror})")
+        return [], Skip(display_name(path), f"cannot read directory ({exc.strerror})")
     if (st.st_dev, st.st_ino) in seen:
         # (nothing is lost: a note, not a skipped record)
-        return [], Note(f"{display_name(path)}:0", "links to a directory already read; not read again")
+        return [], Note(display_name(path), "links to a directory already read; not read again")
     seen.add((st.st_dev, st.st_ino))
     return entries, None
 
@@ -949,7 +1135,7 @@ def _walk(root: Path) -> Iterator[Path | Skip]:
         try:
             is_dir, is_file, is_link = e.is_dir(), e.is_file(), e.is_symlink()
         except OSError as exc:
-            yield Skip(f"{display_name(path)}:0", f"cannot read ({exc.strerror})")
+            yield Skip(display_name(path), f"cannot read ({exc.strerror})")
             continue
         if is_dir:
             if _is_build_output(path):  # "kg build ." must not read its own outputs back
@@ -963,7 +1149,7 @@ def _walk(root: Path) -> Iterator[Path | Skip]:
             if is_file:
                 yield path
             elif is_link:
-                yield Skip(f"{display_name(path)}:0", "broken symbolic link")
+                yield Skip(display_name(path), "broken symbolic link")
 
 
 def _sample_dir() -> Path:
@@ -1003,12 +1189,12 @@ class ReadResult:
 
 def _read_stdin(stream: io.TextIOBase | None, fmt: str | None) -> Iterator[Item]:
     if stream is None:  # started with stdin closed
-        yield Skip("<stdin>:0", "stdin is closed; nothing to read")
+        yield Skip("<stdin>", "stdin is closed; nothing to read")
         return
     try:
         data = stream.buffer.read() if hasattr(stream, "buffer") else stream.read().encode("utf-8")
     except (OSError, ValueError) as exc:
-        yield Skip("<stdin>:0", f"cannot read stdin ({getattr(exc, 'strerror', None) or exc})")
+        yield Skip("<stdin>", f"cannot read stdin ({getattr(exc, 'strerror', None) or exc})")
         return
     text, skip = decode(data, "<stdin>")
     if skip:
@@ -1026,14 +1212,14 @@ def iter_items(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIOBa
         try:
             exists, is_dir = path.exists(), path.is_dir()
         except OSError as exc:
-            yield Skip(f"{display_name(path)}:0", f"cannot access ({exc.strerror})")
+            yield Skip(display_name(path), f"cannot access ({exc.strerror})")
             continue
         if not exists:
-            yield Skip(f"{display_name(path)}:0", "no such file or directory")
+            yield Skip(display_name(path), "no such file or directory")
             continue
         found = list(_walk(path)) if is_dir else [path]
         if is_dir and not any(isinstance(f, Path) for f in found):
-            found.append(Skip(f"{display_name(path)}:0",
+            found.append(Skip(display_name(path),
                               f"directory has no listing files ({', '.join(sorted(DIR_EXTENSIONS))})"))
         for f in found:
             if isinstance(f, Skip):
@@ -1043,7 +1229,7 @@ def iter_items(inputs: Iterable[str], fmt: str | None = None, stdin: io.TextIOBa
             try:
                 data = f.read_bytes()
             except OSError as exc:
-                yield Skip(f"{name}:0", f"cannot read file ({exc.strerror})")
+                yield Skip(name, f"cannot read file ({exc.strerror})")
                 continue
             text, skip = decode(data, name)
             if skip:

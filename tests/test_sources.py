@@ -84,7 +84,7 @@ def test_jsonl_keeps_ids_and_reports_bad_lines(tmp_path):
     assert "malformed JSON" in by_line["2"]
     assert "no abstract" in by_line["3"]
     assert "no title" in by_line["4"]
-    assert "expected a JSON object" in by_line["5"]
+    assert "expected a paper object, got a list" in by_line["5"]
 
 
 def test_json_array_csv_tsv_atom(tmp_path):
@@ -379,8 +379,8 @@ def test_directory_reads_listing_files_only_and_follows_links_once(tmp_path):
     res = read_sources([str(tmp_path)])
     assert [(p.title, p.source.rsplit("/", 2)[1:]) for p in res.papers] == [("Real", ["linked", "p.jsonl:1"])]
     assert sorted(s.source.rsplit("/", 2)[-1] + " " + s.reason for s in res.skips) == [
-        "gone.jsonl:0 broken symbolic link", "loop:0 links to a directory already read; not read again",
-        "real:0 links to a directory already read; not read again"]
+        "gone.jsonl broken symbolic link", "loop links to a directory already read; not read again",
+        "real links to a directory already read; not read again"]  # (no line: a whole file or folder)
     from kg.sources import Note
     assert [type(s) for s in res.skips if "already read" in s.reason] == [Note, Note]  # nothing was lost
 
@@ -673,3 +673,78 @@ def test_a_page_of_titles_names_each_title_without_an_abstract(tmp_path):
     res = read_sources([str(f)])
     assert not res.papers and len(res.skips) == 12
     assert all(f"titles.txt:{i + 1}:" in str(s) and "has no abstract" in str(s) for i, s in enumerate(res.skips))
+
+
+def test_a_line_that_is_not_utf8_is_skipped_and_the_good_lines_kept(tmp_path):
+    """One latin-1 line costs that line (or its record), named with file:line and the byte; the rest is read."""
+    bad = "Caf\xe9-LM: a model".encode("latin-1")
+    jl = tmp_path / "mixed.jsonl"
+    jl.write_bytes(_row("First").encode() + b"\n" + b'{"title": "' + bad + b'", "abstract": "x"}\n'
+                   + _row("Third").encode() + b"\n")
+    cs = tmp_path / "latin1.csv"
+    cs.write_bytes(b"title,abstract\n" + bad + b"," + ABSTRACT.encode() + b"\nPlain,\"" + ABSTRACT.encode() + b"\"\n")
+    page = tmp_path / "page.txt"
+    page.write_bytes(b"Good title\n\n" + ABSTRACT.encode() + b"\n\n" + bad + b"\n\n" + ABSTRACT.encode() + b"\n")
+    arr = tmp_path / "arr.json"
+    arr.write_bytes(b'[\n{"title": "Kept", "abstract": "' + ABSTRACT.encode() + b'"},\n{"title": "' + bad
+                    + b'", "abstract": "' + ABSTRACT.encode() + b'"}\n]\n')
+    for f, titles, line in ((jl, ["First", "Third"], 2), (cs, ["Plain"], 2), (page, ["Good title"], 5),
+                            (arr, ["Kept"], 3)):
+        res = read_sources([str(f)])
+        assert [p.title for p in res.papers] == titles, f
+        assert [(s.source, "not UTF-8 (byte 0xe9" in s.reason) for s in res.skips] == [(f"{f}:{line}", True)], f
+    binary = tmp_path / "blob.txt"  # mostly not text (no NUL byte to tell): one warning for the file
+    binary.write_bytes(b"".join(bytes([0x80 + i % 120, 0x41, 0xfe, 0x0a]) for i in range(5000)))
+    res = read_sources([str(binary)])
+    assert not res.papers and len(res.skips) == 1 and "not UTF-8 text" in res.skips[0].reason
+
+
+def test_a_csv_quote_never_closed_is_named_and_the_rows_after_it_read(tmp_path):
+    f = tmp_path / "ragged.csv"
+    f.write_text('title,abstract\nA: one,We introduce A.\nD: four,"a quoted\ncell over two lines"\n'
+                 'B: two,"unterminated quote, We introduce B.\nC: three,We introduce C.\n')
+    res = read_sources([str(f)])
+    assert [(p.title, p.source.rsplit(":", 1)[1]) for p in res.papers] == [("A: one", "2"), ("D: four", "3"),
+                                                                           ("C: three", "6")]
+    assert [s.source.rsplit(":", 1)[1] for s in res.skips] == ["5"]
+    assert "quote opened on this line is never closed" in res.skips[0].reason
+    ok = tmp_path / "ok.csv"  # a last cell over several lines, its quote closed: no warning
+    ok.write_text('title,abstract\nA: one,"We introduce A.\nIt is good."\n')
+    res = read_sources([str(ok)])
+    assert [p.abstract for p in res.papers] == ["We introduce A. It is good."] and not res.skips
+
+
+def test_a_page_abstract_too_short_is_named_as_one(tmp_path):
+    f = tmp_path / "page.txt"
+    f.write_text("Zeta-7B: a small model\n\nWe introduce Zeta-7B, fine-tuned from Llama3-8B. Zeta-7B outperforms "
+                 "Llama 2 13B on MMLU.\n\nOwlBench: owls\n\n" + ABSTRACT + "\n")
+    res = read_sources([str(f)])
+    assert [p.title for p in res.papers] == ["OwlBench: owls"]
+    assert len(res.skips) == 1 and res.skips[0].source == f"{f}:1"
+    reason = res.skips[0].reason
+    assert "line 3: 'We introduce Zeta-7B" in reason and "looks like an abstract shorter than" in reason
+    assert "120 characters" in reason
+
+
+def test_json_values_that_are_not_papers_are_named_by_key_once(tmp_path):
+    f = tmp_path / "config.json"
+    f.write_text('{"name": "my config", "version": 3, "items": [1, 2]}')
+    res = read_sources([str(f)])
+    assert [str(s) for s in res.skips] == [f"{f}:1: skipped: items[0] to items[1] (2 values): expected paper "
+                                           "objects, got numbers"]
+    g = tmp_path / "list.json"
+    g.write_text('[\n"a string",\n{"title": "Kept", "abstract": "' + ABSTRACT + '"}\n]')
+    res = read_sources([str(g)])
+    assert [p.title for p in res.papers] == ["Kept"]
+    assert [str(s) for s in res.skips] == [f"{g}:2: skipped: [0]: expected a paper object, got a string"]
+
+
+def test_small_wording_of_warnings(tmp_path):
+    from kg.records import Extraction
+    f = tmp_path / "p.jsonl"
+    f.write_text('{"title": "unterminated\n')
+    res = read_sources([str(f), str(tmp_path / "missing.jsonl")])
+    assert "(Unterminated string starting at column 11)" in res.skips[0].reason  # (not "at at column")
+    assert res.skips[1].source == str(tmp_path / "missing.jsonl")  # a whole file: no ":0" line
+    with pytest.raises(ValueError, match="paper must be an object, not null"):
+        Extraction.from_json({"paper": None, "entities": [], "relations": []})
