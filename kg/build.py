@@ -328,7 +328,7 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
                 stderr: TextIO | None = None, quiet: bool = False, started: str | None = None,
                 t0: float | None = None) -> BuildSummary:
     """Map, store, validate and export already extracted records (warnings go to ``stderr``)."""
-    from .progress import bar
+    from .progress import bar, stage
 
     stderr = None if quiet else (stderr or sys.stderr)
     t0 = t0 if t0 is not None else time.perf_counter()
@@ -404,6 +404,8 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
             changes.add(build_record(minter, started=started, ended=_now(), inputs=list(inputs or []), graphs=graphs))
             summary.papers_in_store = len(store.paper_graphs(minter.base))
 
+            show = config.progress and stderr is not None  # (stage lines where the bars are shown)
+            stage(f"validating the graph of {summary.papers_in_store} papers against the SHACL shapes", show)
             t1 = time.perf_counter()
             sel = Selection(store, minter.base)
             triples = sel.triples()
@@ -430,6 +432,7 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
                                        "no export was written",
                                        "fix the records named above (or the mapping), then run kg build again")
 
+            stage(f"writing the exports ({', '.join(config.formats or ('turtle',))})", show)
             t1 = time.perf_counter()
             jsonl.close()
             # the papers of earlier builds stay in the store, and so in extractions.jsonl; a paper given twice is
@@ -442,6 +445,7 @@ def build_graph(extractions: Iterable[Extraction], config: Config, *, inputs: li
             summary.outputs[fmt] = export(store, fmt, out_dir / default_filename(fmt), base=minter.base)
         summary.outputs["build"] = write_build_record(store, out_dir / "build.ttl", minter.base)
         summary.timings["export"] = time.perf_counter() - t1
+        stage("analytics: report, stats and viewer", show)
         t1 = time.perf_counter()
         from .insights import write_insights  # analytics: report.html/.md, stats.json, graph.html, scores
         summary.outputs.update(write_insights(store, config)["outputs"])

@@ -72,7 +72,8 @@ def main(argv: list[str] | None = None) -> int:
 
 def _os_error(exc: OSError) -> InputError:
     where = exc.filename2 or exc.filename or "a path"  # (a rename's target is the path the user gave)
-    fix = {IsADirectoryError: "give a file path, not a folder", NotADirectoryError: "give a folder path, not a file",
+    fix = {IsADirectoryError: "give a file path, not a folder",
+           NotADirectoryError: "a part of the path is a file, not a folder: check the path",
            FileExistsError: "give a folder path where no file stands", FileNotFoundError: "check that its folder exists",
            PermissionError: "choose a place you may write to, or change its permissions"}
     hint = next((h for kind, h in fix.items() if isinstance(exc, kind)), "check the path")

@@ -55,3 +55,10 @@ class RuleDataError(KGError):
 
 class ExportError(KGError):
     code = "E060"
+
+
+def require_path(value: str | None, what: str) -> None:
+    """Refuse an empty path (what an unset ``$FILE`` gives): it would name the current folder. ``what`` names it
+    as the message starts, e.g. "an input path" or "the --gold path"."""
+    if value == "":
+        raise InputError(f"{what} is empty", "give a path; an unset shell variable (\"$FILE\") gives an empty one")

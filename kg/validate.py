@@ -374,13 +374,32 @@ def validate_ntriples(data: bytes | str, *, base: str | None = None) -> Report:
     return validate_graph(g, base=base, oxstore=ox, owned=True)
 
 
+# the parser for each file extension (what kg export writes, and the usual names); any other: Turtle
+RDF_FORMATS = {".ttl": "turtle", ".turtle": "turtle", ".nt": "nt", ".ntriples": "nt", ".nq": "nquads",
+               ".nquads": "nquads", ".trig": "trig", ".jsonld": "json-ld", ".json": "json-ld", ".rdf": "xml",
+               ".rdfxml": "xml", ".xml": "xml", ".owl": "xml", ".n3": "n3"}
+
+_FORMAT_NAMES = {"turtle": "Turtle", "nt": "N-Triples", "nquads": "N-Quads", "trig": "TriG", "json-ld": "JSON-LD",
+                 "xml": "RDF/XML", "n3": "N3"}
+
+
+def _parse_error(exc: Exception) -> str:
+    """What a parser says is wrong, in one line (rdflib's Turtle errors quote the text as Python bytes)."""
+    why = getattr(exc, "_why", None)  # (notation3.BadSyntax: the line and the reason)
+    if why is not None and isinstance(getattr(exc, "lines", None), int):
+        return f"line {exc.lines + 1}: {why}"
+    if hasattr(exc, "getLineNumber") and hasattr(exc, "getMessage"):  # (SAX, for RDF/XML)
+        return f"line {exc.getLineNumber()}: {exc.getMessage()}"
+    return " ".join(str(exc).split())[:200] or type(exc).__name__
+
+
 def read_rdf_file(path: str | Path) -> rdflib.Graph:
-    """The triples of an RDF file, its format guessed from the extension (Turtle when unknown); the quads of
-    TriG and N-Quads are merged. Raises ``InputError`` (one line, naming the file) when it does not parse."""
+    """The triples of an RDF file, its format chosen by the extension (``RDF_FORMATS``; Turtle when unknown); the
+    quads of TriG and N-Quads are merged. Raises ``InputError`` (one line, naming the file) when it does not parse."""
     from .errors import InputError
 
     g = rdflib.Graph()
-    fmt = rdflib.util.guess_format(str(path)) or "turtle"
+    fmt = RDF_FORMATS.get(Path(path).suffix.lower(), "turtle")
     try:
         with quiet_literals():  # (an ill-typed literal is reported by the validation, in one line)
             if fmt in ("trig", "nquads"):
@@ -391,9 +410,9 @@ def read_rdf_file(path: str | Path) -> rdflib.Graph:
             else:
                 g.parse(str(path), format=fmt)
     except Exception as exc:  # each parser has its own error types (SAX, N-Triples, JSON-LD): all mean bad input
-        detail = " ".join(str(exc).split())[:200] or type(exc).__name__
-        raise InputError(f"{path}: not parseable as {fmt} ({detail})",
-                         "check the file's syntax, and that its extension names its format") from exc
+        raise InputError(f"{path}: not parseable as {_FORMAT_NAMES.get(fmt, fmt)} ({_parse_error(exc)})",
+                         "check the file's syntax, and that its extension names its format (.ttl, .nt, .nq, .trig, "
+                         ".jsonld, .rdf/.rdfxml/.xml/.owl; any other is read as Turtle)") from exc
     return g
 
 

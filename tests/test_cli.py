@@ -220,3 +220,117 @@ def test_validate_a_folder_is_one_line_naming_it(tmp_path, capsys):
     assert main(["validate", str(tmp_path)]) == 2
     err = capsys.readouterr().err.strip()
     assert f"{tmp_path}: is a folder, not an RDF file" in err and "--out" in err and len(err.splitlines()) == 1
+
+
+def _one_error_line(capsys) -> str:
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+@pytest.mark.parametrize("out", [".", "/", ""])
+def test_extract_to_the_current_folder_or_root_is_the_folder_error(tmp_path, monkeypatch, capsys, out):
+    src = _listing(tmp_path / "p.jsonl")
+    monkeypatch.chdir(tmp_path)
+    assert main(["extract", str(src), "-o", out, "--no-progress"]) == 2
+    err = _one_error_line(capsys)
+    assert err.startswith("kg extract: error: E001 cannot write") and "(Is a directory)" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.jsonl"]
+
+
+def test_extract_to_a_path_ending_in_a_slash_says_it_names_a_folder(tmp_path, capsys):
+    src = _listing(tmp_path / "p.jsonl")
+    assert main(["extract", str(src), "-o", f"{tmp_path / 'newout'}/", "--no-progress"]) == 2
+    err = _one_error_line(capsys)
+    assert "names a folder" in err and str(tmp_path / "newout" / "extractions.jsonl") in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["p.jsonl"]  # (no newout.tmp left behind)
+
+
+def test_extract_refuses_to_overwrite_its_own_input(tmp_path, capsys):
+    src = _listing(tmp_path / "same.jsonl")
+    before = src.read_text()
+    assert main(["extract", str(src), "-o", str(tmp_path / "." / "same.jsonl"), "--no-progress"]) == 2
+    assert "is the input file" in _one_error_line(capsys) and src.read_text() == before
+
+
+@pytest.mark.parametrize("argv,what", [
+    (["extract", "", "-o", "x.jsonl"], "an input path"), (["build", ""], "an input path"),
+    (["eval", "--gold", ""], "the --gold path"), (["eval", "--gold", "g.jsonl", "--pred", ""], "the --pred path"),
+    (["eval", "--gold", "g.jsonl", "--pred", "p.jsonl", "--json", ""], "the --json path"),
+    (["validate", ""], "the RDF file path")])
+def test_an_empty_path_argument_is_an_error(tmp_path, monkeypatch, capsys, argv, what):
+    """An unset $FILE gives '': it must not read (or write) the current folder."""
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    monkeypatch.chdir(tmp_path)
+    _listing(tmp_path / "listing.jsonl")
+    graph_fixture.write_jsonl(tmp_path / "p.jsonl")  # (gold and records that score: only the empty path is wrong)
+    (tmp_path / "g.jsonl").write_text('{"id": "2401.00001", "entities": []}\n')
+    assert main(argv + ["--no-progress"] * (argv[0] in ("extract", "build"))) == 2
+    assert f"E001 {what} is empty -- " in _one_error_line(capsys)
+
+
+def test_eval_with_an_empty_gold_file_fails(tmp_path, capsys):
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    pred = graph_fixture.write_jsonl(tmp_path / "ext.jsonl")
+    (tmp_path / "empty.jsonl").write_text("")
+    assert main(["eval", "--gold", str(tmp_path / "empty.jsonl"), "--pred", str(pred)]) == 2
+    assert f"{tmp_path / 'empty.jsonl'} holds no gold records" in _one_error_line(capsys)
+
+
+def test_validate_refuses_an_empty_graph_and_reads_rdfxml_by_its_extension(tmp_path, capsys):
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    for name in ("empty.ttl", "empty.jsonl"):
+        (tmp_path / name).write_text("")
+        assert main(["validate", str(tmp_path / name)]) == 2
+        assert f"{tmp_path / name} holds no triples" in _one_error_line(capsys)
+    ext = graph_fixture.write_jsonl(tmp_path / "ext.jsonl")
+    build = tmp_path / "b"
+    assert main(["build", "--extractions", str(ext), "--out", str(build), "--no-progress"]) == 0
+    assert main(["export", "--out", str(build), "--format", "rdfxml", "-o", str(tmp_path / "g.rdfxml")]) == 0
+    capsys.readouterr()
+    assert main(["validate", str(tmp_path / "g.rdfxml")]) == 0
+    assert "conforms" in capsys.readouterr().out
+    (tmp_path / "broken.ttl").write_text("@prefix ex: <http://e/> .\nex:a ex:b ex:c .\nex:a ex:b .\n")
+    assert main(["validate", str(tmp_path / "broken.ttl")]) == 2
+    err = _one_error_line(capsys)
+    assert "not parseable as Turtle (line 3: objectList expected)" in err and "b'" not in err
+
+
+def test_export_refuses_an_extension_it_does_not_know(tmp_path, capsys):
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    ext = graph_fixture.write_jsonl(tmp_path / "ext.jsonl")
+    build = tmp_path / "b"
+    assert main(["build", "--extractions", str(ext), "--out", str(build), "--no-progress"]) == 0
+    capsys.readouterr()
+    assert main(["export", "--out", str(build), "-o", str(tmp_path / "g.pdf")]) == 2
+    err = _one_error_line(capsys)
+    assert "the extension '.pdf' names no export format" in err and ".ttl" in err and "--format" in err
+    assert not (tmp_path / "g.pdf").exists()
+    assert main(["export", "--out", str(build), "-o", str(tmp_path / "g.pdf"), "--format", "turtle"]) == 0
+
+
+def test_build_says_each_stage_after_the_bar_where_progress_is_shown(tmp_path, monkeypatch):
+    import io
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    ext = graph_fixture.write_jsonl(tmp_path / "ext.jsonl")
+    monkeypatch.delenv("CI", raising=False)
+    for flags, shown in (([], True), (["--no-progress"], False)):
+        err = Terminal()
+        monkeypatch.setattr(sys, "stderr", err)
+        assert main(["build", "--extractions", str(ext), "--out", str(tmp_path / "b"), "--fresh"] + flags) == 0
+        stages = [line for line in err.getvalue().splitlines() if line.startswith("kg build: ")]
+        assert len(stages) == (3 if shown else 0), stages
+        assert not shown or ("validating" in stages[0] and "exports" in stages[1] and "analytics" in stages[2])

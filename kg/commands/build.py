@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 from ..build import BuildSummary, run_build
+from ..errors import require_path
 from ..export import EXPORTERS
 
 NAME = "build"
@@ -51,6 +52,10 @@ def print_summary(summary: BuildSummary, stream=None) -> None:
 
 
 def run(args, config) -> int:
+    for spec in args.inputs:
+        require_path(spec, "an input path")
+    require_path(args.extractions, "the --extractions path")
+    require_path(args.out_dir, "the --out path")
     config = config.with_overrides(out_dir=args.out_dir, base_iri=args.base_iri, formats=args.formats,
                                    workers=args.workers, min_confidence=args.min_confidence,
                                    progress=args.progress)

@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from ..config import Config
-from ..errors import InputError
+from ..errors import InputError, require_path
 from ..evaluate import (GSAP_MAP, Scores, baseline_spans, detokenize, map_spans, read_gold_papers, read_gold_spans,
                         read_jsonl, score_papers, score_scier_relations, score_spans, spans_from_extraction)
 from ..jsonl import read_extractions
@@ -68,7 +68,10 @@ def _paper_scores(args, config) -> list[Scores]:
         preds = _extract_map(res.papers, config)
     for g in args.gold:
         gold = read_gold_papers(g)
-        if gold and not any(r["id"] in preds for r in gold):
+        if not gold:  # (nothing to score: as wrong as gold that matches nothing)
+            raise InputError(f"{g} holds no gold records, so there is nothing to score",
+                             "give a gold file with one JSON record per line (see devset/README.md)")
+        if not any(r["id"] in preds for r in gold):
             where = args.pred or ", ".join(args.inputs or ["the bundled corpus"])
             raise InputError(f"none of the {len(gold)} papers of {g} is among the papers of {where}, so every "
                              "score would be 0", "give the listings (or --pred records) the gold file was made from")
@@ -137,6 +140,10 @@ def _scier_scores(args, config) -> list[Scores]:
 
 def run(args, config) -> int:
     config = config.with_overrides(progress=False)
+    paths = [("an input path", v) for v in args.inputs] + [("the --gold path", g) for g in args.gold]
+    paths += [(f"the --{option} path", getattr(args, option)) for option in ("pred", "gsap", "scier", "json")]
+    for what, value in paths:
+        require_path(value, what)
     if not (args.gold or args.gsap or args.scier):
         # (run from a checkout: every development-set file, the tuning files first and the held-out one last)
         files = sorted(Path("devset").glob("*.jsonl"), key=lambda f: (f.stem == "heldout", f.stem))

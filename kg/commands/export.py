@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from ..errors import ExportError
+from ..errors import ExportError, require_path
 from ..export import EXPORTERS, default_filename, export
 from ..store import GraphStore
 
@@ -43,7 +43,8 @@ def add_arguments(p) -> None:
 
 
 # file extensions beyond each format's own that name it ("graph.json" for JSON-LD, "graph.xml" for RDF/XML)
-_MORE_EXTENSIONS = {"json": "jsonld", "owl": "rdfxml", "xml": "rdfxml", "ntriples": "ntriples", "turtle": "turtle"}
+_MORE_EXTENSIONS = {"json": "jsonld", "owl": "rdfxml", "xml": "rdfxml", "rdfxml": "rdfxml", "ntriples": "ntriples",
+                    "nquads": "nquads", "turtle": "turtle"}
 
 
 def format_of(path: str) -> str | None:
@@ -58,7 +59,15 @@ def run(args, config) -> int:
     if args.output and args.formats and len(args.formats) > 1:
         raise ExportError("-o/--output takes one format, but several were given",
                           "drop -o to write OUT/graph.EXT for each format")
+    require_path(args.output, "the -o path")
+    require_path(args.out_dir, "the --out path")
     named = format_of(args.output) if args.output and args.output != "-" else None
+    if args.output and args.output != "-" and not named and not args.formats and not Path(args.output).is_dir():
+        known = sorted({e.extension for e in EXPORTERS.values()} | set(_MORE_EXTENSIONS))
+        ext = Path(args.output).suffix
+        what = f"the extension {ext!r} names no export format" if ext else "no extension to choose the format by"
+        raise ExportError(f"-o {args.output}: {what}", f"name the file with one of .{', .'.join(known)}, or give "
+                                                       "--format FMT")
     if args.formats and named and args.formats != [named]:
         raise ExportError(f"-o {args.output} names the {named} format, but --format {args.formats[0]} was given",
                           f"name the file graph.{EXPORTERS[args.formats[0]].extension}, or drop --format")

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from pathlib import Path
 
-from ..errors import InputError, NoUsableInput
+from ..errors import InputError, NoUsableInput, require_path
 from ..progress import bar
 from ..sources import READERS, ReadResult, bundled_corpus, read_sources
 
@@ -55,6 +56,8 @@ def skipped_count(res: ReadResult) -> int:
 
 def read_inputs(args) -> ReadResult:
     """Read the inputs named on the command line, print one warning per skipped record, fail if none is usable."""
+    for spec in args.inputs:
+        require_path(spec, "an input path")
     inputs = args.inputs or [str(p) for p in bundled_corpus()]
     res = read_sources(inputs, fmt=args.input_format)
     for skip in res.skips:
@@ -66,22 +69,38 @@ def read_inputs(args) -> ReadResult:
     return res
 
 
+def _check_output(output: str, inputs: list[str]) -> None:
+    """Refuse an output path that is a folder (``.``, ``/``, an empty path), names one (``newdir/``), or is one
+    of the input files (it would be overwritten before it is read)."""
+    target = Path(output)
+    if target.is_dir():
+        raise InputError(f"cannot write {output or repr(output)} (Is a directory)",
+                         "give -o a file path in a writable directory, or '-' for stdout")
+    if output.endswith(("/", os.sep)):
+        raise InputError(f"cannot write {output} (a path ending in '/' names a folder)",
+                         f"give -o a file path, e.g. {Path(output) / 'extractions.jsonl'}")
+    for spec in inputs:
+        if spec != "-" and Path(spec).is_file() and target.exists() and os.path.samefile(spec, target):
+            raise InputError(f"-o {output} is the input file {spec}: writing it would overwrite what is read",
+                             "give -o another file")
+
+
 def run(args, config) -> int:
     from ..pipeline import extract
 
     config = config.with_overrides(workers=args.workers, min_confidence=args.min_confidence, progress=args.progress)
     t0 = time.perf_counter()
-    res = read_inputs(args)
     if args.output is None:
         args.output = str(Path(config.out_dir) / "extractions.jsonl")
+    if args.output != "-":
+        _check_output(args.output, args.inputs)
+    res = read_inputs(args)
     out = sys.stdout if args.output == "-" else None
     tmp = None
     if out is None:  # written to a temporary file beside it, and put in place only when complete
         target = Path(args.output)
         tmp = target.with_name(target.name + ".tmp")
         try:
-            if target.is_dir():
-                raise IsADirectoryError(21, "Is a directory", str(target))
             target.parent.mkdir(parents=True, exist_ok=True)
             out = open(tmp, "w", encoding="utf-8")
         except OSError as exc:

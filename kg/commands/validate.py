@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..errors import InputError, ValidationFailed
+from ..errors import InputError, ValidationFailed, require_path
 from ..store import GraphStore
 from ..validate import format_issues, validate_file, validate_store
 
@@ -29,6 +29,8 @@ def add_arguments(p) -> None:
 
 
 def run(args, config) -> int:
+    require_path(args.file, "the RDF file path")
+    require_path(args.out_dir, "the --out path")
     config = config.with_overrides(out_dir=args.out_dir)
     if args.file:
         if Path(args.file).is_dir():
@@ -43,6 +45,10 @@ def run(args, config) -> int:
         with GraphStore(config.store_path, read_only=True) as store:
             report = validate_store(store, base=store.detect_base(config.base_iri))
         what = str(config.store_path)
+    if not report.triples:  # (nothing to check is no graph that conforms)
+        raise InputError(f"{what} holds no triples; there is no graph to validate",
+                         "give a graph file kg wrote (e.g. outputs/graph.ttl)" if args.file else
+                         "run kg build first, or give --out DIR of a build")
     for line in format_issues(report.issues, None if args.all else 50):
         print(line)
     if not report.conforms:
