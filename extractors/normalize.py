@@ -13,7 +13,7 @@ from typing import NamedTuple
 
 _THE = re.compile(r"^the\s+")
 _BILLION = re.compile(r"(?<=\d)\s*(?:billion)\b")
-_SEP = re.compile(r"[\s\-_\u2010-\u2015/]+")
+_SEP = re.compile(r"[\s\-_\u2010-\u2015/]+|'(?=\d\d(?!\d))")  # (WMT'14 is WMT14)
 _CHUNK = re.compile(r"[^\W\d_]+|\d+|[^\w\s]", re.UNICODE)
 # (a "k" after a model name is its context length, "GPT-4-32k", "MiniCPM-128K": no parameter size)
 SIZE_RE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?)\s?([BMT])(?![a-zA-Z])|(?<![\w.])(\d+)x(\d+(?:\.\d+)?)([BMT])(?![a-zA-Z])",

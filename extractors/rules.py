@@ -21,7 +21,7 @@ from .normalize import chunks, delatex, fold, name_key, strip_latin_marks
 DATA_DIR = Path(__file__).parent / "data"
 GAZ_TYPES = {"model", "dataset", "benchmark", "method", "task", "metric", "organization"}
 # names made of an everyday word must match with the case they are written in (MATH vs math)
-_SEPARATOR = r"[\s\-_/]?"
+_SEPARATOR = r"(?:[\s\-_/]|'(?=\d\d))?"  # (and the apostrophe of an edition's year: WMT'14, CoNLL'03)
 _END = r"(?![\w/]|\.\d)"  # a listed name ends at a word boundary, not inside a path or a version
 
 
@@ -220,7 +220,7 @@ def _mixed_case(form: str) -> bool:
         sum(c.isupper() for c in form[1:]) >= 2
 
 
-_SQUEEZE = re.compile(r"[\s\-_]")
+_SQUEEZE = re.compile(r"[\s\-_]|'(?=\d\d(?!\d))")
 
 
 def _squeeze(form: str) -> str:

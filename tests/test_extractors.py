@@ -2532,3 +2532,10 @@ def test_listed_models_made_from_listed_bases_pair_in_order(extract_one, sentenc
 def test_a_sized_name_with_a_variant_word_is_name_shaped(extract_one):
     ext = extract_one("A family of models", "We compare Zorb-8B and Zorb-8B-Chat.")  # (not only "Zorb-8B")
     assert ents(ext) == {"Zorb-8B", "Zorb-8B-Chat"} and rels(ext, "based_on") == {("Zorb-8B-Chat", "Zorb-8B")}
+
+
+def test_an_editions_year_after_an_apostrophe_is_part_of_the_name(extract_one):
+    ext = extract_one("A study", "We evaluate on WMT'14 English-German, WMT'16 and CoNLL'03, and on GPT-4's outputs.")
+    assert rels_objects(ext, "evaluated_on") == {"WMT14", "WMT16", "CoNLL-2003"}, ext.entities
+    assert [m.text for e in ext.entities if e.name == "WMT14" for m in e.mentions] == ["WMT'14"]
+    assert "GPT-4" in ents(ext, "model")  # (a possessive stays out of the name)
