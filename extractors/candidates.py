@@ -145,6 +145,9 @@ _DIGIT_SLASH_DIGIT = re.compile(r"\d/\d")
 _VERSION_RUN = re.compile(r"[\d./]*")
 
 
+_LISTABLE = {"model": "model", "dataset": "data", "benchmark": "data"}  # (a list's names are of one kind)
+
+
 def _version_lists(text: str, rd: RuleData) -> list[Candidate]:
     out, pos = [], 0
     for hit in _DIGIT_SLASH_DIGIT.finditer(text):  # (a scan for "2/3" is far cheaper than the list pattern's own)
@@ -160,12 +163,13 @@ def _version_lists(text: str, rd: RuleData) -> list[Candidate]:
         stem = m.group(1)
         names = [stem + m.group(2)] + [stem + v.group(1) for v in _ONE_VERSION.finditer(m.group(3))]
         entries = [rd.lookup(n) for n in names]
-        if not all(e is not None and e.type == "model" and rd.accepts(e.id, n)[0] for e, n in zip(entries, names)):
-            continue  # only listed models: "Top-1/5" is no pair of models
-        out.append(Candidate(m.start(), m.end(2), names[0], "model", "gazetteer", 0.95, gaz_id=entries[0].id,
+        if not all(e is not None and e.type in _LISTABLE and rd.accepts(e.id, n)[0] for e, n in zip(entries, names)) \
+                or len({_LISTABLE[e.type] for e in entries}) > 1:
+            continue  # only listed models, or listed data ("CIFAR-10/100"): "Top-1/5" is no pair of names
+        out.append(Candidate(m.start(), m.end(2), names[0], entries[0].type, "gazetteer", 0.95, gaz_id=entries[0].id,
                              family_id=_family_id(entries[0], rd)))
         for v, e, n in zip(_ONE_VERSION.finditer(text, m.end(2), m.end()), entries[1:], names[1:]):
-            out.append(Candidate(v.start(1), v.end(1), v.group(1), "model", "gazetteer", 0.95, gaz_id=e.id,
+            out.append(Candidate(v.start(1), v.end(1), v.group(1), e.type, "gazetteer", 0.95, gaz_id=e.id,
                                  family_id=_family_id(e, rd), name=n))
     return out
 

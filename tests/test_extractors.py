@@ -2539,3 +2539,10 @@ def test_an_editions_year_after_an_apostrophe_is_part_of_the_name(extract_one):
     assert rels_objects(ext, "evaluated_on") == {"WMT14", "WMT16", "CoNLL-2003"}, ext.entities
     assert [m.text for e in ext.entities if e.name == "WMT14" for m in e.mentions] == ["WMT'14"]
     assert "GPT-4" in ents(ext, "model")  # (a possessive stays out of the name)
+
+
+def test_a_version_list_of_listed_data_is_each_version(extract_one):
+    ext = extract_one("A method", "We evaluate on three image classification datasets: CIFAR-10/100 and WOMBAT-10. "
+                                  "Top-1/5 accuracy is reported.")
+    assert ents(ext, "dataset") == {"CIFAR-10", "CIFAR-100", "WOMBAT-10"}, ext.entities
+    assert rels_objects(ext, "evaluated_on") == {"CIFAR-10", "CIFAR-100", "WOMBAT-10"}
