@@ -211,7 +211,19 @@ _LIST_INTRO = re.compile(r"(?<![A-Za-z])([A-Za-z][\w\-]*(?:\s+[A-Za-z][\w\-]*)?)
 _LIST_INTRO_PP = re.compile(r"(?<![A-Za-z])([a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+(?:across|from|in|of|for|over)\s+"
                             r"(?:[\w\-]+\s+){0,2}?[\w\-]+\s*\(\s*$")
 _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|Arena|Collection|Treebank)(?: \d{4})?\b")
-_EVAL_ON = re.compile(r"\b(?:on|across|over)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
+_EVAL_ON = re.compile(r"\b(?:[Oo]n|[Aa]cross)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
+_CAP_WORD_NEXT = re.compile(r"[ \t]+[A-Z][a-z]")
+# what a model is trained on is data: "trained on X-1M", "pre-trained on A and B"
+_TRAINED_ON = re.compile(r"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-?tun(?:e|es|ed|ing)|learn(?:s|ed|t)?)\s+"
+                         r"(?:[\w\-]+\s+){0,3}?on\s+(?:the\s+)?(?:[\w\-.]+\s*(?:,|and|,\s*and|/)\s*)*$",
+                         re.IGNORECASE)
+# the systems a result is compared with: "compared with A and B", "relative to A (Kong et al., 2023)", "over A"
+# (not a sentence's opening "Compared to A and B, ...", which compares anything; not "longer instances than A")
+_COMPARED_WITH = re.compile(r"\b(?:(?<![.!?]\s)(?<!^)compared\s+(?:with|to)|relative\s+to|against|versus|vs\.?|"
+                            r"(?:better|higher|stronger|more\s+accurate|lower\s+error)\s+(?:[\w\-@%]+\s+){0,3}?than|"
+                            r"outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|over|baselines?\s+(?:such\s+as|"
+                            r"like|including))\s+(?:the\s+|strong\s+|prior\s+|existing\s+|baselines?\s+(?:such\s+as\s+)?){0,2}"
+                            r"(?:[\w\-.+]+\s*(?:\([^()]{0,40}\))?\s*(?:,|and|or|,\s*and|,\s*or)\s*)*$")
 _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
                         r"outperform|achiev|recall|F1|improv|surpass|error rate|BLEU|ROUGE|precision|perplexity|pass@|"
                         r"exact match|\bWER\b", re.IGNORECASE)
@@ -859,6 +871,8 @@ class NameShapeComponent(_RuleComponent):
             typ = type_from_words(head.split()[-1], rd) or type_from_words(head, rd) or type_from_words(long_form, rd)
             if typ:
                 return typ, "abbreviation-head", 0.78
+        if _TRAINED_ON.search(before[-90:]) and not _TUNE_BEFORE.search(before[-50:]):
+            return "dataset", "trained-on", 0.72  # (before the name's form: "trained on HowTo-1M" is data)
         bare = _SPACED_VERSION.sub("", c.text)  # "ZorbGPT V2" is typed as "ZorbGPT" is
         typ = type_from_suffix(bare, rd) if not (bare.isupper() and len(bare) <= 5) else None
         if typ:  # (a short all-capital acronym ends in "LM" or "QA" by chance: CALM, KBQA)
@@ -868,8 +882,12 @@ class NameShapeComponent(_RuleComponent):
             return typ, "name-part", 0.7
         if _TUNE_BEFORE.search(before[-50:]) and not _DATA_AFTER.match(text, c.end):
             return "model", "tuned-object", 0.7  # "we fine-tune MPNet on ...": what is fine-tuned is a model
-        if _EVAL_ON.search(before[-90:]) and _EVAL_WORD.search(text, max(0, c.start - 160), c.start):
+        if _EVAL_ON.search(before[-90:]) and (_EVAL_WORD.search(text, max(0, c.start - 160), c.start) or (
+                _EVAL_WORD.search(text, c.end, c.end + 100) and not _CAP_WORD_NEXT.match(text, c.end))):
+            # ("On A and B, it improves accuracy": the word after; not "conditions on DENSE Representation")
             return "benchmark", "evaluated-on-list", 0.66
+        if _COMPARED_WITH.search(before[-100:]):
+            return "model", "compared-with", 0.64  # "compared with SASRec and GRU4Sess": systems compared
         if tail.endswith(_INTRO_ENDS) and _INTRO_BEFORE.search(before):
             # (the kind the title says, else a guess that gives way to any cue: "We introduce Marlin. Marlin, a
             # Llama-2-based chat model, ..." is a model though "Marlin: Technical Report" says no kind)

@@ -2546,3 +2546,20 @@ def test_a_version_list_of_listed_data_is_each_version(extract_one):
                                   "Top-1/5 accuracy is reported.")
     assert ents(ext, "dataset") == {"CIFAR-10", "CIFAR-100", "WOMBAT-10"}, ext.entities
     assert rels_objects(ext, "evaluated_on") == {"CIFAR-10", "CIFAR-100", "WOMBAT-10"}
+
+
+@pytest.mark.parametrize("sentence,typed", [
+    ("It improves HR@10 by 4% compared with SASRec-X and GRU4Sess.", {"SASRec-X": "model", "GRU4Sess": "model"}),
+    ("It improves F1 by 2 points over BiaffNest and SpanNest-L.", {"BiaffNest": "model", "SpanNest-L": "model"}),
+    ("On FEMNIST-H and FedShake-2, it improves accuracy by 3 points.",
+     {"FEMNIST-H": "benchmark", "FedShake-2": "benchmark"}),
+    ("We train on HowToMoment-1M and JailMix-50K and test on it.", {"HowToMoment-1M": "dataset", "JailMix-50K": "dataset"}),
+])
+def test_unlisted_names_are_typed_by_what_the_sentence_does_with_them(extract_one, sentence, typed):
+    ext = extract_one("A method", f"We propose a method. {sentence}")
+    assert {e.name: e.type for e in ext.entities if e.name in typed} == typed, ext.entities
+
+
+def test_a_capital_word_after_on_that_goes_on_is_no_benchmark(extract_one):
+    ext = extract_one("Condenser", "The LM prediction CONditions on DENSE Representation. Experiments show gains.")
+    assert "DENSE" not in ents(ext), ext.entities
