@@ -2563,3 +2563,8 @@ def test_unlisted_names_are_typed_by_what_the_sentence_does_with_them(extract_on
 def test_a_capital_word_after_on_that_goes_on_is_no_benchmark(extract_one):
     ext = extract_one("Condenser", "The LM prediction CONditions on DENSE Representation. Experiments show gains.")
     assert "DENSE" not in ents(ext), ext.entities
+
+
+def test_a_size_in_thousands_is_data_not_parameters(extract_one):
+    ext = extract_one("A study", "We release JailMix-50K, a set of prompts. Results on JailMix-50K show gains.")
+    assert [(e.name, e.type) for e in ext.entities] == [("JailMix-50K", "dataset")]
