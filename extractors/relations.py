@@ -197,7 +197,12 @@ _GAIN_WORD = re.compile(r"\b(?:gains?|improv\w*|outperform\w*|surpass\w*|boost\w
 _NEG_WORD = re.compile(r"\b(?:not|no|never|cannot|fails?\s+to|without)\b", re.IGNORECASE)
 _WORSE_WORD = re.compile(r"\b(?:worse|lower accuracy|drops?|degrad\w*|los(?:es|s))\b", re.IGNORECASE)
 _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
-                            r"(?:[\w\-]+\s+)?(?:model|dataset|benchmark|method|framework|system|LLM)s?\s+[\"'\u201c]?$")
+                            r"(?:[\w\-]+\s+)?(?:model|dataset|benchmark|method|framework|system|LLM|policy|checkpoint|"
+                            r"student|corpus|collection)s?\s+[\"'\u201c]?$")
+# a new name given as what the paper's making results in: "MAPO produces Tamarack-7B", "..., obtaining Veritas-8B",
+# "the extended model, released as X", "releasing it as X"
+_MADE_AS = re.compile(r"\b(?:produces|yields|yielding|producing|obtaining|resulting\s+in|results\s+in|"
+                      r"released\s+as|releasing\s+(?:it|them)\s+as|release\s+(?:it|them)\s+as)\s+$", re.IGNORECASE)
 _OUR_KIND_BEFORE = re.compile(r"\bour\s+(?:proposed\s+)?(?:model|method|approach|framework|system|benchmark|dataset)\s+$")
 _OUR_BEFORE = re.compile(r"\bour\s+(?:(?!(?:on|with|against|to|than|over|from|in|for|and|or|of|by|at|as|first|previous|"
                          r"earlier|prior|original|old|former)\s)[\w\-]+\s+){0,3}$", re.IGNORECASE)  # (not "our first X model")
@@ -564,6 +569,12 @@ class RelationComponent(_RuleComponent):
                     intro(m, sent, "naming-cue", 0.8)
                 elif m.gaz_id is None and self.new_appos_re.match(text, m.end, sent[1]):
                     intro(m, sent, "new-apposition", 0.78)
+                elif m.gaz_id is None and m.type in INTRODUCIBLE and m.type != "method" and \
+                        _MADE_AS.search(text, max(sent[0], m.start - 30), m.start) and \
+                        (self.own_re.search(text, sent[0], m.start) or
+                         any(x.key in {i.key for i in introduced} for x in ms if x.end <= m.start) or
+                         any(x.gaz_id is not None and x.type == "model" for x in ms if x.end <= m.start)):
+                    intro(m, sent, "made-as", 0.74)  # (what the paper, its method, or a listed base makes)
                 elif m.gaz_id is None and m.type in MODELISH and own_sent and \
                         _OWN_LIST.search(text, max(sent[0], m.start - 90), m.start):
                     intro(m, sent, "own-apposition", 0.74)

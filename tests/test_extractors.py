@@ -2568,3 +2568,26 @@ def test_a_capital_word_after_on_that_goes_on_is_no_benchmark(extract_one):
 def test_a_size_in_thousands_is_data_not_parameters(extract_one):
     ext = extract_one("A study", "We release JailMix-50K, a set of prompts. Results on JailMix-50K show gains.")
     assert [(e.name, e.type) for e in ext.entities] == [("JailMix-50K", "dataset")]
+
+
+@pytest.mark.parametrize("abstract,name,base", [
+    ("We propose MAPO, a preference method. Starting from the Zephyr-7B-SFT checkpoint, MAPO produces Tamarack-7B.",
+     "Tamarack-7B", "Zephyr-7B-SFT"),
+    ("We instantiate our method on Llama-3.1-8B-Instruct with 20k prompts, obtaining Veritas-8B.",
+     "Veritas-8B", "Llama-3.1-8B-Instruct"),
+    ("Training Gemma-2-9B-it with online DPO, we name the resulting policy Sagebrush-9B.", "Sagebrush-9B",
+     "Gemma-2-9B-it"),
+    ("We fine-tune Phi-3.5-mini-instruct as the controller, releasing it as Weave-Ctrl-3.8B.", "Weave-Ctrl-3.8B",
+     "Phi-3.5-mini-instruct"),
+    ("Continually pre-training Gemma-2-2B on our corpus produces Harambee-Gemma-2B.", "Harambee-Gemma-2B",
+     "Gemma 2 2B"),
+])
+def test_a_model_named_as_what_the_making_results_in_is_introduced(extract_one, abstract, name, base):
+    ext = extract_one("A recipe for small models", abstract)
+    assert ("p1", name) in rels(ext, "introduces"), ext.relations
+    assert (name, base) in rels(ext, "based_on")
+
+
+def test_what_a_method_yields_in_general_is_no_new_name(extract_one):
+    ext = extract_one("A recipe", "The method yields GPT-4-level accuracy and produces BLEU gains on WMT14.")
+    assert rels(ext, "introduces") == set(), ext.relations
