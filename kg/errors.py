@@ -5,6 +5,9 @@ term) and the fix.
 """
 from __future__ import annotations
 
+import difflib
+from typing import Iterable
+
 
 class KGError(Exception):
     """A user-facing error: ``E### message (fix)``."""
@@ -37,6 +40,14 @@ class QueryError(KGError):
     code = "E010"
 
 
+class QuerySyntaxError(QueryError):
+    """A query that does not parse; ``reason`` is the parser's word on why."""
+
+    def __init__(self, reason: str, fix: str | None = None) -> None:
+        self.reason = reason
+        super().__init__(f"SPARQL syntax error: {reason}", fix)
+
+
 class IRIError(KGError):
     code = "E020"
 
@@ -62,3 +73,8 @@ def require_path(value: str | None, what: str) -> None:
     as the message starts, e.g. "an input path" or "the --gold path"."""
     if value == "":
         raise InputError(f"{what} is empty", "give a path; an unset shell variable (\"$FILE\") gives an empty one")
+
+
+def did_you_mean(word: str, choices: Iterable[str], n: int = 5) -> list[str]:
+    """The ``choices`` closest in spelling to a mistyped ``word``, closest first (for a "did you mean" hint)."""
+    return difflib.get_close_matches(word, list(choices), n=n, cutoff=0.6)

@@ -14,17 +14,18 @@ SPARQL JSON / XML / CSV / TSV results; CONSTRUCT and DESCRIBE print Turtle (or J
 from __future__ import annotations
 
 import re
+import sys
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
 from urllib.parse import unquote
 
-from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QueryTriples, RdfFormat,
-                        Triple, Variable, serialize)
+from pyoxigraph import (BlankNode, Literal, NamedNode, QueryBoolean, QueryResultsFormat, QuerySolutions, QueryTriples,
+                        RdfFormat, Triple, Variable, serialize)
 
-from .errors import QueryError
-from .store import GraphStore
+from .errors import QueryError, did_you_mean
+from .store import GraphStore, query_variables
 from ontology.iri import IRIMinter, encode_char, slug
 from ontology.namespaces import PREFIXES
 
@@ -97,18 +98,59 @@ def _is_file(path: Path) -> bool:
         return False
 
 
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except (OSError, ValueError):
+        return False
+
+
+def query_file(arg: str, catalogue: dict[str, CatalogueQuery]) -> Path | None:
+    """The file ``resolve`` reads a query argument from (``None``: a catalogue name, stdin or the query text)."""
+    if arg in catalogue or arg == "-":
+        return None
+    if arg.endswith((".rq", ".sparql")) or (len(arg) < 4096 and "\n" not in arg and _is_file(Path(arg))):
+        return Path(arg)
+    return None
+
+
+def read_stdin() -> str:
+    """The query text piped in (``kg query -``), as other commands read ``-``."""
+    pipe = "pipe the query in, e.g. echo 'ASK {}' | kg query -"
+    if sys.stdin is None:
+        raise QueryError("stdin is closed; there is no query to read", pipe)
+    stream = getattr(sys.stdin, "buffer", None)
+    try:
+        text = stream.read().decode("utf-8-sig") if stream is not None else sys.stdin.read()
+    except UnicodeDecodeError as exc:
+        raise QueryError(f"the query on stdin is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                         "pipe in UTF-8 text") from exc
+    if not text.strip():
+        raise QueryError("stdin holds no query (it is empty)", pipe)
+    return text
+
+
 def resolve(arg: str, catalogue: dict[str, CatalogueQuery] | None = None) -> tuple[str, str | None]:
-    """A catalogue name, a ``.rq`` file or a SPARQL string -> (query text, catalogue name or None)."""
+    """A catalogue name, a ``.rq`` file, ``-`` (stdin) or a SPARQL string -> (query text, catalogue name or None)."""
     catalogue = catalogue if catalogue is not None else load_catalogue()
     if arg in catalogue:
         return catalogue[arg].text, arg
+    if arg == "-":
+        return read_stdin(), None
     path = Path(arg)
-    if arg.endswith((".rq", ".sparql")) or (len(arg) < 4096 and "\n" not in arg and _is_file(path)):
+    if query_file(arg, catalogue) or (_NAME_RE.match(arg) and _is_dir(path)):
+        if _is_dir(path):
+            raise QueryError(f"{arg} is a folder, not a query file",
+                             "give a .rq file inside it, a catalogue name or a query")
         if not _is_file(path):
             raise QueryError(f"query file {arg} not found", "give an existing .rq file, a catalogue name or a query")
-        return path.read_text(encoding="utf-8"), None
+        try:
+            return path.read_text(encoding="utf-8"), None
+        except UnicodeDecodeError as exc:
+            raise QueryError(f"query file {arg} is not UTF-8 text ({exc.reason} at byte {exc.start})",
+                             "re-save it as UTF-8, or give a .rq file of SPARQL") from exc
     if _NAME_RE.match(arg):
-        close = [n for n in catalogue if arg in n or n in arg]
+        close = did_you_mean(arg, catalogue) or [n for n in catalogue if arg in n or n in arg]
         hint = f" (did you mean {', '.join(close)}?)" if close else ""
         raise QueryError(f"{arg!r} is not a catalogue query{hint}",
                          "see 'kg query --list', or give a SPARQL string or a .rq file")
@@ -135,7 +177,11 @@ def parse_term(value: str, prefixes: dict[str, str]) -> NamedNode | Literal:
         except ValueError as exc:
             raise QueryError(f"--bind value {value!r} is not a valid IRI", "write it as <https://...>") from exc
     m = re.match(r"^([A-Za-z][\w-]*):(\S*)$", v)
-    if m and m.group(1) in prefixes and not v.startswith(("http:", "https:")):
+    if m and m.group(1) not in prefixes and not v.startswith(("http:", "https:")):  # (no silent empty answer)
+        raise QueryError(f"--bind value {value!r}: unknown prefix {m.group(1)}:",
+                         f"use one of {', '.join(p + ':' for p in sorted(prefixes))}, an <iri>, or quote a string "
+                         f"that holds a colon: --bind 'VAR=\"{v}\"'")
+    if m and not v.startswith(("http:", "https:")):
         local = m.group(2)
         cut = _CUT_SLUG.search(local)
         if cut and not _ESCAPE.search(local):  # a cut slug as a table shows it: its kept part encoded, as minted
@@ -172,11 +218,33 @@ class Result:
     boolean: bool | None = None
 
 
+def _query(store: GraphStore, text: str, bindings: dict | None, base: str | None, allow_service: bool):
+    prefixes = default_prefixes(base)
+    try:
+        return store.query(text, substitutions=bindings or None, prefixes=prefixes, allow_service=allow_service)
+    except QueryError:
+        if bindings:  # a --bind of a variable the query lacks is the error: say which it has
+            check_bindings(store, text, bindings, prefixes, allow_service)
+        raise
+
+
+def check_bindings(store: GraphStore, text: str, bindings: dict, prefixes: dict[str, str],
+                   allow_service: bool = False) -> None:
+    """Refuse a binding of a variable the query cannot have fixed (a SELECT takes those it returns), naming the
+    ones it can."""
+    res = store.query(text, prefixes=prefixes, allow_service=allow_service)  # (a SELECT is not run: no rows read)
+    names = [v.value for v in res.variables] if isinstance(res, QuerySolutions) else query_variables(text)
+    for var in bindings:
+        if var.value not in names:
+            has = f"its variables are {', '.join('?' + n for n in names)}" if names else "it has none"
+            raise QueryError(f"--bind {var.value}=...: the query has no variable ?{var.value} to bind; {has}",
+                             "bind one of those (kg query --list shows what each catalogue query takes)")
+
+
 def execute(store: GraphStore, text: str, *, bindings: dict | None = None, base: str | None = None,
             allow_service: bool = False) -> Result:
     """Run a query and materialise its answer (errors become one ``QueryError`` line)."""
-    res = store.query(text, substitutions=bindings or None, prefixes=default_prefixes(base),
-                      allow_service=allow_service)
+    res = _query(store, text, bindings, base, allow_service)
     try:
         if isinstance(res, QueryBoolean) or isinstance(res, bool):
             return Result("ask", [], [], [], bool(res))
@@ -193,8 +261,7 @@ def serialize_results(store: GraphStore, text: str, fmt: str, *, bindings: dict 
                       base: str | None = None, allow_service: bool = False) -> bytes:
     """Standard SPARQL results (json, xml, csv, tsv) straight from the engine; a graph (CONSTRUCT, DESCRIBE)
     as JSON-LD for json, RDF/XML for xml (csv and tsv hold tables, not graphs)."""
-    res = store.query(text, substitutions=bindings or None, prefixes=default_prefixes(base),
-                      allow_service=allow_service)
+    res = _query(store, text, bindings, base, allow_service)
     try:
         if isinstance(res, QueryTriples):
             if fmt not in GRAPH_FORMATS:

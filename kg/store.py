@@ -31,7 +31,7 @@ from typing import Iterable, Iterator
 from pyoxigraph import (DefaultGraph, NamedNode, Quad, QueryBoolean, QuerySolutions, QueryTriples, RdfFormat, Store,
                         Triple, parse, serialize)
 
-from .errors import QueryError, StoreError
+from .errors import QueryError, QuerySyntaxError, StoreError
 
 try:
     import fcntl
@@ -134,6 +134,12 @@ def sparql_code(text: str) -> str:
     """The query's keywords and punctuation, lower-cased; whatever could hide a keyword is blanked, except a
     prefixed name's prefix, kept with its colon (``ex:a`` -> ``ex:``)."""
     return _scan(text)[0]
+
+
+def query_variables(text: str) -> list[str]:
+    """The variables a query names (``?x``, ``$x``; not inside strings, IRIs or comments), once each, in order."""
+    return list(dict.fromkeys(text[start + 1:end] for start, end, prefix, _ in _tokens(text)
+                              if prefix is None and text[start] in "?$"))
 
 
 _PREFIX_CODE = re.compile(r"(?<![\w.-])[\w.-]+:")  # a prefix kept in the code
@@ -528,10 +534,9 @@ class GraphStore:
             name = undefined_prefix(sparql, prefixes, error_offset(sparql, msg))
             if name is not None:
                 known = ", ".join(p + ":" for p in ("kgo", "skos", "rdfs", "model", "paper") if p in (prefixes or {}))
-                raise QueryError(f"SPARQL syntax error: undefined prefix {name}:",
-                                 f"declare it with PREFIX {name}: <...>" + (f" (or use {known} ...)" if known else "")
-                                 ) from exc
-            raise QueryError(f"SPARQL syntax error: {msg}", "check the query near that line and column") from exc
+                fix = f"declare it with PREFIX {name}: <...>" + (f" (or use {known} ...)" if known else "")
+                raise QuerySyntaxError(f"undefined prefix {name}:", fix) from exc
+            raise QuerySyntaxError(msg, "check the query near that line and column") from exc
         except OSError as exc:
             raise StoreError(f"the store could not run the query ({exc})", "rebuild the store with kg build") from exc
         except (ValueError, TypeError, RuntimeError) as exc:

@@ -421,3 +421,64 @@ def test_cli_refuses_deep_nesting_in_one_line(built):
     done = subprocess.run([sys.executable, "-m", "kg", "query", "SELECT * WHERE " + "{" * 5000 + "}" * 5000,
                            "--out", str(built)], cwd=root, capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and "the limit is 64" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_cli_reads_the_query_from_stdin(built, capsys, monkeypatch):
+    import io
+    q = b"SELECT ?n WHERE { ?b a kgo:Benchmark ; skos:prefLabel ?n } ORDER BY ?n"
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(q)))
+    assert main(["query", "-", "--out", str(built), "--format", "csv"]) == 0
+    assert capsys.readouterr().out.split() == ["n", "GSM8K", "LongBench-X", "MATH", "MMLU"]
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"")))
+    assert main(["query", "-", "--out", str(built)]) == 2
+    assert "stdin holds no query" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["query", "--help"])
+    assert "or - to read the query from stdin" in " ".join(capsys.readouterr().out.split())
+
+
+def _query_error(argv, capsys) -> str:
+    assert main(["query"] + argv) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "Traceback" not in err, err
+    return err
+
+
+def test_cli_names_a_query_file_that_is_not_utf8(built, tmp_path, capsys):
+    f = tmp_path / "bin.rq"
+    f.write_bytes(b"\xff\xfe\x00SELECT")
+    err = _query_error([str(f), "--out", str(built)], capsys)
+    assert f"E010 query file {f} is not UTF-8 text" in err
+
+
+def test_cli_a_file_that_is_not_sparql_is_named_as_read_as_a_query(built, tmp_path, capsys):
+    f = tmp_path / "good.jsonl"
+    f.write_text('{"title": "T", "abstract": "A"}\n')
+    err = _query_error([str(f), "--out", str(built)], capsys)
+    assert f"E010 {f} was read as a SPARQL query and does not parse as one (undefined prefix :)" in err
+    rq = tmp_path / "broken.rq"  # a .rq file: its syntax error, with its name
+    rq.write_text("SELECT ?x WHERE { ?x nope:p ?y }")
+    assert f"E010 {rq}: SPARQL syntax error: undefined prefix nope:" in _query_error([str(rq), "--out", str(built)],
+                                                                                    capsys)
+
+
+def test_cli_a_folder_given_as_a_query_file_is_said_to_be_a_folder(built, tmp_path, capsys):
+    (tmp_path / "d.rq").mkdir()
+    err = _query_error([str(tmp_path / "d.rq"), "--out", str(built)], capsys)
+    assert f"E010 {tmp_path / 'd.rq'} is a folder, not a query file" in err and "not found" not in err
+
+
+def test_cli_a_misspelt_catalogue_name_gets_the_closest_names(built, capsys):
+    err = _query_error(["most-evalated-benchmarks", "--out", str(built)], capsys)
+    assert "did you mean most-evaluated-benchmarks" in err
+
+
+def test_cli_bind_names_the_variables_and_the_prefixes_it_knows(built, capsys):
+    err = _query_error(["model-lineage", "--bind", "nosuchvar=x", "--out", str(built)], capsys)
+    assert "the query has no variable ?nosuchvar to bind; its variables are ?model, ?name, ?ancestor" in err
+    assert "does not contains" not in err
+    err = _query_error(["edge-evidence", "--bind", "s=foo:bar", "--out", str(built)], capsys)
+    assert "unknown prefix foo:" in err and "model:" in err and "kgo:" in err
+    # a string holding a colon, quoted, is still a string
+    assert main(["query", "model-lineage", "--bind", 'name="foo:bar"', "--out", str(built)]) == 0
+    assert "(0 rows)" in capsys.readouterr().out

@@ -4,9 +4,9 @@ from __future__ import annotations
 import sys
 import textwrap
 
-from ..errors import QueryError
+from ..errors import QueryError, QuerySyntaxError
 from ..query import (OUTPUT_FORMATS, default_prefixes, execute, format_table, load_catalogue, parse_bindings,
-                     resolve, serialize_results, turtle_prefixes)
+                     query_file, resolve, serialize_results, turtle_prefixes)
 from ..store import GraphStore
 
 NAME = "query"
@@ -14,10 +14,10 @@ ORDER = 30
 HELP = "run a SPARQL query (string, .rq file or catalogue name) on the built graph"
 DESCRIPTION = """Run a SPARQL 1.1 query on the store written by kg build (OUT/store).
 
-QUERY is a catalogue name (see --list), a .rq file, or the query text itself. The default graph
-is the union of all paper graphs (GRAPH ?g { ... } reaches one paper's graph), unless the query names
-its own dataset with FROM / FROM NAMED. SERVICE clauses (federated query) are refused unless
---allow-service is given, as they make kg fetch remote URLs. Common prefixes
+QUERY is a catalogue name (see --list), a .rq file, the query text itself, or - to read the query
+from stdin. The default graph is the union of all paper graphs (GRAPH ?g { ... } reaches one paper's
+graph), unless the query names its own dataset with FROM / FROM NAMED. SERVICE clauses (federated
+query) are refused unless --allow-service is given, as they make kg fetch remote URLs. Common prefixes
 (kgo: skos: dcterms: prov: schema: rdf: rdfs: xsd: model: paper: benchmark: ...) need no PREFIX line.
 SELECT prints a table, or SPARQL results as --format json|xml|csv|tsv; ASK prints true/false;
 CONSTRUCT and DESCRIBE print Turtle, or JSON-LD with --format json, RDF/XML with --format xml.
@@ -28,7 +28,8 @@ examples:
   kg query model-lineage --bind "name=Tulu 2"
   kg query edge-evidence --bind s=model:GLM-4 --format csv
   kg query 'SELECT ?m WHERE { ?m a kgo:Model } LIMIT 5'
-  kg query my-query.rq --format json"""
+  kg query my-query.rq --format json
+  cat my-query.rq | kg query -"""
 
 
 def _width(text: str) -> int:
@@ -43,7 +44,7 @@ def _width(text: str) -> int:
 
 
 def add_arguments(p) -> None:
-    p.add_argument("query", nargs="?", help="catalogue name, .rq file or SPARQL text")
+    p.add_argument("query", nargs="?", help="catalogue name, .rq file, SPARQL text, or - to read it from stdin")
     p.add_argument("--list", action="store_true", help="list the catalogue of shipped queries")
     p.add_argument("--format", choices=OUTPUT_FORMATS, default="table",
                    help="SELECT output: table (default), json, xml, csv, tsv; for a CONSTRUCT or DESCRIBE "
@@ -77,7 +78,24 @@ def run(args, config) -> int:
     if not args.query:
         raise QueryError("no query given", "pass a catalogue name (kg query --list), a .rq file or SPARQL text")
     config = config.with_overrides(out_dir=args.out_dir)
-    text, _name = resolve(args.query)
+    catalogue = load_catalogue()
+    text, _name = resolve(args.query, catalogue)
+    path = query_file(args.query, catalogue)
+    try:
+        return _run(args, config, text)
+    except QuerySyntaxError as exc:  # say where the text came from: a .jsonl given by mistake is no query
+        if args.query == "-":
+            raise QueryError(f"the query on stdin: {exc.message}", exc.fix) from exc
+        if path is None:
+            raise
+        if path.suffix in (".rq", ".sparql"):
+            raise QueryError(f"{path}: {exc.message}", exc.fix) from exc
+        raise QueryError(f"{path} was read as a SPARQL query and does not parse as one ({exc.reason})",
+                         "give a .rq file of SPARQL, a catalogue name or the query text; kg build reads listings"
+                         ) from exc
+
+
+def _run(args, config, text: str) -> int:
     with GraphStore(config.store_path, read_only=True) as store:
         config = config.with_overrides(base_iri=store.detect_base(config.base_iri))
         prefixes = default_prefixes(config.base_iri)
