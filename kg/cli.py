@@ -38,6 +38,9 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
         p = sub.add_parser(mod.NAME, help=mod.HELP, description=getattr(mod, "DESCRIPTION", mod.HELP),
                            formatter_class=argparse.RawDescriptionHelpFormatter)
         mod.add_arguments(p)
+        # --config after the command too (kg extract --config x.toml); there it wins over one given before it
+        p.add_argument("--config", metavar="FILE", default=argparse.SUPPRESS,
+                       help="TOML config file (default: ./kg.toml if present); may also go before the command")
         table[mod.NAME] = mod
     return parser, table
 

@@ -5,6 +5,8 @@ and ``Config.with_overrides`` applies the flags a user actually gave.
 """
 from __future__ import annotations
 
+import re
+
 try:
     import tomllib
 except ImportError:  # Python 3.10
@@ -40,8 +42,16 @@ class Config:
         return replace(self, **clean)
 
 
+# the flag that gives each setting: a bad value from the command line is fixed there, not in a TOML file
+_FLAGS = {"workers": "--workers N with N >= 1", "min_confidence": "--min-confidence X with 0 <= X <= 1",
+          "out_dir": "--out DIR", "base_iri": "--base-iri IRI"}
+
+
 def _convert(name: str, value: Any, source: str) -> Any:
     def bad(expected: str) -> ConfigError:
+        if source == "option":
+            flag = _FLAGS.get(name, f"--{name.replace('_', '-')} <{expected}>")
+            return ConfigError(f"{flag.split()[0]} must be {expected}, got {value!r}", f"give {flag}")
         return ConfigError(f"{source}: setting {name!r} must be {expected}, got {value!r}",
                            f"give {name} = <{expected}>")
 
@@ -86,7 +96,8 @@ def load_config(path: str | Path | None = None) -> Config:
             raise ConfigError(f"config file {p} not found", "pass an existing TOML file to --config")
         return cfg
     try:
-        data = tomllib.loads(p.read_text(encoding="utf-8"))
+        text = p.read_text(encoding="utf-8")
+        data = tomllib.loads(text)
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"{p}: not valid TOML ({exc})", "fix the syntax or remove the file") from exc
     except OSError as exc:
@@ -99,4 +110,16 @@ def load_config(path: str | Path | None = None) -> Config:
     unknown = sorted(set(data) - valid)
     if unknown:
         raise ConfigError(f"{p}: unknown setting(s) {', '.join(unknown)}", f"use one of {', '.join(sorted(valid))}")
-    return cfg.with_overrides(source=str(p), **data)
+    for key, value in data.items():  # (one at a time, so that an error names the key's line)
+        line = _line_of(text, key)
+        cfg = cfg.with_overrides(source=f"{p}:{line}" if line else str(p), **{key: value})
+    return cfg
+
+
+def _line_of(text: str, key: str) -> int | None:
+    """The line where ``key = ...`` is set (under ``[kg]`` if the file has that table), if it can be found."""
+    table = re.search(r"^[ \t]*\[[ \t]*kg[ \t]*\]", text, re.MULTILINE)
+    start = table.end() if table else 0
+    k = re.escape(key)
+    m = re.compile(rf"""^[ \t]*(?:{k}|"{k}"|'{k}')[ \t]*=""", re.MULTILINE).search(text, start)
+    return text.count("\n", 0, m.start()) + 1 if m else None

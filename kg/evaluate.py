@@ -98,11 +98,12 @@ class Scores:
         return self
 
     def table(self) -> str:
-        head = f"  {'':<28} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"
+        w = max([28] + [len(name) for name in self.rows])  # (the label column fits the longest label)
+        head = f"  {'':<{w}} {'P':>6} {'R':>6} {'F1':>6} {'tp':>5} {'fp':>5} {'fn':>5}"
         lines = [self.title, head + ("   F1 95% CI" if self.ci else "")]
         for name, s in self.rows.items():
             ci = f"   {self.ci[name][0]:.3f}-{self.ci[name][1]:.3f}" if name in self.ci else ""
-            lines.append(f"  {name:<28} {s.p:6.3f} {s.r:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}{ci}")
+            lines.append(f"  {name:<{w}} {s.p:6.3f} {s.r:6.3f} {s.f1:6.3f} {s.tp:5d} {s.fp:5d} {s.fn:5d}{ci}")
         lines += [f"  note: {n}" for n in self.notes]
         return "\n".join(lines)
 

@@ -25,6 +25,8 @@ def iter_jsonl(path: str | Path, error: type[KGError] = InputError,
         if str(path) == "-":  # stdin: kg extract ... -o - | kg build --extractions -
             p = Path("<stdin>")
             text = sys.stdin.buffer.read().decode("utf-8-sig")
+        elif p.is_dir():
+            raise error(f"{p}: is a folder, not a JSON Lines file", "give one JSONL file (one inside it, say)")
         elif not p.is_file():
             raise error(f"{p}: no such file", "give the path of an existing JSON Lines file, or - for stdin")
         else:

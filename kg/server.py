@@ -20,12 +20,14 @@ limit, exits by itself. HTTP is the standard library's ``ThreadingHTTPServer``; 
 from __future__ import annotations
 
 import contextlib
+import errno
 import html
 import multiprocessing
 import os
 import queue
 import re
 import signal
+import socket
 import sys
 import threading
 import time
@@ -607,6 +609,10 @@ def make_server(store: GraphStore, host: str = "127.0.0.1", port: int = 7878, **
     try:
         return SparqlServer(store, host, port, **kw)
     except OSError as exc:
+        if isinstance(exc, socket.gaierror) or exc.errno == errno.EADDRNOTAVAIL:  # (the host, not the port)
+            raise KGError(f"cannot listen on {host}:{port}: the host is not valid for this machine "
+                          f"({exc.strerror or exc})", "give --host one of its addresses, e.g. 127.0.0.1 "
+                          "(this machine only) or 0.0.0.0 (all its interfaces)") from exc
         raise KGError(f"cannot listen on {host}:{port} ({exc.strerror or exc})",
                       "choose another --port, or stop the process using it") from exc
 

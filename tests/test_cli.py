@@ -334,3 +334,101 @@ def test_build_says_each_stage_after_the_bar_where_progress_is_shown(tmp_path, m
         stages = [line for line in err.getvalue().splitlines() if line.startswith("kg build: ")]
         assert len(stages) == (3 if shown else 0), stages
         assert not shown or ("validating" in stages[0] and "exports" in stages[1] and "analytics" in stages[2])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    return graph_fixture.build_outputs(tmp_path_factory.mktemp("cli"))
+
+
+def test_an_option_value_from_the_command_line_is_fixed_with_the_option(tmp_path, capsys):
+    src = _listing(tmp_path / "p.jsonl")
+    assert main(["extract", str(src), "-o", str(tmp_path / "x.jsonl"), "--workers", "0", "--no-progress"]) == 2
+    err = _one_error_line(capsys)
+    assert "E003 --workers must be a whole number of at least 1, got 0 -- give --workers N with N >= 1" in err
+    assert "workers =" not in err
+    cfg = tmp_path / "kg.toml"
+    cfg.write_text('[kg]\nout_dir = "x"\n\nworkers = "two"\n')  # (a file's mistake: its line and key)
+    assert main(["--config", str(cfg), "extract", str(src), "-o", str(tmp_path / "x.jsonl")]) == 2
+    assert f"E003 {cfg}:4: setting 'workers' must be" in _one_error_line(capsys)
+
+
+def test_config_may_also_follow_the_command(tmp_path, capsys):
+    cfg = tmp_path / "x.toml"
+    cfg.write_text("workers = 0\n")
+    assert main(["extract", "--config", str(cfg), "-o", str(tmp_path / "x.jsonl")]) == 2
+    assert f"E003 {cfg}:1: setting 'workers'" in _one_error_line(capsys)
+    assert build_parser()[0].parse_args(["--config", "a.toml", "query", "--list"]).config == "a.toml"
+
+
+def test_export_takes_the_formats_of_the_config_file_as_build_does(built, tmp_path, capsys):
+    cfg = tmp_path / "kg.toml"
+    cfg.write_text('formats = ["ntriples", "jsonld"]\n')
+    assert main(["--config", str(cfg), "export", "--out", str(built)]) == 0
+    assert (built / "graph.nt").read_bytes().startswith(b"<") and (built / "graph.jsonld").is_file()
+    assert "wrote" in capsys.readouterr().err
+    assert main(["--config", str(cfg), "export", "--out", str(built), "-o", "-"]) == 2
+    assert "the config file's formats setting gives 2" in _one_error_line(capsys)
+
+
+def test_eval_table_label_column_fits_the_longest_label():
+    from kg.evaluate import PRF, Scores
+
+    sc = Scores("t")
+    sc.add("model", PRF(3, 1, 2))
+    old = Scores("t")
+    old.add("model", PRF(3, 1, 2))
+    assert old.table().splitlines()[2] == "  model                         0.750  0.600  0.667     3     1     2"
+    sc.add("entity:data (dataset+benchmark)", PRF(10, 20, 30))
+    lines = sc.table().splitlines()[1:]
+    assert len({len(line) for line in lines}) == 1, lines  # every number in its column
+    assert lines[0].index(" P ") + 1 == lines[2].index("0.333") + 4
+
+
+def test_eval_checks_its_paths_before_scoring(tmp_path, capsys, monkeypatch):
+    import kg.commands.eval as ev
+
+    def too_late(*a, **kw):
+        raise AssertionError("scored before the paths were checked")
+    monkeypatch.setattr(ev, "extract", too_late)
+    monkeypatch.setattr(ev, "_paper_scores", too_late)
+    (tmp_path / "d").mkdir()
+    assert main(["eval", "--gold", str(tmp_path / "d")]) == 2
+    assert f"--gold {tmp_path / 'd'} is a folder, not a JSONL file" in _one_error_line(capsys)
+    assert main(["eval", "--gsap", str(tmp_path / "none")]) == 2
+    err = _one_error_line(capsys)
+    assert "no such folder -- give the GSAP-NER folder, which holds gold_abstracts.jsonl" in err
+    assert "JSON Lines" not in err
+    (tmp_path / "afile").write_text("x")
+    gold = tmp_path / "g.jsonl"
+    gold.write_text('{"id": "a", "entities": []}\n')
+    assert main(["eval", "--gold", str(gold), "--scier", str(tmp_path / "d")]) == 2  # (before the --gold scores)
+    assert "the folder holds no gold.jsonl -- give the SciER folder" in _one_error_line(capsys)
+    assert main(["eval", "--gold", str(gold), "--json", str(tmp_path / "afile" / "s.json")]) == 2
+    assert f"cannot write --json {tmp_path / 'afile' / 's.json'}" in _one_error_line(capsys)
+    assert main(["eval", "--gold", str(gold), "--json", str(tmp_path / "d")]) == 2
+    assert "is a folder" in _one_error_line(capsys)
+
+
+def test_serve_on_a_host_not_of_this_machine_says_so():
+    from kg.errors import KGError
+    from kg.server import make_server
+    sys.path.insert(0, str(Path(__file__).parent / "fixtures"))
+    import graph_fixture
+
+    with pytest.raises(KGError) as e:
+        make_server(graph_fixture.load_store(), "192.0.2.1", 0)  # (TEST-NET-1: no machine's own address)
+    assert "the host is not valid for this machine" in str(e.value) and "--port" not in str(e.value)
+
+
+def test_view_says_why_a_page_has_no_edges(built, tmp_path, capsys):
+    assert main(["view", "MMLU", "--no-papers", "--build-dir", str(built), "--out", str(tmp_path / "v.html")]) == 0
+    captured = capsys.readouterr()
+    assert "(1 nodes, 0 edges" in captured.out
+    err = captured.err
+    assert "kg view: note: MMLU links only to papers; drop --no-papers to see them" in err
+    assert main(["view", "MMLU", "--build-dir", str(built), "--out", str(tmp_path / "v.html")]) == 0
+    assert "note:" not in capsys.readouterr().err

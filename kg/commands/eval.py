@@ -79,9 +79,38 @@ def _paper_scores(args, config) -> list[Scores]:
     return out
 
 
+def _corpus_file(option: str, value: str, name: str) -> Path:
+    """The gold file of a --gsap / --scier corpus: ``name`` in the folder given (or the file given itself)."""
+    d = Path(value)
+    corpus = {"gsap": "GSAP-NER", "scier": "SciER"}[option]
+    fix = f"give the {corpus} folder, which holds {name}"
+    if d.is_dir() and not (d / name).is_file():
+        raise InputError(f"--{option} {value}: the folder holds no {name}", fix)
+    if not d.exists():
+        raise InputError(f"--{option} {value}: no such folder", fix)
+    return d / name if d.is_dir() else d
+
+
+def _check_writable(path: str) -> None:
+    """Fail before any scoring (which takes minutes) if the --json file cannot be written."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"--json {path} is a folder", f"give a file path, e.g. {p / 'eval.json'}")
+    existed = p.exists()
+    try:
+        p.parent.mkdir(parents=True, exist_ok=True)
+        with open(p, "a", encoding="utf-8"):  # (appending nothing: an existing file is left as it is)
+            pass
+    except OSError as exc:
+        raise InputError(f"cannot write --json {path} ({exc.strerror or exc})",
+                         "give a file path in a folder you may write to") from exc
+    if not existed:
+        p.unlink()
+
+
 def _gsap_scores(args, config) -> list[Scores]:
     d = Path(args.gsap)
-    gold_path = d / "gold_abstracts.jsonl" if d.is_dir() else d
+    gold_path = _corpus_file("gsap", args.gsap, "gold_abstracts.jsonl")
     gold = read_gold_spans(gold_path)
     papers = [Paper(id=r["id"], title=r.get("title") or "", abstract=r["text"], source=f"{gold_path}:{i}")
               for i, r in enumerate(gold, 1)]
@@ -108,8 +137,7 @@ def _gsap_scores(args, config) -> list[Scores]:
 
 
 def _scier_scores(args, config) -> list[Scores]:
-    d = Path(args.scier)
-    rows = read_gold_spans(d / "gold.jsonl" if d.is_dir() else d)
+    rows = read_gold_spans(_corpus_file("scier", args.scier, "gold.jsonl"))
     out = []
     for split in ("test_ood", "test"):
         gold = [r for r in rows if r.get("split") == split]
@@ -144,6 +172,15 @@ def run(args, config) -> int:
     paths += [(f"the --{option} path", getattr(args, option)) for option in ("pred", "gsap", "scier", "json")]
     for what, value in paths:
         require_path(value, what)
+    for g in args.gold:  # (checked before the inputs are extracted, which takes a while)
+        if Path(g).is_dir():
+            raise InputError(f"--gold {g} is a folder, not a JSONL file",
+                             "give a JSONL file of gold records (repeat --gold for each file)")
+    for option, name in (("gsap", "gold_abstracts.jsonl"), ("scier", "gold.jsonl")):
+        if getattr(args, option):
+            _corpus_file(option, getattr(args, option), name)
+    if args.json:
+        _check_writable(args.json)
     if not (args.gold or args.gsap or args.scier):
         # (run from a checkout: every development-set file, the tuning files first and the held-out one last)
         files = sorted(Path("devset").glob("*.jsonl"), key=lambda f: (f.stem == "heldout", f.stem))

@@ -31,7 +31,8 @@ examples:
 
 def add_arguments(p) -> None:
     p.add_argument("--format", dest="formats", action="append", choices=list(EXPORTERS), default=None,
-                   metavar="FMT", help=f"one of {', '.join(EXPORTERS)} (repeatable; default: turtle)")
+                   metavar="FMT", help=f"one of {', '.join(EXPORTERS)} (repeatable; default: the formats setting "
+                        "of kg.toml, else turtle)")
     p.add_argument("-o", "--output", default=None, metavar="FILE",
                    help="output file, '-' for stdout (one format only; default: OUT/graph.EXT); without --format, "
                         "the file's extension chooses it (.nt, .jsonld, ...)")
@@ -71,7 +72,11 @@ def run(args, config) -> int:
     if args.formats and named and args.formats != [named]:
         raise ExportError(f"-o {args.output} names the {named} format, but --format {args.formats[0]} was given",
                           f"name the file graph.{EXPORTERS[args.formats[0]].extension}, or drop --format")
-    formats = args.formats or [named or "turtle"]
+    # as kg build: --format, else the formats setting of the config file (turtle unless it says otherwise)
+    formats = args.formats or ([named] if named else list(config.formats))
+    if args.output and len(formats) > 1:
+        raise ExportError(f"-o/--output takes one format, but the config file's formats setting gives {len(formats)} "
+                          f"({', '.join(formats)})", "give --format FMT, or drop -o to write OUT/graph.EXT for each")
     with GraphStore(config.store_path, read_only=True) as store:
         config = config.with_overrides(base_iri=store.detect_base(config.base_iri))
         for fmt in formats:

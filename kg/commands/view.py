@@ -1,12 +1,12 @@
 """``kg view ENTITY``: write the ego network of one entity (from the built store) as an offline viewer page."""
 from __future__ import annotations
 
-import difflib
 import hashlib
 import re
+import sys
 from pathlib import Path
 
-from ..errors import QueryError, StoreError
+from ..errors import QueryError, StoreError, did_you_mean, require_path
 
 NAME = "view"
 ORDER = 35
@@ -50,6 +50,7 @@ def run(args, config) -> int:
     from .. import analytics, viewer
     from ..store import GraphStore
 
+    require_path(args.out_dir, "the --build-dir path")
     config = config.with_overrides(out_dir=args.out_dir)
     if args.radius < 1:
         raise QueryError(f"--radius {args.radius} is too small", "give 1 or more hops")
@@ -64,7 +65,7 @@ def run(args, config) -> int:
     entities = [n for n in found if G.nodes[n].get("type") != "paper"] or found
     if not entities:
         labels = {str(d.get("label", n)): n for n, d in G.nodes(data=True) if d.get("type") != "paper"}
-        close = difflib.get_close_matches(args.entity, list(labels), n=5, cutoff=0.6)
+        close = did_you_mean(args.entity, labels)
         hint = f"did you mean {', '.join(repr(c) for c in close)}?" if close else \
             "check the spelling, or list entities with: kg query 'SELECT ?l WHERE { ?e skos:prefLabel ?l }'"
         raise QueryError(f"no entity named {args.entity!r} in the store at {config.store_path}", hint)
@@ -87,4 +88,8 @@ def run(args, config) -> int:
                                  title=f"{label} \u2014 {args.radius}-hop neighbourhood")
     print(f"kg view: wrote {result.path} ({result.nodes} nodes, {result.edges} edges around "
           f"{label} [{G.nodes[center].get('type')}], radius {args.radius})")
+    if not ego.number_of_edges():  # (a page of one dot: say why)
+        why = f"{label} links only to papers; drop --no-papers to see them" if args.no_papers and full.degree(center) \
+            else f"{label} has no links in the graph"
+        print(f"kg view: note: {why}", file=sys.stderr)
     return 0
