@@ -347,6 +347,45 @@ _LINEAGE_BEFORE = re.compile(r"\b(?:(?:version|variant|extension) of|(?:based|bu
 # "experiments on four datasets, namely A, B, ...": "namely" lists what is used, names nothing new
 _USED_LIST = re.compile(r"\b(?:on|across|over|using|with|from)\s+(?:the\s+)?(?:[\w\-]+\s+){0,3}?[\w\-]+s,?\s*namely\s*"
                         r"(?:[^\s,;]+\s*(?:,|,?\s*and|,?\s*or)\s*){0,6}$", re.IGNORECASE)
+def _own_subject(own: list):
+    """The paper's own model a pronoun or "our model" stands for: the first introduced, unless that is the title's
+    short name and exactly one introduced model is a sized or named version of it ("Marginalia: ..." releasing
+    Marginalia-8B: "it beats B" is Marginalia-8B)."""
+    first = own[0]
+    versions = [m for m in own[1:] if m.key != first.key and m.type == "model" and
+                m.text.startswith((first.text + "-", first.text + " "))]
+    return versions[0] if "title" in first.rule and len({m.key for m in versions}) == 1 else first
+
+
+# a sentence opening on a test bed: "With A, B and C, X outperforms ...", "On BenchY with A and B, X beats ...":
+# the models listed there host the comparison and win nothing
+_OPENING_PREP = re.compile(r"\s*(?:With|On|Using|Across|Under|For(?! instance| example)|Given|Applied to|When applied to)\b")
+
+
+def _opening_list_end(text: str, s0: int, ms: list) -> int:
+    """Where the test-bed phrase a sentence opens with ends (``s0`` when it opens on none)."""
+    m = _OPENING_PREP.match(text, s0)
+    if m is None:
+        return s0
+    first = next((i for i, x in enumerate(ms) if x.start >= m.end()), None)
+    if first is None or ms[first].start - m.end() > 60:
+        return s0
+    j = first  # (the list "A, B and C" ends at the member after "and"; its members are of one type)
+    while j + 1 < len(ms) and ms[j + 1].type == ms[first].type and \
+            (sep := _SUBJECT_LIST_SEP.fullmatch(text, ms[j].end, ms[j + 1].start)):
+        j += 1
+        if re.search(r"\b(?:and|or)\b", sep.group()):
+            break
+    comma = text.find(",", ms[j].end, ms[j].end + 80)
+    return comma if comma >= 0 else s0
+
+
+# a win the sentence takes back: "the gains over B are within noise", "... is not significant"
+_HEDGE_AFTER = re.compile(r"\b(?:are|is|were|was|remain|remains)\s+(?:\w+\s+)?(?:within\s+(?:noise|the\s+margin|error)|"
+                          r"not\s+(?:statistically\s+)?significant|marginal|negligible)\b", re.IGNORECASE)
+_PLUS_BEFORE = re.compile(r"\+\s*$")  # "MAC-SQL + GPT-4": the backbone of a system, not the system compared
+
+
 _RESPECTIVELY = re.compile(r"\b(?:respectively|corresponding)\b", re.IGNORECASE)
 
 
@@ -365,7 +404,8 @@ _ENUM_MARK = re.compile(r"(?<!\S)(?:\(?(?:[1-9]|i{1,3}|iv|v)\)|\([a-h]\))\s")  #
 # "outperforms X on/across/for ...": what follows the preposition is the setting, not an opponent ("models
 # fine-tuned on ..." still describes one)
 _SCOPE_PREP = re.compile(r"(?<!tuned )(?<!trained )(?<!based )(?<!built )\b(?:on|across|for|at|under)\b", re.IGNORECASE)
-_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:\w+ly\s+)?$", re.IGNORECASE)
+_PASSIVE = re.compile(r"\b(?:is|are|was|were|be|being|been)\s+(?:(?:\w+ly|still|also|even|only|further|often)\s+)?$",
+                      re.IGNORECASE)
 _TRAIN_CUE = re.compile(r"\b(?:train|trained|training|pre-?train\w*|fine-?tun\w*|instruction[- ]tun\w*|adapt|corpus|"
                         r"collected|curated|built from|distill\w*)\b", re.IGNORECASE)
 
@@ -673,9 +713,10 @@ class RelationComponent(_RuleComponent):
     def _outperforms(self, text, sent, ms, introduced, add, cues) -> None:
         s0, s1 = sent
         used_as_object: set[str] = set()
+        bed = _opening_list_end(text, s0, ms)  # (the test bed's models are no subjects)
         for n, cm in enumerate(cues):
             pre = text[s0:cm.start()]
-            if self.neg_re.search(pre) or _HEDGE.search(pre):
+            if self.neg_re.search(pre) or _HEDGE.search(pre) or _HEDGE_AFTER.search(text, cm.end(), s1):
                 continue
             passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed")
             loss = " ".join(cm.group().lower().split()) in self.loss_words  # "A trails B": B wins
@@ -697,9 +738,11 @@ class RelationComponent(_RuleComponent):
                     and not _LINEAGE_BEFORE.search(text, max(s0, m.start - 40), m.start)
                     and not _KIND_SUFFIX.match(text, m.end)  # "surpass GNN-based baselines": a kind of system
                     and not _makers_name(text, m, ms)  # "Mistral's Mistral-7B": the maker's name
+                    and not _PLUS_BEFORE.search(text, max(s0, m.start - 3), m.start)
                     and not (n + 1 < len(cues) and _VERB_BETWEEN.fullmatch(text, m.end, cues[n + 1].start()))]
             # ("A beats B, and C performs worse than B": C is the next comparison's subject, not A's opponent)
-            before = [m for m in ms if m.end <= cm.start() and m.type in MODELISH and m.key not in used_as_object
+            before = [m for m in ms if bed <= m.start and m.end <= cm.start() and m.type in MODELISH
+                      and m.key not in used_as_object
                       and not _OBJECT_CONTEXT.search(text[max(s0, m.start - 16):m.start])]
             subj = before[-1] if before else None
             if loss:  # "A outperforms B, which trails C", "..., and C performs worse than B": the loser named
@@ -733,7 +776,7 @@ class RelationComponent(_RuleComponent):
             subjects = [subj] if subj is not None else []
             if subj is not None:
                 k = ms.index(subj)
-                while k > 0 and ms[k - 1].type in MODELISH and ms[k - 1].start >= s0 and \
+                while k > 0 and ms[k - 1].type in MODELISH and ms[k - 1].start >= bed and \
                         _SUBJECT_LIST_SEP.fullmatch(text, ms[k - 1].end, ms[k].start) and \
                         not (loss and ms[k - 1].key in used_as_object):  # ("A beats B, and C trails D": not B)
                     k -= 1
@@ -756,7 +799,7 @@ class RelationComponent(_RuleComponent):
                         family = [m for m in own if _is_family(text, m.text)]
                         subjects = family[:1] or _distinct(own)
                     else:
-                        subjects = own[:1]
+                        subjects = [_own_subject(own)] if own else []
             if subjects and objs:  # "A, B models tuned on ... that outperform B": the B compared against
                 obj_keys = {o.key for o in objs}  # is not a subject (it appears before the cue as A's kind)
                 subjects = [sj for sj in subjects if sj.key not in obj_keys]

@@ -2591,3 +2591,25 @@ def test_a_model_named_as_what_the_making_results_in_is_introduced(extract_one, 
 def test_what_a_method_yields_in_general_is_no_new_name(extract_one):
     ext = extract_one("A recipe", "The method yields GPT-4-level accuracy and produces BLEU gains on WMT14.")
     assert rels(ext, "introduces") == set(), ext.relations
+
+
+@pytest.mark.parametrize("abstract,wins", [
+    ("We propose VER, a decoding strategy. With LLaVA-1.5-7B, InstructBLIP-7B and mPLUG-Owl2, VER outperforms VCD "
+     "and OPERA.", {("VER", "VCD"), ("VER", "OPERA")}),
+    ("We propose Tidewater, a cache policy. On LongBench with Mistral-7B and Llama-3-8B, Tidewater beats H2O and "
+     "SnapKV.", {("Tidewater", "H2O"), ("Tidewater", "SnapKV")}),
+    ("We introduce Zorro-7B. The gains of Zorro-7B over SimPO-7B are within noise.", set()),
+    ("We introduce Zorro-7B. Zorro-7B surpasses StarCoder2-7B, matching DeepSeek-Coder-6.7B and approaching "
+     "GPT-4o.", {("Zorro-7B", "StarCoder2-7B")}),
+    ("We introduce Zorro-7B. On DocFinQA it is still outperformed by o1-mini.", {("o1-mini", "Zorro-7B")}),
+    ("We introduce Zorro-7B. Zorro-7B exceeds MAC-SQL + GPT-4 on Spider.", set()),
+])
+def test_test_beds_hedges_passives_and_systems_in_comparisons(extract_one, abstract, wins):
+    ext = extract_one("A study", abstract)
+    assert {p for p in rels(ext, "outperforms") if p[0] != "p1"} == wins, ext.relations
+
+
+def test_a_pronoun_stands_for_the_one_version_of_the_titles_name(extract_one):
+    ext = extract_one("Marginalia: Reading the Margins", "We present Marginalia-8B, a reader model. It beats "
+                                                         "Self-RAG-13B on ASQA.")
+    assert rels(ext, "outperforms") == {("Marginalia-8B", "Self-RAG-13B")}, ext.relations
