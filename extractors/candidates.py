@@ -353,11 +353,17 @@ def is_name_shaped(w: str, stop=frozenset()) -> bool:
     if sized and parts[0][0].isupper() and all(_AFTER_SIZE.fullmatch(p) for p in parts[sized + 1:]):
         return True  # Falcon-40B, Zeta-7B, Zeta-7B-Chat: a capitalised word with a parameter size (and a
         # variant's word: not "Llama-2-7B-low-resource settings")
+    if len(parts) == 2 and _WORD_VERSION.fullmatch(w) and parts[0].lower() not in _NOT_VERSIONED:
+        return True  # Medusa-2, Sarvam-1: a capitalised word with a version number (not "Top-5", "Stage-2")
     if len(parts) > 1 and parts[0][0].isupper() and _TYPE_TAIL.fullmatch(parts[-1]):
         return True  # AGI-Eval, Tele-Data, Leaner-Instruct: a capitalised word with a kind of data
     return w.endswith("++") and w[0].isupper()
 
 
+_WORD_VERSION = re.compile(r"[A-Z][a-z]{3,}-\d{1,2}(?:\.\d)?")
+_NOT_VERSIONED = frozenset("top stage phase step round level part type table figure section task track day week month "
+                           "year version layer block model group class tier grade page chapter item rank epoch turn "
+                           "hop shot iteration covid omicron".split())
 _AFTER_SIZE = re.compile(r"[A-Z][\w.]*|v\d[\w.]*|\d[\w.]*|it|hf|chat|instruct|base|sft|dpo|rlhf")
 _TYPE_TAIL = re.compile(r"Eval|EVAL|Bench|BENCH|Instruct|Pretrain|GLUE|Glue|QA|Arena|Data|Corpus")
 _VERSION_AFTER = re.compile(r" (?:[Vv]?\d+(?:\.\d+)+|[Vv]\d+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM]|Large|LARGE|Base|BASE|XL|XXL|Small|"

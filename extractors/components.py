@@ -219,7 +219,7 @@ _TRAINED_ON = re.compile(r"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-
                          re.IGNORECASE)
 # the systems a result is compared with: "compared with A and B", "relative to A (Kong et al., 2023)", "over A"
 # (not a sentence's opening "Compared to A and B, ...", which compares anything; not "longer instances than A")
-_COMPARED_WITH = re.compile(r"\b(?:(?<![.!?]\s)(?<!^)compared\s+(?:with|to)|relative\s+to|against|versus|vs\.?|"
+_COMPARED_WITH = re.compile(r"\b(?:(?<![.!?]\s)(?<!^)compared\s+(?:with|to)|(?<=[Ww]e\s)compare|relative\s+to|against|versus|vs\.?|"
                             r"(?:better|higher|stronger|more\s+accurate|lower\s+error)\s+(?:[\w\-@%]+\s+){0,3}?than|"
                             r"outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|over|baselines?\s+(?:such\s+as|"
                             r"like|including))\s+(?:the\s+|strong\s+|prior\s+|existing\s+|baselines?\s+(?:such\s+as\s+)?){0,2}"

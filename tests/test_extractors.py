@@ -2613,3 +2613,10 @@ def test_a_pronoun_stands_for_the_one_version_of_the_titles_name(extract_one):
     ext = extract_one("Marginalia: Reading the Margins", "We present Marginalia-8B, a reader model. It beats "
                                                          "Self-RAG-13B on ASQA.")
     assert rels(ext, "outperforms") == {("Marginalia-8B", "Self-RAG-13B")}, ext.relations
+
+
+def test_a_capitalised_word_with_a_version_number_is_a_name(extract_one):
+    ext = extract_one("A study", "We compare Medusa-2 and Sarvam-1 with Qwen-2 on MMLU. Stage-2 training and Top-5 "
+                                 "accuracy improve, as Figure-3 shows.")
+    assert ents(ext, "model") == {"Medusa-2", "Sarvam-1", "Qwen2"}, ext.entities
+    assert rels_objects(ext, "evaluated_on") == {"MMLU"}  # ("we compare ... on X" is an evaluation on X)
