@@ -952,36 +952,30 @@ class RelationComponent(_RuleComponent):
                 if 1 < len(paired) == len(subjects) and (ai > bi or _RESPECTIVELY.search(text, s0, s1)):
                     # "fine-tune B1, B2 and B3 ..., yielding A1, A2 and A3", "A1 and A2, fine-tuned from B1 and
                     # B2 respectively": each name on the base in its place
-                    for a, b in zip((ms[i] for i in subjects), (ms[j] for j in paired)):
-                        if _lineage(a, b):
-                            lineage(a, b, bm.group(), sent, "based-on-pattern", 0.75)
-                            found = True
-                            if rx in self.based_made and a.gaz_id is None and a.type == "model" and \
-                                    self.own_re.search(text, s0, s1) and (a, sent) not in made:
-                                made.append((a, sent))
-                    continue
-                bases = [ms[bi]]
-                if rx in self.based_merge:  # "by merging B1 and B2": every listed base
-                    while bi + 1 < len(ms) and bi + 1 != ai and \
-                            _SUBJECT_LIST_SEP.fullmatch(text, ms[bi].end, ms[bi + 1].start):
-                        bi += 1
-                        bases.append(ms[bi])
-                subjects = [j for i in subjects for j in (i, *sizes.get(i, ()))]
-                bases = [x for b in bases for x in (b, *(ms[j] for j in sizes.get(ms.index(b), ())))]
-                if len(bases) > 1 and any(_size(b) for b in bases):
-                    # "utilizing Gemma-2B/7B as the backbone, Zorb-2B ... and Zorb-7B": each size on its size
-                    stem = _size_stem(ms[ai])
-                    subjects += [i for i, m in enumerate(ms) if i not in subjects and stem and _size(m)
-                                 and _size_stem(m) == stem]
-                for a in (ms[i] for i in subjects):
-                    same = [b for b in bases if _size(b) and _size(b) == _size(a)]
-                    for b in same or bases:
-                        if _lineage(a, b):
-                            lineage(a, b, bm.group(), sent, "based-on-pattern", 0.75)
-                            found = True
-                            if rx in self.based_made and a.gaz_id is None and a.type == "model" and \
-                                    self.own_re.search(text, s0, s1) and (a, sent) not in made:
-                                made.append((a, sent))
+                    pairs = list(zip((ms[i] for i in subjects), (ms[j] for j in paired)))
+                else:
+                    bases = [ms[bi]]
+                    if rx in self.based_merge:  # "by merging B1 and B2": every listed base
+                        while bi + 1 < len(ms) and bi + 1 != ai and \
+                                _SUBJECT_LIST_SEP.fullmatch(text, ms[bi].end, ms[bi + 1].start):
+                            bi += 1
+                            bases.append(ms[bi])
+                    subjects = [j for i in subjects for j in (i, *sizes.get(i, ()))]
+                    bases = [x for b in bases for x in (b, *(ms[j] for j in sizes.get(ms.index(b), ())))]
+                    if len(bases) > 1 and any(_size(b) for b in bases):
+                        # "utilizing Gemma-2B/7B as the backbone, Zorb-2B ... and Zorb-7B": each size on its size
+                        stem = _size_stem(ms[ai])
+                        subjects += [i for i, m in enumerate(ms) if i not in subjects and stem and _size(m)
+                                     and _size_stem(m) == stem]
+                    pairs = [(a, b) for a in (ms[i] for i in subjects)
+                             for b in ([b for b in bases if _size(b) and _size(b) == _size(a)] or bases)]
+                for a, b in pairs:
+                    if _lineage(a, b):
+                        lineage(a, b, bm.group(), sent, "based-on-pattern", 0.75)
+                        found = True
+                        if rx in self.based_made and a.gaz_id is None and a.type == "model" and \
+                                self.own_re.search(text, s0, s1) and (a, sent) not in made:
+                            made.append((a, sent))
         for bm in () if own_only else _STYLE_LIST.finditer(low):
             b = ms[int(bm.group("B"))]
             for a_slot in re.findall(SLOT, bm.group("list")):
