@@ -199,6 +199,12 @@ _WORSE_WORD = re.compile(r"\b(?:worse|lower accuracy|drops?|degrad\w*|los(?:es|s
 _NAME_THE_KIND = re.compile(r"\b(?:we|We)\s+(?:name|call|dub|term)\s+(?:the|this|our)\s+(?:resulting\s+|final\s+|new\s+)?"
                             r"(?:[\w\-]+\s+)?(?:model|dataset|benchmark|method|framework|system|LLM|policy|checkpoint|"
                             r"student|corpus|collection)s?\s+[\"'\u201c]?$")
+# a name in brackets after the kind of thing a sentence says is released: "The dataset (Pixelwise-3M) and model
+# are released", "8k synthetic dialogues (ClarifyTune) ... we release them"
+_KIND_PAREN_BEFORE = re.compile(r"\b(?:dataset|corpus|data|benchmark|model|checkpoint|dialogues|conversations|examples|"
+                                r"pairs|instructions|collection|mixture|suite)\s*\(\s*$", re.IGNORECASE)
+_RELEASED = re.compile(r"\b(?:release[sd]?|releasing|open-sourced?|publicly available|will be (?:made )?available)\b",
+                       re.IGNORECASE)
 # a new name given as what the paper's making results in: "MAPO produces Tamarack-7B", "..., obtaining Veritas-8B",
 # "the extended model, released as X", "releasing it as X"
 _MADE_AS = re.compile(r"\b(?:produces|yields|yielding|producing|obtaining|resulting\s+in|results\s+in|"
@@ -609,6 +615,10 @@ class RelationComponent(_RuleComponent):
                     intro(m, sent, "naming-cue", 0.8)
                 elif m.gaz_id is None and self.new_appos_re.match(text, m.end, sent[1]):
                     intro(m, sent, "new-apposition", 0.78)
+                elif m.gaz_id is None and m.type in INTRODUCIBLE and m.type != "method" and \
+                        _KIND_PAREN_BEFORE.search(text, max(sent[0], m.start - 40), m.start) and \
+                        _RELEASED.search(text, sent[0], sent[1]) and not _OTHERS_BEFORE.search(text, sent[0], m.start):
+                    intro(m, sent, "released-kind", 0.74)  # "The dataset (Pixelwise-3M) and model are released"
                 elif m.gaz_id is None and m.type in INTRODUCIBLE and m.type != "method" and \
                         _MADE_AS.search(text, max(sent[0], m.start - 30), m.start) and \
                         (self.own_re.search(text, sent[0], m.start) or

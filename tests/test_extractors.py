@@ -2620,3 +2620,11 @@ def test_a_capitalised_word_with_a_version_number_is_a_name(extract_one):
                                  "accuracy improve, as Figure-3 shows.")
     assert ents(ext, "model") == {"Medusa-2", "Sarvam-1", "Qwen2"}, ext.entities
     assert rels_objects(ext, "evaluated_on") == {"MMLU"}  # ("we compare ... on X" is an evaluation on X)
+
+
+def test_a_name_in_brackets_after_the_kind_a_sentence_releases_is_introduced(extract_one):
+    ext = extract_one("A study", "We train a model. The dataset (Pixelwise-3M) and model are released.")
+    assert rels_objects(ext, "introduces") == {"Pixelwise-3M"}, ext.relations
+    for abstract in ["Prior work released a dataset (ZorbSet) last year.",
+                     "We evaluate on the popular benchmark (MMLU-Pro), which is released."]:
+        assert rels(extract_one("A study", abstract), "introduces") == set(), abstract
