@@ -173,8 +173,13 @@ def _lineage(a: MentionSpan, b: MentionSpan) -> bool:
 # "we apply our strategies to the", "we fine-tune the", "initialised from": the base named in the sentence before
 _MADE_FROM_BEFORE = re.compile(r"\b(?:appl(?:y|ies|ied)\s+[^.;]{0,40}?\bto|fine-?tun\w*|finetun\w*|continu\w*\s+pre-?train\w*"
                                r"(?:\s+of)?|further\s+(?:pre-?)?train\w*|adapt\w*|initiali[sz]\w*\s+(?:from|with)|built\s+on|"
-                               r"based\s+on|start\w*\s+(?:from|with))\s+(?:the\s+|a\s+|an\s+)?(?:[\w\-]+\s+)?$", re.IGNORECASE)
-_RESULTING = re.compile(r"\s*(?:The|Our) resulting (?:model|LLM|checkpoint),?\s*")
+                               r"based\s+on|start\w*\s+(?:from|with)|prun(?:e|es|ed|ing)|distill(?:s|ed|ing)?|extend(?:s|ed|ing)?|"
+                               r"compress(?:es|ed|ing)?|quantiz(?:e|es|ed|ing)|align(?:s|ed|ing)?)\s+(?:the\s+|a\s+|an\s+)?"
+                               r"(?:[\w\-]+\s+)?$", re.IGNORECASE)
+_MADE_KIND = (r"(?:resulting|pruned|distilled|merged|extended|compressed|fine-tuned|tuned|adapted|aligned|quantized) "
+              r"(?:model|LLM|checkpoint|student|policy)")
+_RESULTING = re.compile(rf"\s*(?:The|Our) {_MADE_KIND},?\s*(?:(?:released|named|called)(?: as)?\s+)?")
+_AS_WE_NAME = re.compile(rf",\s*as we (?:name|call) the {_MADE_KIND}\b")  # "A, as we name the pruned model, ..."
 _FAMILY_AFTER = re.compile(r"\s*(?:\([^()]{0,30}\)\s*)?,\s*(?:an?|the)\s+(?:[\w\-]+\s+)?(?:family|suite|series|collection)\s+of\b")
 def _is_family(text: str, name: str) -> bool:
     """Is ``name`` set beside "a family / suite / series of ..." somewhere in the text?"""
@@ -847,7 +852,8 @@ class RelationComponent(_RuleComponent):
         made = []
         for i in range(1, len(by_sent)):
             (s0, _), ms = by_sent[i]
-            if not ms or ms[0].type != "model" or not _RESULTING.fullmatch(text, s0, ms[0].start):
+            if not ms or ms[0].type != "model" or not (_RESULTING.fullmatch(text, s0, ms[0].start) or (
+                    not text[s0:ms[0].start].strip() and _AS_WE_NAME.match(text, ms[0].end))):
                 continue
             a = ms[0]
             (p0, _), prev = by_sent[i - 1]

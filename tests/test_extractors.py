@@ -2628,3 +2628,14 @@ def test_a_name_in_brackets_after_the_kind_a_sentence_releases_is_introduced(ext
     for abstract in ["Prior work released a dataset (ZorbSet) last year.",
                      "We evaluate on the popular benchmark (MMLU-Pro), which is released."]:
         assert rels(extract_one("A study", abstract), "introduces") == set(), abstract
+
+
+@pytest.mark.parametrize("abstract,pair", [
+    ("We prune Llama-3.1-8B to 2.7B parameters with structured pruning. Topiary-2.7B, as we name the pruned model, "
+     "reaches 60% on MMLU.", ("Topiary-2.7B", "Llama-3.1-8B")),
+    ("StretchRoPE extends Llama-2-7B to a 64k context. The extended model, released as Llama-2-7B-Stretch-64K, is "
+     "strong.", ("Llama-2-7B-Stretch-64K", "Llama-2-7B")),
+])
+def test_the_made_model_named_in_the_next_sentence(extract_one, abstract, pair):
+    ext = extract_one("A study", abstract)
+    assert pair in rels(ext, "based_on") and ("p1", pair[0]) in rels(ext, "introduces"), ext.relations
