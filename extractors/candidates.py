@@ -239,6 +239,9 @@ def _list_companions(text: str, found: list[Candidate], rd: RuleData) -> list[Ca
     return out
 
 
+_WORDS_APART = re.compile(r"([a-z]) ([A-Z])")
+
+
 def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
     """The candidate for a match of the listed names, or None when the text there is not that name."""
     surface = m.group()
@@ -246,6 +249,10 @@ def _listed_at(text: str, m: re.Match, rd: RuleData) -> Candidate | None:
     if entry is None or rd.is_stop(surface):
         return None
     ok, exactly = rd.accepts(entry.id, surface)
+    if ok and _WORDS_APART.search(surface) and surface not in entry.forms and \
+            _WORDS_APART.sub(r"\1\2", surface) in entry.forms:
+        return None  # a listed "HumanEval" written as two words is ordinary words ("Human Eval of Summaries", "Real
+        # News articles"); written with a hyphen it is the name ("Red-Pajama")
     if not ok and entry.type == "model" and (
             _SIZE_NEXT.match(text, m.end()) if not surface.islower() else _hub_id(text, m.end(), surface, rd, entry)):
         ok = True  # "Zeta 7B", "roberta-base": a listed model's variant
@@ -363,7 +370,11 @@ def is_name_shaped(w: str, stop=frozenset()) -> bool:
 _WORD_VERSION = re.compile(r"[A-Z][a-z]{3,}-\d{1,2}(?:\.\d)?")
 _NOT_VERSIONED = frozenset("top stage phase step round level part type table figure section task track day week month "
                            "year version layer block model group class tier grade page chapter item rank epoch turn "
-                           "hop shot iteration covid omicron".split())
+                           "hop shot iteration covid omicron subtask setting cluster split fold baseline player agent "
+                           "scenario experiment variant condition case domain language dataset benchmark run trial "
+                           "option method approach system team user annotator participant subject patient site region "
+                           "category subset partition setup config configuration environment game room scene camera "
+                           "sensor channel head expert worker node client server device robot stream view".split())
 _AFTER_SIZE = re.compile(r"[A-Z][\w.]*|v\d[\w.]*|\d[\w.]*|it|hf|chat|instruct|base|sft|dpo|rlhf")
 _TYPE_TAIL = re.compile(r"Eval|EVAL|Bench|BENCH|Instruct|Pretrain|GLUE|Glue|QA|Arena|Data|Corpus")
 _VERSION_AFTER = re.compile(r" (?:[Vv]?\d+(?:\.\d+)+|[Vv]\d+|\d+(?:\.\d+)?[BM]|\d+x\d+[BM]|Large|LARGE|Base|BASE|XL|XXL|Small|"

@@ -212,16 +212,20 @@ _LIST_INTRO_PP = re.compile(r"(?<![A-Za-z])([a-z][\w\-]*(?:\s+[a-z][\w\-]*)?)\s+
                             r"(?:[\w\-]+\s+){0,2}?[\w\-]+\s*\(\s*$")
 _CAP_HEAD = re.compile(r" (Benchmark|Dataset|Corpus|Challenge|Suite|Leaderboard|Arena|Collection|Treebank)(?: \d{4})?\b")
 _EVAL_ON = re.compile(r"\b(?:[Oo]n|[Aa]cross)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:\([^()]{0,30}\))?\s*(?:,|and|,\s*and|/)\s*)*$")
-_CAP_WORD_NEXT = re.compile(r"[ \t]+[A-Z][a-z]")
+_OPENING_ON = re.compile(r"(?:^|[.!?]\s+|\n)(?:On|Across)\s+(?:the\s+)?(?:[\w\-.]+\s*(?:,|and|,\s*and|/)\s*)*$")
 # what a model is trained on is data: "trained on X-1M", "pre-trained on A and B"
 _TRAINED_ON = re.compile(r"\b(?:train(?:s|ed|ing)?|pre-?train(?:s|ed|ing)?|fine-?tun(?:e|es|ed|ing)|learn(?:s|ed|t)?)\s+"
                          r"(?:[\w\-]+\s+){0,3}?on\s+(?:the\s+)?(?:[\w\-.]+\s*(?:,|and|,\s*and|/)\s*)*$",
                          re.IGNORECASE)
+_HARDWARE = re.compile(r"GPU|TPU|NPU|IPU|Cluster|Pod|Cloud", re.IGNORECASE)  # ("trained on TPUv4 pods")
+_HARDWARE_AFTER = re.compile(r"\s+(?:pods?|GPUs?|TPUs?|chips?|nodes?|machines?|cards?|clusters?|hardware|for\s+\w+\s+"
+                             r"(?:days?|hours?|weeks?))\b", re.IGNORECASE)
 # the systems a result is compared with: "compared with A and B", "relative to A (Kong et al., 2023)", "over A"
 # (not a sentence's opening "Compared to A and B, ...", which compares anything; not "longer instances than A")
-_COMPARED_WITH = re.compile(r"\b(?:(?<![.!?]\s)(?<!^)compared\s+(?:with|to)|(?<=[Ww]e\s)compare|relative\s+to|against|versus|vs\.?|"
+_COMPARED_WITH = re.compile(r"\b(?:(?<![.!?]\s)(?<!^)compared\s+(?:with|to)|(?<=[Ww]e\s)compare|relative\s+to|versus|vs\.?|"
                             r"(?:better|higher|stronger|more\s+accurate|lower\s+error)\s+(?:[\w\-@%]+\s+){0,3}?than|"
-                            r"outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|over|baselines?\s+(?:such\s+as|"
+                            r"(?:improv\w*|gains?|advantages?|wins?)(?:\s+[\w\-@%.+]+){0,6}?\s+(?:over|against)|"
+                            r"outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beat(?:s|ing)?|baselines?\s+(?:such\s+as|"
                             r"like|including))\s+(?:the\s+|strong\s+|prior\s+|existing\s+|baselines?\s+(?:such\s+as\s+)?){0,2}"
                             r"(?:[\w\-.+]+\s*(?:\([^()]{0,40}\))?\s*(?:,|and|or|,\s*and|,\s*or)\s*)*$")
 _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performance|\btest|score|state-of-the-art|"
@@ -232,8 +236,10 @@ _EVAL_WORD = re.compile(r"experiment|evaluat|result|benchmark|accuracy|performan
 _INTRO_VERB = re.compile(r"\b(?:introduce|present|propose|release|develop|design|devise)s?\b")
 _INTRO_NAME = re.compile(r"\b(?:introduce|introduces|present|presents|propose|proposes|release|releases|develop|"
                          r"develops)\s+(?:the\s+)?([A-Z][\w\-]*[a-z0-9][\w\-]*(?:[ \t]+[A-Z][\w\-]*){0,2})"
-                         r"(?=\s*(?:,\s*(?:a|an|the|our|which|that|(?:distill|fine-tun|instruction-tun|train|initiali[sz]|"
-                         r"adapt|deriv|obtain)ed)\b|\(|:|--|\u2014|\.(?:\s|$)))")
+                         r"(?=\s*(?:,\s*(?:a|an|the|our)\b|\(|:|--|\u2014)|(?P<end>\s*(?:,\s*(?:which|that|(?:distill|"
+                         r"fine-tun|instruction-tun|train|initiali[sz]|adapt|deriv|obtain)ed)\b|\.(?:\s|$))))")
+# (a name that only ends its clause is one word, no plural: not "we introduce Gaussian Processes, which ...")
+_PLAIN_PLURAL = re.compile(r"[a-z]s$")
 # "we propose an Adaptive Bad-case Sampling module", "we introduce a Warmup-Stable-Decay (WSD) learning rate
 # scheduler", "using a novel Token Type Classification objective": a capitalised phrase between an article after a
 # verb of introduction (or "a novel") and the kind of thing it is
@@ -348,7 +354,15 @@ def _head_words(text: str):
 
 _ONE_WORD_BEFORE = re.compile(r"\b[Tt]he\s+([A-Z][a-z]{2,})\s+$")
 # the adjective of a language, people or place ("Bengali", "Persian", "Danish", "Japanese", "Icelandic")
-_PEOPLE_WORD = re.compile(r"(?:ese|ish|ian|ean|ican|ic|i|ch|ek|ing)$")
+_PEOPLE_WORD = re.compile(r"(?:ese|ish|ian|ean|ican|ic|i|ch|ek|ing|al|ed|ive|ous|ful|less|able|ible|ary)$")
+# words that name a kind or a state of data, and languages the endings above miss
+_DATA_ADJECTIVES = frozenset("test full hard easy small large big new old main public private open clean noisy real raw "
+                             "base final same whole entire standard general common popular synthetic training validation "
+                             "dev development target source held extra mini tiny toy sample unlabeled labeled combined "
+                             "mixed merged urdu hebrew welsh tamil telugu kannada malayalam yoruba igbo hausa zulu xhosa "
+                             "sinhala khmer lao malay tagalog basque catalan galician latin farsi pashto uzbek kazakh "
+                             "quechua maori yiddish esperanto sanskrit odia wolof twi kinyarwanda luganda shona lingala "
+                             "tigrinya afrikaans slovak".split())
 _TITLED_BEFORE = re.compile(r"\bthe\s+((?:[A-Z][\w\-]*\s+){1,3}(?:[A-Z][\w\-]*|[Vv]\d+(?:\.\d+)?|\d+(?:\.\d+)?))\s+$")
 _CAP_PHRASE_HEAD = re.compile(r"(?<![\w\-])((?:[A-Z][a-z]+\s+){2,3}(?:Corpus|Treebank|Dataset|Benchmark))\b")
 _NOT_NAME_START = frozenset("The A An This These That Our Their Its Each Every Both Such Any New Large Small Existing "
@@ -686,6 +700,8 @@ class NameShapeComponent(_RuleComponent):
                                      "named-kind", 0.78))
         for m in _anchored(_INTRO_NAME, text, verbs):  # "we introduce Scylla, a ...", "This work introduces Salamandra"
             name = m.group(1)
+            if m.group("end") is not None and (" " in name or _PLAIN_PLURAL.search(name)):
+                continue
             if not rd.is_stop(name) and name.split()[0].lower() not in _STOP_WORDS:
                 out.append(Candidate(m.start(1), m.end(1), name, None, "introduced-word", 0.66))
         # each of the next three scans starts from a rarer literal and looks back (cheaper than a forward scan
@@ -770,7 +786,7 @@ class NameShapeComponent(_RuleComponent):
     def _one_word_ok(self, word: str) -> bool:
         """May one capitalised word before "dataset"/"benchmark"/"corpus" be the data's name?"""
         return not (self.rd.is_stop(word) or word in _NOT_NAME_START or _PEOPLE_WORD.search(word)
-                    or word.lower() in _STOP_WORDS)
+                    or word.lower() in _STOP_WORDS or word.lower() in _DATA_ADJECTIVES)
 
     def _title_name_ok(self, name: str) -> bool:
         """A title's lead-in is a name when it is short and not a slogan ("Think Big, Generate Quick")."""
@@ -871,7 +887,8 @@ class NameShapeComponent(_RuleComponent):
             typ = type_from_words(head.split()[-1], rd) or type_from_words(head, rd) or type_from_words(long_form, rd)
             if typ:
                 return typ, "abbreviation-head", 0.78
-        if _TRAINED_ON.search(before[-90:]) and not _TUNE_BEFORE.search(before[-50:]):
+        if _TRAINED_ON.search(before[-90:]) and not _TUNE_BEFORE.search(before[-50:]) and \
+                not _HARDWARE.search(c.text) and not _HARDWARE_AFTER.match(text, c.end):
             return "dataset", "trained-on", 0.72  # (before the name's form: "trained on HowTo-1M" is data)
         bare = _SPACED_VERSION.sub("", c.text)  # "ZorbGPT V2" is typed as "ZorbGPT" is
         typ = type_from_suffix(bare, rd) if not (bare.isupper() and len(bare) <= 5) else None
@@ -883,8 +900,9 @@ class NameShapeComponent(_RuleComponent):
         if _TUNE_BEFORE.search(before[-50:]) and not _DATA_AFTER.match(text, c.end):
             return "model", "tuned-object", 0.7  # "we fine-tune MPNet on ...": what is fine-tuned is a model
         if _EVAL_ON.search(before[-90:]) and (_EVAL_WORD.search(text, max(0, c.start - 160), c.start) or (
-                _EVAL_WORD.search(text, c.end, c.end + 100) and not _CAP_WORD_NEXT.match(text, c.end))):
-            # ("On A and B, it improves accuracy": the word after; not "conditions on DENSE Representation")
+                _OPENING_ON.search(before[-90:]) and _EVAL_WORD.search(text, c.end, c.end + 100))):
+            # ("On A and B, it improves accuracy": a sentence opening on the data may say what was measured after
+            # it; not "based on X and improves accuracy")
             return "benchmark", "evaluated-on-list", 0.66
         if _COMPARED_WITH.search(before[-100:]):
             return "model", "compared-with", 0.64  # "compared with SASRec and GRU4Sess": systems compared

@@ -210,6 +210,8 @@ _KIND_PAREN_BEFORE = re.compile(r"\b(?:dataset|corpus|data|benchmark|model|check
                                 r"pairs|instructions|collection|mixture|suite)\s*\(\s*$", re.IGNORECASE)
 _RELEASED = re.compile(r"\b(?:release[sd]?|releasing|open-sourced?|publicly available|will be (?:made )?available)\b",
                        re.IGNORECASE)
+_MODIFIER_USE = re.compile(r"[\w\-]*[- ](?:level|like|style|quality|accuracy|scores?|performance|results?)\b",
+                           re.IGNORECASE)  # ("yields ZorbNet-level accuracy", "obtaining ZorbQA accuracy of 81%")
 # a new name given as what the paper's making results in: "MAPO produces Tamarack-7B", "..., obtaining Veritas-8B",
 # "the extended model, released as X", "releasing it as X"
 _MADE_AS = re.compile(r"\b(?:produces|yields|yielding|producing|obtaining|resulting\s+in|results\s+in|"
@@ -379,8 +381,8 @@ def _opening_list_end(text: str, s0: int, ms: list) -> int:
     if m is None:
         return s0
     first = next((i for i, x in enumerate(ms) if x.start >= m.end()), None)
-    if first is None or ms[first].start - m.end() > 60:
-        return s0
+    if first is None or ms[first].start - m.end() > 60 or "," in text[m.end():ms[first].start]:
+        return s0  # ("On average, A outperforms B": no test bed)
     j = first  # (the list "A, B and C" ends at the member after "and"; its members are of one type)
     while j + 1 < len(ms) and ms[j + 1].type == ms[first].type and \
             (sep := _SUBJECT_LIST_SEP.fullmatch(text, ms[j].end, ms[j + 1].start)):
@@ -388,12 +390,18 @@ def _opening_list_end(text: str, s0: int, ms: list) -> int:
         if re.search(r"\b(?:and|or)\b", sep.group()):
             break
     comma = text.find(",", ms[j].end, ms[j].end + 80)
-    return comma if comma >= 0 else s0
+    if comma < 0 or _VERB_IN_BED.search(text, ms[j].end, comma):
+        return s0  # ("Across all benchmarks A outperforms B, while ...": the comma ends a clause, not a test bed)
+    return comma
 
 
+_VERB_IN_BED = re.compile(r"\b(?:outperform|surpass|beat|exceed|improv|achiev|reach|lag|trail|fall|match|rival|"
+                          r"obtain|score|perform|show|is|are|was|were)\w*", re.IGNORECASE)
 # a win the sentence takes back: "the gains over B are within noise", "... is not significant"
-_HEDGE_AFTER = re.compile(r"\b(?:are|is|were|was|remain|remains)\s+(?:\w+\s+)?(?:within\s+(?:noise|the\s+margin|error)|"
-                          r"not\s+(?:statistically\s+)?significant|marginal|negligible)\b", re.IGNORECASE)
+_HEDGE_AFTER = re.compile(r"^[^,;]*?\b(?:are|is|were|was|remain|remains)\s+(?:\w+\s+)?(?:within\s+(?:noise|the\s+margin|"
+                          r"error)|not\s+(?:statistically\s+)?significant|marginal|negligible)\b", re.IGNORECASE)
+# (the gain itself taken back, in the clause that states it: not "..., while its overhead is negligible")
+_GAIN_CUE = re.compile(r"gains?|improvements?|advantages?|margins?", re.IGNORECASE)
 _PLUS_BEFORE = re.compile(r"\+\s*$")  # "MAC-SQL + GPT-4": the backbone of a system, not the system compared
 
 
@@ -624,7 +632,7 @@ class RelationComponent(_RuleComponent):
                         _KIND_PAREN_BEFORE.search(text, max(sent[0], m.start - 40), m.start) and \
                         _RELEASED.search(text, sent[0], sent[1]) and not _OTHERS_BEFORE.search(text, sent[0], m.start):
                     intro(m, sent, "released-kind", 0.74)  # "The dataset (Pixelwise-3M) and model are released"
-                elif m.gaz_id is None and m.type in INTRODUCIBLE and m.type != "method" and \
+                elif m.gaz_id is None and m.type == "model" and not _MODIFIER_USE.match(text, m.end) and \
                         _MADE_AS.search(text, max(sent[0], m.start - 30), m.start) and \
                         (self.own_re.search(text, sent[0], m.start) or
                          any(x.key in {i.key for i in introduced} for x in ms if x.end <= m.start) or
@@ -731,7 +739,8 @@ class RelationComponent(_RuleComponent):
         bed = _opening_list_end(text, s0, ms)  # (the test bed's models are no subjects)
         for n, cm in enumerate(cues):
             pre = text[s0:cm.start()]
-            if self.neg_re.search(pre) or _HEDGE.search(pre) or _HEDGE_AFTER.search(text, cm.end(), s1):
+            if self.neg_re.search(pre) or _HEDGE.search(pre) or (
+                    _GAIN_CUE.match(cm.group()) and _HEDGE_AFTER.search(text, cm.end(), s1)):
                 continue
             passive = bool(_PASSIVE.search(pre)) and cm.group().lower().endswith("ed")
             loss = " ".join(cm.group().lower().split()) in self.loss_words  # "A trails B": B wins

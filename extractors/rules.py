@@ -242,7 +242,8 @@ def _spellings(form: str) -> set[str]:
     """A listed form and how it is also written: its capitalised words run together ("Code Llama" as CodeLlama)
     and its inner capitals apart ("FlashAttention" as Flash Attention, "RedPajama" as Red-Pajama). The matcher
     finds them; whether a spelling is the name is still decided against the listed forms."""
-    return {form, _JOINED.sub("", form), _CAMEL.sub(" ", form)}
+    joined = _JOINED.sub("", form) if all(w[:1].isupper() or w[:1].isdigit() for w in form.split()) else form
+    return {form, joined, _CAMEL.sub(" ", form)}  # (not "Abstraction andReasoningCorpus")
 
 
 @lru_cache(maxsize=4)

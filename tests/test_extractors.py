@@ -2383,7 +2383,7 @@ def test_dated_snapshots_and_point_releases_are_variants_not_aliases(extract_one
 
 
 @pytest.mark.parametrize("written,name", [
-    ("CodeLlama-7B", "Code Llama 7B"), ("CodeLlama", "Code Llama"), ("Flash Attention", "FlashAttention"),
+    ("CodeLlama-7B", "Code Llama 7B"), ("CodeLlama", "Code Llama"), ("Flash-Attention", "FlashAttention"),
     ("Red-Pajama", "RedPajama"), ("CommonCrawl", "Common Crawl"), ("deepseek-r1", "DeepSeek-R1"),
 ])
 def test_listed_names_written_joined_apart_or_in_lowercase(extract_one, written, name):
@@ -2639,3 +2639,36 @@ def test_a_name_in_brackets_after_the_kind_a_sentence_releases_is_introduced(ext
 def test_the_made_model_named_in_the_next_sentence(extract_one, abstract, pair):
     ext = extract_one("A study", abstract)
     assert pair in rels(ext, "based_on") and ("p1", pair[0]) in rels(ext, "introduces"), ext.relations
+
+
+@pytest.mark.parametrize("title,abstract", [
+    ("A study", "Our approach is based on ZeroFuse and improves accuracy."),
+    ("A study", "In this tutorial, we introduce Gaussian Processes, which are widely used. We first introduce "
+                "Transformers, which changed NLP."),
+    ("A study", "We participated in Subtask-1 and Subtask-2 and report results on Subtask-1 and Fold-2."),
+    ("A study", "It is robust against ZorbAttack and has high correlation against HumanPref."),
+    ("A study", "We train on TPUv4 pods, and the model is trained on ZorbCluster for three days."),
+    ("A study", "We evaluate on the Medical dataset, the Financial corpus, the Test dataset and the Full benchmark, and "
+                "on the Urdu dataset and the Hebrew corpus."),
+    ("A study", "We collect Real News articles and present a Long Bench press study."),
+    ("Human Eval of Summaries: A Study", "We study it."),
+    ("Deep Speed Control for Autonomous Driving", "We study it."),
+    ("A study", "We fine-tune Llama-3-8B with our method, obtaining ZorbQA accuracy of 81.2%. Our method yields "
+                "ZorbNet-level accuracy."),
+])
+def test_ordinary_words_found_in_review_are_no_names(extract_one, title, abstract):
+    ext = extract_one(title, abstract)
+    assert ents(ext, "model") | ents(ext, "dataset") | ents(ext, "benchmark") <= {"Llama-3-8B", "ZorbQA", "ZorbNet"}, \
+        ext.entities  # (a name in "ZorbNet-level accuracy" is mentioned, not introduced)
+    assert rels(ext, "introduces") == set() and rels(ext, "evaluated_on") <= {("p1", "ZorbQA")}, ext.relations
+
+
+@pytest.mark.parametrize("abstract", [
+    "We introduce ZorbLM, a 7B language model. ZorbLM outperforms Llama-2-13B on GSM8K, while its inference "
+    "overhead is negligible.",
+    "On average, ZorbLM outperforms Llama-2-13B by 3.2 points, while being much smaller.",
+    "Across all benchmarks ZorbLM outperforms Llama-2-13B, while using fewer parameters.",
+])
+def test_wins_kept_beside_an_unrelated_clause_or_an_opening_phrase(extract_one, abstract):
+    ext = extract_one("ZorbLM: A Small Model", abstract)
+    assert ("ZorbLM", "Llama-2-13B") in rels(ext, "outperforms"), ext.relations
