@@ -532,9 +532,15 @@ def read_json(text: str, name: str) -> Iterator[Item]:
             run.append(n)
             run_line = here
             continue
-        bad = first_bad and bad_byte(text, starts[n], _DECODER.raw_decode(text, starts[n])[1])
+        # (a record that ends before the first bad byte holds none; the others are parsed again to find where they
+        # end; the line is counted on from the record's own, not from the top: once per record from the top is
+        # quadratic)
+        before_bad = not first_bad or (n + 1 < len(starts) and starts[n + 1] <= first_bad[0])
+        bad = None if before_bad else bad_byte(text, starts[n], _DECODER.raw_decode(text, starts[n])[1])
         if bad:
-            yield Skip(f"{name}:{here}", f"not UTF-8 (byte 0x{bad[1]:02x} at {_line_col(text, bad[0])}); "
+            col = bad[0] - text.rfind("\n", 0, bad[0])
+            yield Skip(f"{name}:{here}", f"not UTF-8 (byte 0x{bad[1]:02x} at line "
+                                         f"{here + text.count(chr(10), starts[n], bad[0])}, column {col}); "
                                          f"{NOT_UTF8_FIX}")
             continue
         yield _from_obj(obj, f"{name}:{here}")
