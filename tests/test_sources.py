@@ -748,3 +748,15 @@ def test_small_wording_of_warnings(tmp_path):
     assert res.skips[1].source == str(tmp_path / "missing.jsonl")  # a whole file: no ":0" line
     with pytest.raises(ValueError, match="paper must be an object, not null"):
         Extraction.from_json({"paper": None, "entities": [], "relations": []})
+
+
+def test_a_bad_byte_deep_in_a_json_record_is_placed_by_its_own_line(tmp_path):
+    from kg.sources import read_sources
+    arr = tmp_path / "deep.json"
+    good = b'{"title": "Kept", "abstract": "' + ABSTRACT.encode() + b'"}'
+    arr.write_bytes(b"[\n" + good + b",\n" + good.replace(b"Kept", b"Also kept") + b',\n{"title": "Third",\n'
+                    b'"abstract":\n"' + ABSTRACT.encode() + b' Caf\xe9."}\n]\n')
+    res = read_sources([str(arr)])
+    assert [p.title for p in res.papers] == ["Kept", "Also kept"]
+    (skip,) = res.skips
+    assert skip.source == f"{arr}:4" and "at line 6, column" in skip.reason, skip
