@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 from pathlib import Path
 import sys
@@ -251,6 +252,20 @@ def test_extract_refuses_to_overwrite_its_own_input(tmp_path, capsys):
     before = src.read_text()
     assert main(["extract", str(src), "-o", str(tmp_path / "." / "same.jsonl"), "--no-progress"]) == 2
     assert "is the input file" in _one_error_line(capsys) and src.read_text() == before
+
+
+def test_extract_to_a_pipe_writes_through_it_and_leaves_it_a_pipe(tmp_path):
+    import stat
+    import threading
+    src = _listing(tmp_path / "in.jsonl")
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # (as /dev/null is a device: the output must not be replaced by a file)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_text()))
+    reader.start()
+    assert main(["extract", str(src), "-o", str(fifo), "--no-progress"]) == 0
+    reader.join(10)
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode) and got and got[0].count("\n") >= 1
 
 
 @pytest.mark.parametrize("argv,what", [

@@ -97,12 +97,14 @@ def run(args, config) -> int:
     res = read_inputs(args)
     out = sys.stdout if args.output == "-" else None
     tmp = None
+    target = Path(args.output)
+    special = out is None and target.exists() and not target.is_file()  # (/dev/null, a pipe: written as it is)
     if out is None:  # written to a temporary file beside it, and put in place only when complete
-        target = Path(args.output)
-        tmp = target.with_name(target.name + ".tmp")
+        tmp = None if special else target.with_name(target.name + ".tmp")
         try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            out = open(tmp, "w", encoding="utf-8")
+            if not special:
+                target.parent.mkdir(parents=True, exist_ok=True)
+            out = open(target if special else tmp, "w", encoding="utf-8")
         except OSError as exc:
             raise InputError(f"cannot write {args.output} ({exc.strerror})",
                              "give -o a file path in a writable directory, or '-' for stdout") from exc
@@ -116,7 +118,9 @@ def run(args, config) -> int:
                 n_rel += len(ext.relations)
         done = True
     finally:
-        if tmp is not None:
+        if special:
+            out.close()
+        elif tmp is not None:
             out.close()
             if done:
                 tmp.replace(args.output)
