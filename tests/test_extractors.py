@@ -2384,6 +2384,7 @@ def test_dated_snapshots_and_point_releases_are_variants_not_aliases(extract_one
 
 @pytest.mark.parametrize("written,name", [
     ("CodeLlama-7B", "Code Llama 7B"), ("CodeLlama", "Code Llama"), ("Flash-Attention", "FlashAttention"),
+    ("Flash Attention", "FlashAttention"),  # (two words only where the gazetteer lists them so)
     ("Red-Pajama", "RedPajama"), ("CommonCrawl", "Common Crawl"), ("deepseek-r1", "DeepSeek-R1"),
 ])
 def test_listed_names_written_joined_apart_or_in_lowercase(extract_one, written, name):
