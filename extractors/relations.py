@@ -405,6 +405,38 @@ _GAIN_CUE = re.compile(r"gains?|improvements?|advantages?|margins?", re.IGNORECA
 _PLUS_BEFORE = re.compile(r"\+\s*$")  # "MAC-SQL + GPT-4": the backbone of a system, not the system compared
 
 
+# "A solves 61% of cases, compared with 43% for B", "71.4%, versus 23.0% for B": two figures set side by side
+_VS_GATE = re.compile(r"\b(?:compared\s+(?:with|to)|versus|vs\.)\s+\d", re.IGNORECASE)
+_FIGURE = r"(\d+(?:\.\d+)?)\s*%?"
+_THEIR_FIGURE = re.compile(rf"\b(?:compared\s+(?:with|to)|versus|vs\.)\s+{_FIGURE}(?:\s*(?:,|and)\s*\d+(?:\.\d+)?\s*%?)*"
+                           r"\s+(?:for|with|by|of|from)\s+(?:the\s+)?$", re.IGNORECASE)
+_OUR_FIGURE = re.compile(rf"{_FIGURE}[^\d;]{{0,80}}$")
+# figures where less is better: the fewer errors, the lower the latency, the better
+_LESS_IS_BETTER = re.compile(r"\b(?:error|WER|CER|perplexity|latency|loss|FID|toxic|harm|hallucinat|cost|memory|"
+                             r"seconds|ms\b|violation|failure|unsafe)", re.IGNORECASE)
+
+
+def _numbers_compared(text: str, sent: tuple[int, int], ms: list, add) -> None:
+    """A figure of A set beside a figure of B ("A reaches 36.7%, compared with 28.8% for B"): the better figure
+    wins (the lower one for errors, latency and the like)."""
+    s0, s1 = sent
+    for k, b in enumerate(ms):
+        if b.type not in MODELISH or k == 0:
+            continue
+        theirs = _THEIR_FIGURE.search(text, max(s0, b.start - 90), b.start)
+        if theirs is None:
+            continue
+        ours = _OUR_FIGURE.search(text, s0, theirs.start())
+        named = [m for m in ms[:k] if m.type in MODELISH and m.key != b.key and ours and m.end <= ours.start()]
+        if ours is None or not named:
+            continue
+        a, x, y = named[-1], float(ours.group(1)), float(theirs.group(1))
+        if x == y:
+            continue
+        win, loss = (a, b) if (x > y) != bool(_LESS_IS_BETTER.search(text, s0, s1)) else (b, a)
+        add(win.key, "outperforms", loss.key, sent, "figures-compared", 0.66)
+
+
 _RESPECTIVELY = re.compile(r"\b(?:respectively|corresponding)\b", re.IGNORECASE)
 
 
@@ -714,6 +746,8 @@ class RelationComponent(_RuleComponent):
                 self._outperforms(text, sent, ms, introduced, add, cues)
             elif len(ms) >= 2 and _COMPARED_GATE.search(text, s0, s1):
                 self._compared_to(text, sent, ms, add)
+            if len(ms) >= 2 and _VS_GATE.search(text, s0, s1):
+                _numbers_compared(text, sent, ms, add)
             hints = _within(based_at, sent)
             if hints:
                 own_only = all(h.group().lower() in _OWN_ONLY_STEMS for h in hints) and \

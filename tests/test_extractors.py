@@ -2673,3 +2673,13 @@ def test_ordinary_words_found_in_review_are_no_names(extract_one, title, abstrac
 def test_wins_kept_beside_an_unrelated_clause_or_an_opening_phrase(extract_one, abstract):
     ext = extract_one("ZorbLM: A Small Model", abstract)
     assert ("ZorbLM", "Llama-2-13B") in rels(ext, "outperforms"), ext.relations
+
+
+@pytest.mark.parametrize("sentence,pair", [
+    ("Zorb-8B scores 72.1%, compared with 70.4% for Llama-3-8B-Instruct.", ("Zorb-8B", "Llama-3-8B-Instruct")),
+    ("Zorb-8B scores 61.0%, compared with 70.4% for Llama-3-8B-Instruct.", ("Llama-3-8B-Instruct", "Zorb-8B")),
+    ("Zorb-8B has a word error rate of 5.1%, versus 7.3% for Whisper-large-v3.", ("Zorb-8B", "Whisper large-v3")),
+])
+def test_figures_set_side_by_side_say_who_wins(extract_one, sentence, pair):
+    ext = extract_one("A study", sentence)
+    assert rels(ext, "outperforms") == {pair}, ext.relations
