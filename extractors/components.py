@@ -353,7 +353,8 @@ def _head_words(text: str):
 
 
 _ONE_WORD_BEFORE = re.compile(r"\b[Tt]he\s+([A-Z][a-z]{2,})\s+$")
-# the adjective of a language, people or place ("Bengali", "Persian", "Danish", "Japanese", "Icelandic")
+# the adjective of a language, people or place ("Bengali", "Persian", "Danish", "Japanese", "Icelandic"), or an
+# ordinary adjective ("Medical", "Extended", "Comparable"): no data's one-word name
 _PEOPLE_WORD = re.compile(r"(?:ese|ish|ian|ean|ican|ic|i|ch|ek|ing|al|ed|ive|ous|ful|less|able|ible|ary)$")
 # words that name a kind or a state of data, and languages the endings above miss
 _DATA_ADJECTIVES = frozenset("test full hard easy small large big new old main public private open clean noisy real raw "

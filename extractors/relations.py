@@ -427,8 +427,8 @@ def _numbers_compared(text: str, sent: tuple[int, int], ms: list, add) -> None:
         if theirs is None:
             continue
         ours = _OUR_FIGURE.search(text, s0, theirs.start())
-        named = [m for m in ms[:k] if m.type in MODELISH and m.key != b.key and ours and m.end <= ours.start()]
-        if ours is None or not named:
+        named = [m for m in ms[:k] if m.type in MODELISH and m.key != b.key and m.end <= ours.start()] if ours else []
+        if not named:
             continue
         a, x, y = named[-1], float(ours.group(1)), float(theirs.group(1))
         if x == y:

@@ -240,8 +240,9 @@ _CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z][a-z]{2})")
 
 def _spellings(form: str) -> set[str]:
     """A listed form and how it is also written: its capitalised words run together ("Code Llama" as CodeLlama)
-    and its inner capitals apart ("FlashAttention" as Flash Attention, "RedPajama" as Red-Pajama). The matcher
-    finds them; whether a spelling is the name is still decided against the listed forms."""
+    and its inner capitals apart ("RedPajama" as Red-Pajama). The matcher finds them; whether a spelling is the
+    name is still decided against the listed forms (two words apart only where listed so: "Human Eval of ..." is
+    no HumanEval)."""
     joined = _JOINED.sub("", form) if all(w[:1].isupper() or w[:1].isdigit() for w in form.split()) else form
     return {form, joined, _CAMEL.sub(" ", form)}  # (not "Abstraction andReasoningCorpus")
 
